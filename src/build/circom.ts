@@ -1,0 +1,183 @@
+/**
+ * Compiles Circom circuits with circom2 (circom 2.2.3 in WebAssembly, from npm) into
+ * `artifacts/circuits/<name>-<hash>/`, cached by a content hash of every source file the circuit
+ * includes, its template arguments and the compiler flags. A changed gadget rebuilds exactly the
+ * circuits that include it.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const ARTIFACTS = process.env.DES_ARTIFACTS ? resolve(process.env.DES_ARTIFACTS) : join(REPO_ROOT, "artifacts");
+const NODE_MODULES = join(REPO_ROOT, "node_modules");
+
+export interface CircuitSpec {
+  /** Artifact name, e.g. "column-tiny". */
+  name: string;
+  /** Circom file holding the template, relative to the repository root. */
+  file: string;
+  template: string;
+  params: readonly (number | bigint)[];
+  /** Input signals made public (besides outputs). */
+  publicInputs?: readonly string[];
+}
+
+export interface CompileOptions {
+  /** circom simplification level; 1 is circom's default. */
+  O?: 0 | 1 | 2;
+  /** Also emit the C++ witness generator sources. */
+  cpp?: boolean;
+  /** Print compiler output. */
+  verbose?: boolean;
+}
+
+export interface CompiledCircuit {
+  name: string;
+  hash: string;
+  dir: string;
+  r1cs: string;
+  wasm: string;
+  sym: string;
+  /** From the r1cs header. */
+  constraints: number;
+  wires: number;
+  publicSignals: number;
+  /** From the compiler's report. */
+  nonLinear: number;
+  linear: number;
+  compileSeconds: number;
+}
+
+/** Every .circom file a source includes, transitively (resolved like circom: own dir, then -l dirs). */
+export function includeClosure(file: string): string[] {
+  const seen = new Set<string>();
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    const src = readFileSync(f, "utf8");
+    for (const m of src.matchAll(/^\s*include\s+"([^"]+)"\s*;/gm)) {
+      const inc = m[1]!;
+      const candidates = [resolve(dirname(f), inc), resolve(NODE_MODULES, inc), resolve(REPO_ROOT, inc)];
+      const hit = candidates.find((c) => existsSync(c));
+      if (!hit) throw new Error(`${relative(REPO_ROOT, f)}: cannot resolve include "${inc}"`);
+      visit(hit);
+    }
+  };
+  visit(resolve(REPO_ROOT, file));
+  return [...seen].sort();
+}
+
+/** circom2 runs under WASI with relative preopens only: includes must be relative paths. */
+function mainSource(spec: CircuitSpec, mainDir: string): string {
+  const pub = spec.publicInputs?.length ? ` {public [${spec.publicInputs.join(", ")}]}` : "";
+  return [
+    "pragma circom 2.1.0;",
+    `include "${relative(mainDir, resolve(REPO_ROOT, spec.file))}";`,
+    `component main${pub} = ${spec.template}(${spec.params.join(", ")});`,
+    "",
+  ].join("\n");
+}
+
+export function circuitHash(spec: CircuitSpec, opts: CompileOptions = {}): string {
+  const h = createHash("sha256");
+  h.update(JSON.stringify({ t: spec.template, p: spec.params.map(String), pub: spec.publicInputs ?? [] }));
+  h.update(JSON.stringify({ O: opts.O ?? 1, cpp: !!opts.cpp, compiler: "circom2@0.2.23" }));
+  for (const f of includeClosure(spec.file)) {
+    h.update(relative(REPO_ROOT, f));
+    h.update(readFileSync(f));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+/** Reads nWires, nPublic (outputs + public inputs) and nConstraints from an r1cs file's header. */
+export function r1csHeader(file: string): { wires: number; publicSignals: number; constraints: number } {
+  const buf = readFileSync(file);
+  let off = 12; // magic, version, nSections
+  while (off < buf.length) {
+    const type = buf.readUInt32LE(off);
+    const size = Number(buf.readBigUInt64LE(off + 4));
+    off += 12;
+    if (type === 1) {
+      const n8 = buf.readUInt32LE(off);
+      const p = off + 4 + n8;
+      return {
+        wires: buf.readUInt32LE(p),
+        publicSignals: buf.readUInt32LE(p + 4) + buf.readUInt32LE(p + 8),
+        constraints: buf.readUInt32LE(p + 24),
+      };
+    }
+    off += size;
+  }
+  throw new Error(`${file}: no r1cs header section`);
+}
+
+function runCompiler(args: string[], verbose: boolean): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const cli = join(dirname(require.resolve("circom2/package.json")), "cli.js");
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (verbose) process.stderr.write(d);
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+      if (verbose) process.stderr.write(d);
+    });
+    child.on("error", rej);
+    child.on("close", (code) => (code === 0 ? res(out) : rej(new Error(`circom2 failed (exit ${code}):\n${out.slice(-4000)}`))));
+  });
+}
+
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
+
+/** Compiles (or reuses) a circuit. */
+export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {}): Promise<CompiledCircuit> {
+  const hash = circuitHash(spec, opts);
+  const dir = join(ARTIFACTS, "circuits", `${spec.name}-${hash}`);
+  const metaFile = join(dir, "meta.json");
+  const paths = {
+    dir,
+    r1cs: join(dir, `${spec.name}.r1cs`),
+    wasm: join(dir, `${spec.name}_js`, `${spec.name}.wasm`),
+    sym: join(dir, `${spec.name}.sym`),
+  };
+  // meta.json holds no paths, so the artifacts directory can move.
+  if (existsSync(metaFile)) return { ...(JSON.parse(readFileSync(metaFile, "utf8")) as CompiledCircuit), ...paths };
+
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const main = join(tmp, `${spec.name}.circom`);
+  writeFileSync(main, mainSource(spec, tmp));
+  const args = [main, "--r1cs", "--wasm", "--sym", `--O${opts.O ?? 1}`, "-l", NODE_MODULES, "-o", tmp];
+  if (opts.cpp) args.push("--c");
+  const t0 = performance.now();
+  let out: string;
+  try {
+    out = stripAnsi(await runCompiler(args, !!opts.verbose));
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const compileSeconds = (performance.now() - t0) / 1000;
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? Number.NaN);
+  const head = r1csHeader(join(tmp, `${spec.name}.r1cs`));
+  const meta: Omit<CompiledCircuit, keyof typeof paths> = {
+    name: spec.name,
+    hash,
+    ...head,
+    nonLinear: num(/non-linear constraints: (\d+)/),
+    linear: num(/(?:^|\n)linear constraints: (\d+)/),
+    compileSeconds,
+  };
+  writeFileSync(join(tmp, "meta.json"), JSON.stringify(meta, null, 2));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return { ...meta, ...paths };
+}

@@ -1,0 +1,60 @@
+/**
+ * Typed errors. Every error the project raises on purpose is a DesError with a stable code, a
+ * message for people, and structured details for programs. Codes are grouped by stage; the CLI maps
+ * them to exit codes (usage errors → 2, everything else → 1).
+ */
+
+export const ERROR_CODES = {
+  // input files and flags
+  USAGE: "usage error",
+  FILE_NOT_FOUND: "file not found",
+  INVALID_JSON: "file is not valid JSON",
+  INVALID_BLOCK: "block does not match the schema",
+  UNSIGNED_BLOCK: "block is unsigned (analysis only)",
+  // transaction rejections (native execution)
+  BAD_SIGNATURE: "bad signature",
+  BAD_NONCE: "wrong or replayed nonce",
+  NONCE_OVERFLOW: "nonce would overflow u64",
+  OVERDRAFT: "amount exceeds sender balance",
+  BALANCE_OVERFLOW: "receiver balance would overflow u64",
+  UNKNOWN_SENDER: "sender account does not exist or has no public key",
+  DUPLICATE_TX: "duplicate transaction",
+  // state
+  KEY_OUT_OF_RANGE: "account key does not fit the tree depth",
+  // columns
+  DISJOINTNESS_VIOLATION: "two columns touch the same state key",
+  COLUMN_CAPACITY: "a column exceeds its capacity",
+  TOO_MANY_COLUMNS: "the block needs more columns than allowed",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class DesError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "DesError";
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Exit code for the CLI: 2 for usage errors, 1 for everything else. */
+  get exitCode(): number {
+    return this.code === "USAGE" ? 2 : 1;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}
+
+/** The one factory for errors: `desError("OVERDRAFT", "…", { index: 3 })`. */
+export function desError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): DesError {
+  return new DesError(code, message, details);
+}
+
+export function isDesError(e: unknown, code?: ErrorCode): e is DesError {
+  return e instanceof DesError && (code === undefined || e.code === code);
+}
