@@ -7,8 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { desError } from "../errors.ts";
 import { FIELD_P, onBabyJub, U64_MAX } from "../crypto/field.ts";
+import { desError } from "../errors.ts";
 
 export const BLOCK_FORMAT_VERSION = 1;
 export const MAX_DEPTH = 32;
@@ -22,18 +22,26 @@ export const U64 = z
   .refine((v) => v <= U64_MAX, "exceeds u64 max (2^64 - 1)");
 
 /** A canonical field element (< r) as a decimal string. */
-export const FieldElement = decimal.transform((v) => BigInt(v)).refine((v) => v < FIELD_P, "not below the field modulus");
+export const FieldElement = decimal
+  .transform((v) => BigInt(v))
+  .refine((v) => v < FIELD_P, "not below the field modulus");
 
 export const PubKey = z
   .tuple([FieldElement, FieldElement])
   .refine(([x, y]) => onBabyJub(x, y), "public key is not a BabyJubjub point");
 
 export const Signature = z.object({
-  R8: z.tuple([FieldElement, FieldElement]).refine(([x, y]) => onBabyJub(x, y), "R8 is not a BabyJubjub point"),
+  R8: z
+    .tuple([FieldElement, FieldElement])
+    .refine(([x, y]) => onBabyJub(x, y), "R8 is not a BabyJubjub point"),
   S: decimal.transform((v) => BigInt(v)),
 });
 
-export const AccountKey = z.number().int().nonnegative().max(2 ** MAX_DEPTH - 1);
+export const AccountKey = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** MAX_DEPTH - 1);
 
 export const Account = z.object({
   key: AccountKey,
@@ -54,7 +62,13 @@ export const Transaction = z.object({
 
 export const InclusionList = z.object({
   /** Declared execution column of each transaction, by index. */
-  columns: z.array(z.number().int().nonnegative().max(1 << 20)),
+  columns: z.array(
+    z
+      .number()
+      .int()
+      .nonnegative()
+      .max(1 << 20),
+  ),
 });
 
 export const Block = z
@@ -75,16 +89,33 @@ export const Block = z
     const limit = 2 ** b.depth;
     const seen = new Set<number>();
     b.accounts.forEach((a, i) => {
-      if (a.key >= limit) ctx.addIssue({ code: "custom", path: ["accounts", i, "key"], message: `key ${a.key} ≥ 2^depth (${limit})` });
-      if (seen.has(a.key)) ctx.addIssue({ code: "custom", path: ["accounts", i, "key"], message: `duplicate account key ${a.key}` });
+      if (a.key >= limit)
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", i, "key"],
+          message: `key ${a.key} ≥ 2^depth (${limit})`,
+        });
+      if (seen.has(a.key))
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", i, "key"],
+          message: `duplicate account key ${a.key}`,
+        });
       seen.add(a.key);
-      if (!b.unsigned && !a.pubKey) ctx.addIssue({ code: "custom", path: ["accounts", i, "pubKey"], message: "required in a signed block" });
+      if (!b.unsigned && !a.pubKey)
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", i, "pubKey"],
+          message: "required in a signed block",
+        });
     });
     b.txs.forEach((t, i) => {
       for (const f of ["from", "to"] as const) {
-        if (t[f] >= limit) ctx.addIssue({ code: "custom", path: ["txs", i, f], message: `key ${t[f]} ≥ 2^depth (${limit})` });
+        if (t[f] >= limit)
+          ctx.addIssue({ code: "custom", path: ["txs", i, f], message: `key ${t[f]} ≥ 2^depth (${limit})` });
       }
-      if (!b.unsigned && !t.sig) ctx.addIssue({ code: "custom", path: ["txs", i, "sig"], message: "required in a signed block" });
+      if (!b.unsigned && !t.sig)
+        ctx.addIssue({ code: "custom", path: ["txs", i, "sig"], message: "required in a signed block" });
     });
     if (b.inclusionList && b.inclusionList.columns.length !== b.txs.length) {
       ctx.addIssue({
@@ -112,7 +143,10 @@ export function parseBlock(json: unknown, source = "block"): Block {
   const r = Block.safeParse(json);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-  const shown = issues.slice(0, 20).map((i) => `  ${i.path}: ${i.message}`).join("\n");
+  const shown = issues
+    .slice(0, 20)
+    .map((i) => `  ${i.path}: ${i.message}`)
+    .join("\n");
   const more = issues.length > 20 ? `\n  … and ${issues.length - 20} more` : "";
   throw desError("INVALID_BLOCK", `${source} is not a valid block:\n${shown}${more}`, { issues });
 }
@@ -154,7 +188,9 @@ export function blockToJSON(b: Block): BlockJSON {
       to: t.to,
       amount: str(t.amount),
       nonce: str(t.nonce),
-      ...(t.sig ? { sig: { R8: [str(t.sig.R8[0]), str(t.sig.R8[1])] as [string, string], S: str(t.sig.S) } } : {}),
+      ...(t.sig
+        ? { sig: { R8: [str(t.sig.R8[0]), str(t.sig.R8[1])] as [string, string], S: str(t.sig.S) } }
+        : {}),
     })),
     ...(b.inclusionList ? { inclusionList: { columns: [...b.inclusionList.columns] } } : {}),
   };

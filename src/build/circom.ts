@@ -12,7 +12,9 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const ARTIFACTS = process.env.DES_ARTIFACTS ? resolve(process.env.DES_ARTIFACTS) : join(REPO_ROOT, "artifacts");
+export const ARTIFACTS = process.env.DES_ARTIFACTS
+  ? resolve(process.env.DES_ARTIFACTS)
+  : join(REPO_ROOT, "artifacts");
 const NODE_MODULES = join(REPO_ROOT, "node_modules");
 
 export interface CircuitSpec {
@@ -119,7 +121,10 @@ function runCompiler(args: string[], verbose: boolean): Promise<string> {
   const require = createRequire(import.meta.url);
   const cli = join(dirname(require.resolve("circom2/package.json")), "cli.js");
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
@@ -130,11 +135,14 @@ function runCompiler(args: string[], verbose: boolean): Promise<string> {
       if (verbose) process.stderr.write(d);
     });
     child.on("error", rej);
-    child.on("close", (code) => (code === 0 ? res(out) : rej(new Error(`circom2 failed (exit ${code}):\n${out.slice(-4000)}`))));
+    child.on("close", (code) =>
+      code === 0 ? res(out) : rej(new Error(`circom2 failed (exit ${code}):\n${out.slice(-4000)}`)),
+    );
   });
 }
 
-const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+const stripAnsi = (s: string) => s.replace(ANSI, "");
 
 /** Compiles (or reuses) a circuit. */
 export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {}): Promise<CompiledCircuit> {
@@ -148,7 +156,8 @@ export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {
     sym: join(dir, `${spec.name}.sym`),
   };
   // meta.json holds no paths, so the artifacts directory can move.
-  if (existsSync(metaFile)) return { ...(JSON.parse(readFileSync(metaFile, "utf8")) as CompiledCircuit), ...paths };
+  if (existsSync(metaFile))
+    return { ...(JSON.parse(readFileSync(metaFile, "utf8")) as CompiledCircuit), ...paths };
 
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });

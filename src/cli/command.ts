@@ -2,7 +2,7 @@
  * CLI plumbing shared by every subcommand: flags parsed by node:util.parseArgs, then validated by a
  * zod schema (messages name the flag); DesErrors become exit codes (usage → 2, other → 1).
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { z } from "zod";
 import { desError } from "../errors.ts";
 
@@ -74,7 +74,9 @@ export function table(headers: string[], rows: (string | number)[][]): string {
       .map((v, c) => (typeof src?.[c] === "number" ? v.padStart(widths[c]!) : v.padEnd(widths[c]!)))
       .join("  ")
       .trimEnd();
-  return [fmt(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => fmt(r.map(String), r))].join(
-    "\n",
-  );
+  return [
+    fmt(headers),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.map((r) => fmt(r.map(String), r)),
+  ].join("\n");
 }

@@ -7,9 +7,9 @@ import type { Point } from "circomlibjs";
 import { BABYJUB_SUBORDER, isFieldElement, onBabyJub } from "./field.ts";
 import { eddsa } from "./poseidon.ts";
 
-export type PubKey = readonly [bigint, bigint];
+export type PubKey = [bigint, bigint];
 export interface Signature {
-  R8: readonly [bigint, bigint];
+  R8: [bigint, bigint];
   S: bigint;
 }
 export interface KeyPair {

@@ -9,11 +9,12 @@
  * valid and changes only the nonce. A block is valid when all its transactions are, in order, and
  * no transaction appears twice.
  */
-import { desError } from "../errors.ts";
+
 import type { Block, Transaction } from "../block/schema.ts";
+import { type PubKey, verify } from "../crypto/eddsa.ts";
 import { U64_MAX } from "../crypto/field.ts";
-import { verify, type PubKey } from "../crypto/eddsa.ts";
 import { leafHash, txHash, type WriteEntry } from "../crypto/hash.ts";
+import { desError } from "../errors.ts";
 import { SparseMerkleTree } from "./smt.ts";
 
 export interface AccountState {
@@ -83,7 +84,12 @@ export interface ExecOptions {
   signaturesVerified?: boolean;
 }
 
-function reject(code: Parameters<typeof desError>[0], index: number, reason: string, extra: Record<string, unknown> = {}) {
+function reject(
+  code: Parameters<typeof desError>[0],
+  index: number,
+  reason: string,
+  extra: Record<string, unknown> = {},
+) {
   return desError(code, `transaction ${index} rejected: ${reason}`, { index, reason, ...extra });
 }
 
@@ -97,14 +103,22 @@ export function applyTx(state: State, tx: Transaction, index: number, opts: Exec
   }
   if (!tx.sig) throw reject("UNSIGNED_BLOCK", index, "transaction has no signature");
   if (!opts.signaturesVerified && !verify(hash, tx.sig, sender.pubKey)) {
-    throw reject("BAD_SIGNATURE", index, `signature does not verify under the public key of sender ${tx.from}`);
+    throw reject(
+      "BAD_SIGNATURE",
+      index,
+      `signature does not verify under the public key of sender ${tx.from}`,
+    );
   }
   if (tx.nonce !== sender.nonce) {
     throw reject("BAD_NONCE", index, `nonce ${tx.nonce}, sender ${tx.from} expects ${sender.nonce}`);
   }
   if (sender.nonce === U64_MAX) throw reject("NONCE_OVERFLOW", index, `sender ${tx.from} nonce is u64 max`);
   if (tx.amount > sender.balance) {
-    throw reject("OVERDRAFT", index, `amount ${tx.amount} exceeds balance ${sender.balance} of sender ${tx.from}`);
+    throw reject(
+      "OVERDRAFT",
+      index,
+      `amount ${tx.amount} exceeds balance ${sender.balance} of sender ${tx.from}`,
+    );
   }
   if (tx.from === tx.to) {
     state.put(tx.from, { ...sender, nonce: sender.nonce + 1n });
@@ -112,7 +126,11 @@ export function applyTx(state: State, tx: Transaction, index: number, opts: Exec
   }
   const receiver = state.get(tx.to) ?? { balance: 0n, nonce: 0n };
   if (receiver.balance + tx.amount > U64_MAX) {
-    throw reject("BALANCE_OVERFLOW", index, `receiver ${tx.to} balance ${receiver.balance} + ${tx.amount} exceeds u64`);
+    throw reject(
+      "BALANCE_OVERFLOW",
+      index,
+      `receiver ${tx.to} balance ${receiver.balance} + ${tx.amount} exceeds u64`,
+    );
   }
   state.put(tx.from, { ...sender, balance: sender.balance - tx.amount, nonce: sender.nonce + 1n });
   state.put(tx.to, { ...receiver, balance: receiver.balance + tx.amount });
@@ -143,7 +161,10 @@ export interface ExecutionResult {
 
 export function requireSigned(block: Block): void {
   if (block.unsigned) {
-    throw desError("UNSIGNED_BLOCK", "block is unsigned (made with --unsigned): it can be analysed, not executed or proven");
+    throw desError(
+      "UNSIGNED_BLOCK",
+      "block is unsigned (made with --unsigned): it can be analysed, not executed or proven",
+    );
   }
 }
 
@@ -181,7 +202,11 @@ export function executeBlock(block: Block, opts: ExecOptions = {}): ExecutionRes
 }
 
 /** Executes a subset of a block's transactions (a column), in block order, against a state. */
-export function executeTxs(state: State, block: Block, indices: readonly number[], opts: ExecOptions = {}): void {
+export function executeTxs(
+  state: State,
+  block: Block,
+  indices: readonly number[],
+  opts: ExecOptions = {},
+): void {
   for (const i of indices) applyTx(state, block.txs[i]!, i, opts);
 }
-

@@ -6,8 +6,9 @@
  * Only non-empty nodes are stored, level by level. Leaf writes are batched: the root and proofs
  * rehash each dirty node once, so n writes cost at most n·depth hashes and usually far fewer.
  */
-import { desError } from "../errors.ts";
+
 import { EMPTY_LEAF, nodeHash } from "../crypto/hash.ts";
+import { desError } from "../errors.ts";
 
 const zeroCache: bigint[] = [EMPTY_LEAF];
 
@@ -34,7 +35,8 @@ export class SparseMerkleTree {
   private dirty = new Set<number>();
 
   constructor(depth: number) {
-    if (!Number.isInteger(depth) || depth < 1 || depth > 32) throw new RangeError(`depth must be 1..32, got ${depth}`);
+    if (!Number.isInteger(depth) || depth < 1 || depth > 32)
+      throw new RangeError(`depth must be 1..32, got ${depth}`);
     this.depth = depth;
     this.zeros = zeroHashes(depth);
     this.levels = Array.from({ length: depth + 1 }, () => new Map<number, bigint>());

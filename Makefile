@@ -1,0 +1,46 @@
+# des-prover — every set-up step lives here; a fresh clone needs only `make test` or `make prove`.
+SHELL := /bin/bash
+NODE_OK := node_modules/.install-stamp
+DES := ./bin/des
+
+.PHONY: all install test check typecheck lint format bench bench-columns bench-exec samples clean
+
+all: test
+
+$(NODE_OK): package.json package-lock.json
+	npm install --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_OK)
+
+## Tests: typecheck, lint, then the node:test suite (tiny circuit profile).
+test: $(NODE_OK) typecheck lint
+	node --import tsx --test --test-reporter=spec test/*.test.ts
+
+typecheck: $(NODE_OK)
+	npx tsc --noEmit -p .
+
+lint: $(NODE_OK)
+	npx biome check .
+
+format: $(NODE_OK)
+	npx biome check --write .
+
+## Benchmarks (print figures; never part of the tests)
+bench: bench-columns bench-exec
+
+bench-columns: $(NODE_OK)
+	node --import tsx bench/columns.ts
+
+bench-exec: $(NODE_OK)
+	node --import tsx bench/execute.ts
+
+## Regenerate the committed sample blocks (deterministic).
+samples: $(NODE_OK)
+	$(DES) sample --profile independent --txs 16 --depth 8 --seed s1 --out samples/independent-16.json
+	$(DES) sample --profile hotspot --txs 32 --depth 8 --seed s1 --out samples/hotspot-32.json
+	$(DES) sample --profile chain --txs 16 --depth 8 --seed s1 --out samples/chain-16.json
+	$(DES) sample --profile mainnet-like --txs 64 --depth 12 --seed s1 --columns 8 --out samples/mainnet-like-64.json
+
+clean:
+	rm -rf artifacts out .tmp
