@@ -1,11 +1,13 @@
 /**
- * EdDSA-Poseidon over BabyJubjub (circomlib's scheme, as verified by its EdDSAPoseidonVerifier),
- * with bigint values at the boundary.
+ * EdDSA-Poseidon over BabyJubjub: circomlib's scheme, as verified by its EdDSAPoseidonVerifier
+ * circuit. Keys and signatures are bit-identical to circomlibjs's prv2pub / signPoseidon (tests
+ * compare them); the group arithmetic runs in crypto/babyjub.ts for speed.
  */
 import { createHash } from "node:crypto";
-import type { Point } from "circomlibjs";
+import createBlakeHash from "blake-hash";
+import { checkVerificationEquation, hasSmallOrder, mulBase } from "./babyjub.ts";
 import { BABYJUB_SUBORDER, isFieldElement, onBabyJub } from "./field.ts";
-import { eddsa } from "./poseidon.ts";
+import { poseidon } from "./poseidon.ts";
 
 export type PubKey = [bigint, bigint];
 export interface Signature {
@@ -17,6 +19,26 @@ export interface KeyPair {
   pub: PubKey;
 }
 
+const leBytesToBigint = (b: Uint8Array): bigint => {
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+};
+
+const bigintToLe32 = (v: bigint): Uint8Array => {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++, v >>= 8n) out[i] = Number(v & 255n);
+  return out;
+};
+
+/** circomlib's key expansion: blake512(prv), pruned; the secret scalar is the low half. */
+function expand(prv: Uint8Array): { s: bigint; nonceKey: Uint8Array } {
+  const h = createBlakeHash("blake512").update(Buffer.from(prv)).digest();
+  h[0] = h[0]! & 0xf8;
+  h[31] = (h[31]! & 0x7f) | 0x40;
+  return { s: leBytesToBigint(h.subarray(0, 32)), nonceKey: new Uint8Array(h.subarray(32, 64)) };
+}
+
 /** Deterministic key pair from a seed string (sample blocks and tests). */
 export function keyFromSeed(seed: string): KeyPair {
   const prv = new Uint8Array(createHash("sha256").update(`des-key:${seed}`).digest());
@@ -24,34 +46,34 @@ export function keyFromSeed(seed: string): KeyPair {
 }
 
 export function pubOf(prv: Uint8Array): PubKey {
-  const e = eddsa();
-  const [x, y] = e.prv2pub(prv);
-  return [e.F.toObject(x), e.F.toObject(y)];
+  const [x, y] = mulBase(expand(prv).s >> 3n);
+  return [x, y];
 }
 
+/** Signs a field element: R8 = r·B8 with r = blake512(nonceKey ‖ msg) mod l; S = r + H(R8, A, msg)·s. */
 export function sign(prv: Uint8Array, msg: bigint): Signature {
-  const e = eddsa();
-  const sig = e.signPoseidon(prv, e.F.e(msg));
-  return { R8: [e.F.toObject(sig.R8[0]), e.F.toObject(sig.R8[1])], S: sig.S };
-}
-
-function point(p: readonly [bigint, bigint]): Point {
-  const F = eddsa().F;
-  return [F.e(p[0]), F.e(p[1])];
+  const { s, nonceKey } = expand(prv);
+  const A = mulBase(s >> 3n);
+  const compose = new Uint8Array(64);
+  compose.set(nonceKey, 0);
+  compose.set(bigintToLe32(msg), 32);
+  const r = leBytesToBigint(createBlakeHash("blake512").update(Buffer.from(compose)).digest()) % BABYJUB_SUBORDER;
+  const [rx, ry] = mulBase(r);
+  const hm = poseidon([rx, ry, A[0], A[1], msg]);
+  return { R8: [rx, ry], S: (r + hm * s) % BABYJUB_SUBORDER };
 }
 
 /**
- * Verifies an EdDSA-Poseidon signature. Rejects, like circomlib's circuit and circomlibjs:
- * R8 or A off the curve, S ≥ subgroup order, and a public key of small order (8·A = identity).
+ * Verifies an EdDSA-Poseidon signature: S·B8 = R8 + 8·H(R8, A, msg)·A. Rejects, like circomlib's
+ * circuit and circomlibjs: R8 or A off the curve, S ≥ subgroup order, and a public key of small
+ * order (8·A = identity).
  */
 export function verify(msg: bigint, sig: Signature, pub: PubKey): boolean {
   if (!isFieldElement(sig.R8[0]) || !isFieldElement(sig.R8[1])) return false;
   if (!isFieldElement(pub[0]) || !isFieldElement(pub[1])) return false;
   if (sig.S < 0n || sig.S >= BABYJUB_SUBORDER) return false;
   if (!onBabyJub(pub[0], pub[1]) || !onBabyJub(sig.R8[0], sig.R8[1])) return false;
-  const e = eddsa();
-  const A = point(pub);
-  // A of small order (8·A = identity, x = 0) is rejected by circomlib's circuit: reject it here too.
-  if (e.F.toObject(e.babyJub.mulPointEscalar(A, 8n)[0]) === 0n) return false;
-  return e.verifyPoseidon(e.F.e(msg), { R8: point(sig.R8), S: sig.S }, A);
+  if (hasSmallOrder(pub)) return false;
+  const hm = poseidon([sig.R8[0], sig.R8[1], pub[0], pub[1], msg]);
+  return checkVerificationEquation(sig.S, sig.R8, 8n * hm, pub);
 }

@@ -75,3 +75,33 @@ export function fingerprint(writes: readonly WriteEntry[], gamma: bigint): bigin
   for (const w of writes) f = (f * mod(gamma - writeHash(w))) % FIELD_P;
   return f;
 }
+
+/** The column proof's only public signal: Poseidon(r0, txDigest, writeDigest, fingerprint, γ). */
+export interface ColumnPublics {
+  r0: bigint;
+  txDigest: bigint;
+  writeDigest: bigint;
+  fingerprint: bigint;
+  gamma: bigint;
+}
+
+export function columnPublicHash(p: ColumnPublics): bigint {
+  return poseidon([p.r0, p.txDigest, p.writeDigest, p.fingerprint, p.gamma]);
+}
+
+/**
+ * The state-update proof's only public signal: Poseidon(rootBefore, rootAfter, shard, writeDigest,
+ * fingerprint, γ). With shards, the roots are the shard's subtree roots.
+ */
+export interface StatePublics {
+  rootBefore: bigint;
+  rootAfter: bigint;
+  shard: number;
+  writeDigest: bigint;
+  fingerprint: bigint;
+  gamma: bigint;
+}
+
+export function statePublicHash(p: StatePublics): bigint {
+  return poseidon([p.rootBefore, p.rootAfter, BigInt(p.shard), p.writeDigest, p.fingerprint, p.gamma]);
+}

@@ -7,8 +7,8 @@ import { buildEddsa, type Eddsa } from "circomlibjs";
 
 interface CryptoContext {
   eddsa: Eddsa;
-  /** Number of Poseidon permutations computed so far (for benchmarks). */
-  hashCount: number;
+  /** Poseidon hashes computed so far, by number of inputs (for benchmarks). */
+  hashCount: number[];
 }
 
 let ctx: CryptoContext | undefined;
@@ -16,7 +16,7 @@ let loading: Promise<CryptoContext> | undefined;
 
 export async function loadCrypto(): Promise<void> {
   if (ctx) return;
-  loading ??= buildEddsa().then((eddsa) => ({ eddsa, hashCount: 0 }));
+  loading ??= buildEddsa().then((eddsa) => ({ eddsa, hashCount: new Array<number>(17).fill(0) }));
   ctx = await loading;
 }
 
@@ -32,15 +32,15 @@ export function eddsa(): Eddsa {
 /** Poseidon over 1..16 field elements (circomlib's parameters), as a bigint. */
 export function poseidon(inputs: readonly bigint[]): bigint {
   const c = context();
-  c.hashCount++;
+  c.hashCount[inputs.length]!++;
   const F = c.eddsa.poseidon.F;
   return F.toObject(c.eddsa.poseidon(inputs as bigint[]));
 }
 
-/** Poseidon permutations computed since load (or since the last reset). */
-export function poseidonCount(reset = false): number {
+/** Poseidon hashes computed since load (or the last reset), indexed by number of inputs. */
+export function poseidonCount(reset = false): number[] {
   const c = context();
-  const n = c.hashCount;
-  if (reset) c.hashCount = 0;
+  const n = [...c.hashCount];
+  if (reset) c.hashCount.fill(0);
   return n;
 }
