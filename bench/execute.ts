@@ -11,6 +11,7 @@ import { ARTIFACTS } from "../src/build/circom.ts";
 import { table, toJSON } from "../src/cli/command.ts";
 import { eddsa, loadCrypto, poseidonCount } from "../src/crypto/poseidon.ts";
 import { executeBlock } from "../src/state/execute.ts";
+import { executeBlockParallel } from "../src/state/parallel.ts";
 import { writeFileAtomic } from "../src/util/fsx.ts";
 
 const { values } = parseArgs({ options: { txs: { type: "string" }, depth: { type: "string" } } });
@@ -28,6 +29,11 @@ const r = executeBlock(block);
 const execMs = performance.now() - t;
 const byArity = poseidonCount(true);
 const hashes = byArity.reduce((a, b) => a + b, 0);
+
+t = performance.now();
+const rp = await executeBlockParallel(block, 2);
+const parMs = performance.now() - t;
+if (rp.postRoot !== r.postRoot) throw new Error("parallel execution disagrees");
 
 // raw circomlibjs Poseidon: the same number of hashes with the same numbers of inputs
 const P = eddsa().poseidon;
@@ -53,12 +59,17 @@ const res = {
   poseidonByInputs: Object.fromEntries(byArity.flatMap((c, a) => (c ? [[a, c]] : []))),
   rawPoseidonMs: Math.round(rawMs),
   ratioToRawPoseidon: +(execMs / rawMs).toFixed(2),
+  executeParallel2Ms: Math.round(parMs),
+  parallelRatioToRawPoseidon: +(parMs / rawMs).toFixed(2),
 };
 console.log(`native execution of a ${n}-transaction mainnet-like block, depth ${depth} (signatures, nonces, balances, R0 and R1)`);
 console.log(
   table(
-    ["txs", "accounts", "writes", "execute ms", "µs/tx", "Poseidon hashes", "raw Poseidon ms", "ratio"],
-    [[n, res.accounts, res.writes, res.executeMs, res.perTxUs, hashes, res.rawPoseidonMs, res.ratioToRawPoseidon]],
+    ["mode", "txs", "writes", "execute ms", "µs/tx", "Poseidon hashes", "raw Poseidon ms", "ratio"],
+    [
+      ["sequential", n, res.writes, res.executeMs, res.perTxUs, hashes, res.rawPoseidonMs, res.ratioToRawPoseidon],
+      ["2 sig threads", n, res.writes, res.executeParallel2Ms, Math.round((1000 * parMs) / n), hashes, res.rawPoseidonMs, res.parallelRatioToRawPoseidon],
+    ],
   ),
 );
 writeFileAtomic(join(ARTIFACTS, "bench", "execute.json"), toJSON(res));

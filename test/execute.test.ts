@@ -265,3 +265,23 @@ describe("native execution", () => {
     );
   });
 });
+
+describe("parallel signature verification", () => {
+  test("gives the sequential result, and the same first error", async () => {
+    const { executeBlockParallel } = await import("../src/state/parallel.ts");
+    const { generateBlock } = await import("../src/block/sample.ts");
+    const block = generateBlock({ profile: "hotspot", txs: 80, seed: "par", depth: 10 });
+    const seq = executeBlock(block);
+    const par = await executeBlockParallel(block, 2);
+    assert.equal(par.postRoot, seq.postRoot);
+    assert.deepEqual(
+      par.writeSet.map((w) => [w.key, w.before, w.after]),
+      seq.writeSet.map((w) => [w.key, w.before, w.after]),
+    );
+    block.txs[50] = { ...block.txs[50]!, amount: block.txs[50]!.amount + 1n };
+    await assert.rejects(
+      () => executeBlockParallel(block, 2),
+      (e: unknown) => isDesError(e, "BAD_SIGNATURE") && e.details.index === 50,
+    );
+  });
+});

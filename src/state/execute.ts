@@ -80,8 +80,11 @@ export class State {
 }
 
 export interface ExecOptions {
-  /** Skip signature checks (only for callers that verified them already, e.g. in parallel). */
-  signaturesVerified?: boolean;
+  /**
+   * Signatures already checked (e.g. in parallel, see parallel.ts): the indices whose signature
+   * failed. When given, no signature is verified here.
+   */
+  badSignatures?: ReadonlySet<number>;
 }
 
 function reject(
@@ -102,7 +105,8 @@ export function applyTx(state: State, tx: Transaction, index: number, opts: Exec
     throw reject("UNKNOWN_SENDER", index, why);
   }
   if (!tx.sig) throw reject("UNSIGNED_BLOCK", index, "transaction has no signature");
-  if (!opts.signaturesVerified && !verify(hash, tx.sig, sender.pubKey)) {
+  const sigOk = opts.badSignatures ? !opts.badSignatures.has(index) : verify(hash, tx.sig, sender.pubKey);
+  if (!sigOk) {
     throw reject(
       "BAD_SIGNATURE",
       index,
