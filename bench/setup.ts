@@ -91,7 +91,8 @@ function child(args: string[]): Promise<ChildResult> {
 }
 
 // ---------------------------------------------------------------- driver
-const list = (s: string | undefined, d: number[]) => (s ? s.split(",").map(Number) : d);
+const list = (s: string | undefined, d: number[]) =>
+  s === undefined ? d : s.split(",").filter(Boolean).map(Number);
 const sizes = list(values.sizes, [14, 16, 18, 20]);
 const baseline = new Set(list(values.baseline, [14, 16]));
 const threadArgs = values.threads ? ["--threads", values.threads] : [];
@@ -104,8 +105,14 @@ interface Row {
   snarkjs?: { ptau: ChildResult; prepare: ChildResult; zkey: ChildResult };
 }
 const rows: Row[] = [];
+const outFile = join(ARTIFACTS, "bench", "setup.json");
+mkdirSync(join(ARTIFACTS, "bench"), { recursive: true });
+const save = (extra: Record<string, unknown> = {}) =>
+  writeFileSync(outFile, toJSON({ date: new Date().toISOString(), threads: values.threads ?? "all", rows, ...extra }));
 const work = mkdtempSync(join(tmpdir(), "des-bench-setup-"));
 try {
+  // development setups first (fast), then snarkjs's path where asked (slow)
+  const compiled = new Map<number, Awaited<ReturnType<typeof compileCircuit>>>();
   for (const k of sizes) {
     const N = 2 ** k - 3;
     process.stderr.write(`== 2^${k}: compiling Chain(${N})\n`);
@@ -116,26 +123,30 @@ try {
       params: [N],
       publicInputs: ["a"],
     });
+    compiled.set(k, c);
     process.stderr.write(`== 2^${k}: development setup\n`);
     const dev = await child(["--child", "dev", "--r1cs", c.r1cs, "--dir", join(work, `keys-${k}`), ...threadArgs]);
     rmSync(join(work, `keys-${k}`), { recursive: true, force: true });
     process.stderr.write(`   ${dev.seconds.toFixed(1)} s, ${dev.maxRssMiB.toFixed(0)} MiB\n`);
-    const row: Row = { power: k, constraints: c.constraints, compileSeconds: c.compileSeconds, dev };
-    if (baseline.has(k)) {
-      const d = join(work, `snarkjs-${k}`);
-      mkdirSync(d, { recursive: true });
-      const base = ["--dir", d, "--power", String(k), "--r1cs", c.r1cs];
-      process.stderr.write(`== 2^${k}: snarkjs powersoftau new + contribute\n`);
-      const ptau = await child(["--child", "ptau", ...base]);
-      process.stderr.write(`   ${ptau.seconds.toFixed(1)} s\n== 2^${k}: snarkjs powersoftau prepare phase2\n`);
-      const prepare = await child(["--child", "prepare", ...base]);
-      process.stderr.write(`   ${prepare.seconds.toFixed(1)} s\n== 2^${k}: snarkjs groth16 setup (zkey new)\n`);
-      const zkey = await child(["--child", "zkey", ...base]);
-      process.stderr.write(`   ${zkey.seconds.toFixed(1)} s\n`);
-      rmSync(d, { recursive: true, force: true });
-      row.snarkjs = { ptau, prepare, zkey };
-    }
-    rows.push(row);
+    rows.push({ power: k, constraints: c.constraints, compileSeconds: c.compileSeconds, dev });
+    save();
+  }
+  for (const row of rows) {
+    const k = row.power;
+    if (!baseline.has(k)) continue;
+    const d = join(work, `snarkjs-${k}`);
+    mkdirSync(d, { recursive: true });
+    const base = ["--dir", d, "--power", String(k), "--r1cs", compiled.get(k)!.r1cs];
+    process.stderr.write(`== 2^${k}: snarkjs powersoftau new + contribute\n`);
+    const ptau = await child(["--child", "ptau", ...base]);
+    process.stderr.write(`   ${ptau.seconds.toFixed(1)} s\n== 2^${k}: snarkjs powersoftau prepare phase2\n`);
+    const prepare = await child(["--child", "prepare", ...base]);
+    process.stderr.write(`   ${prepare.seconds.toFixed(1)} s\n== 2^${k}: snarkjs groth16 setup (zkey new)\n`);
+    const zkey = await child(["--child", "zkey", ...base]);
+    process.stderr.write(`   ${zkey.seconds.toFixed(1)} s\n`);
+    rmSync(d, { recursive: true, force: true });
+    row.snarkjs = { ptau, prepare, zkey };
+    save();
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -164,19 +175,23 @@ console.log(
     }),
   ),
 );
-// extrapolation to 2^22 from the largest measured size (the work is linear in the number of points)
+// extrapolation to 2^22: linear fit through the two largest sizes (the work is linear in the number
+// of points; fixed costs such as window tables and the runtime are absorbed by the intercept)
 const last = rows[rows.length - 1]!;
-const scale = 2 ** (22 - last.power);
+const prev = rows.length > 1 ? rows[rows.length - 2]! : undefined;
+const fit = (f: (r: Row) => number) => {
+  if (!prev) return f(last) * 2 ** (22 - last.power);
+  const slope = (f(last) - f(prev)) / (2 ** last.power - 2 ** prev.power);
+  return f(last) + slope * (2 ** 22 - 2 ** last.power);
+};
 const extrapolation = {
-  from: last.power,
-  seconds: last.dev.seconds * scale,
-  maxRssMiB: last.dev.maxRssMiB * scale,
-  note: "linear extrapolation of the synthetic Chain circuit (nVars ≈ constraints); the aggregator circuit does not exist yet",
+  from: prev ? [prev.power, last.power] : [last.power],
+  seconds: fit((r) => r.dev.seconds),
+  maxRssMiB: fit((r) => r.dev.maxRssMiB),
+  note: "linear fit on the synthetic Chain circuit (nVars ≈ constraints); the aggregator circuit does not exist yet",
 };
 console.log(
-  `extrapolated 2^22 (from 2^${last.power}, linear): ~${(extrapolation.seconds / 60).toFixed(1)} min, ~${(extrapolation.maxRssMiB / 1024).toFixed(1)} GiB peak RSS`,
+  `extrapolated 2^22 (linear fit from 2^${extrapolation.from.join(', 2^')}): ~${(extrapolation.seconds / 60).toFixed(1)} min, ~${(extrapolation.maxRssMiB / 1024).toFixed(1)} GiB peak RSS`,
 );
-mkdirSync(join(ARTIFACTS, "bench"), { recursive: true });
-const outFile = join(ARTIFACTS, "bench", "setup.json");
-writeFileSync(outFile, toJSON({ date: new Date().toISOString(), threads: values.threads ?? "all", rows, extrapolation }));
+save({ extrapolation });
 console.log(`wrote ${outFile}`);

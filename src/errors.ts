@@ -25,6 +25,14 @@ export const ERROR_CODES = {
   DISJOINTNESS_VIOLATION: "two columns touch the same state key",
   COLUMN_CAPACITY: "a column exceeds its capacity",
   TOO_MANY_COLUMNS: "the block needs more columns than allowed",
+  // circuits and witnesses
+  PROFILE_MISMATCH: "the block does not fit the circuit profile",
+  WITNESS_MISMATCH: "a witness disagrees with native execution",
+  // trusted setup
+  INVALID_R1CS: "r1cs file is malformed",
+  INVALID_ZKEY: "proving key file is corrupted or truncated",
+  INVALID_PTAU: "powers-of-tau file is unusable",
+  SETUP_FAILED: "trusted setup failed",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

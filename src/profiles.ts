@@ -12,11 +12,17 @@ export interface CircuitProfile {
   depth: number;
   /** Write slots per state-update proof. */
   writes: number;
+  /**
+   * State-update shards: a state-update proof covers the keys whose top `shardBits` bits equal its
+   * shard index (2^shardBits shards, proven in parallel, subtree root → subtree root). 0: one proof
+   * covers the whole tree (R0 → R1).
+   */
+  shardBits: number;
 }
 
 export const PROFILES: Record<string, CircuitProfile> = {
-  tiny: { name: "tiny", txs: 2, accounts: 4, depth: 8, writes: 8 },
-  realistic: { name: "realistic", txs: 8, accounts: 16, depth: 20, writes: 32 },
+  tiny: { name: "tiny", txs: 2, accounts: 4, depth: 8, writes: 8, shardBits: 0 },
+  realistic: { name: "realistic", txs: 8, accounts: 16, depth: 20, writes: 16, shardBits: 0 },
 };
 
 export function getProfile(name: string): CircuitProfile {

@@ -17,6 +17,7 @@ describe("block schema", () => {
     assert.deepEqual(again, b);
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: tests mutate raw block JSON of any shape
   const invalid: [string, (j: any) => void, RegExp][] = [
     ["negative amount", (j) => (j.txs[0].amount = "-1"), /txs\[0\]\.amount/],
     ["amount over u64", (j) => (j.txs[0].amount = (1n << 64n).toString()), /txs\[0\]\.amount: exceeds u64/],

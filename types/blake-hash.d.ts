@@ -3,5 +3,7 @@ declare module "blake-hash" {
     update(data: Uint8Array): Hasher;
     digest(): Buffer;
   }
-  export default function createBlakeHash(algorithm: "blake512" | "blake256" | "blake224" | "blake384"): Hasher;
+  export default function createBlakeHash(
+    algorithm: "blake512" | "blake256" | "blake224" | "blake384",
+  ): Hasher;
 }

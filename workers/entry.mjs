@@ -20,7 +20,14 @@ for (const owner of ["ffjavascript", "snarkjs", "circomlibjs"]) {
   } catch {
     continue;
   }
-  require.cache[path] = { id: path, filename: path, loaded: true, exports: NoNestedWorkers, children: [], paths: [] };
+  require.cache[path] = {
+    id: path,
+    filename: path,
+    loaded: true,
+    exports: NoNestedWorkers,
+    children: [],
+    paths: [],
+  };
 }
 
 register();

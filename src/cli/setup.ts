@@ -20,7 +20,10 @@ export type CircuitResolver = (names: string[], profile: string | undefined) => 
 
 let resolver: CircuitResolver = async (names) => {
   if (names.length === 0) throw desError("USAGE", "no circuits: give --circuit NAME or --r1cs FILE");
-  throw desError("USAGE", `no circuit catalogue is wired into \`des setup\` yet (asked for: ${names.join(", ")})`);
+  throw desError(
+    "USAGE",
+    `no circuit catalogue is wired into \`des setup\` yet (asked for: ${names.join(", ")})`,
+  );
 };
 
 export function setCircuitResolver(r: CircuitResolver): void {
@@ -30,7 +33,12 @@ export function setCircuitResolver(r: CircuitResolver): void {
 const list = z
   .array(z.string())
   .default([])
-  .transform((xs) => xs.flatMap((x) => x.split(",")).map((x) => x.trim()).filter(Boolean));
+  .transform((xs) =>
+    xs
+      .flatMap((x) => x.split(","))
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const Flags = z.object({
   circuit: list,
@@ -91,7 +99,13 @@ export async function runSetup(
       console.log(
         table(
           ["circuit", "mode", "cached", "seconds", "zkey"],
-          results.map((r) => [r.name, r.dev ? "development" : "ceremony", r.cached ? "yes" : "no", +r.buildSeconds.toFixed(2), r.zkey]),
+          results.map((r) => [
+            r.name,
+            r.dev ? "development" : "ceremony",
+            r.cached ? "yes" : "no",
+            +r.buildSeconds.toFixed(2),
+            r.zkey,
+          ]),
         ),
       );
       if (results.some((r) => r.dev)) console.log(`note: ${DEV_NOTICE}`);
@@ -127,7 +141,8 @@ export const setupCommand: Command = {
       return 0;
     }
     const circuits: SetupInput[] = flags.r1cs.map((f) => r1csInput(f));
-    if (flags.circuit.length > 0 || flags.r1cs.length === 0) circuits.unshift(...(await resolver(flags.circuit, flags.profile)));
+    if (flags.circuit.length > 0 || flags.r1cs.length === 0)
+      circuits.unshift(...(await resolver(flags.circuit, flags.profile)));
     await runSetup(circuits, flags);
     return 0;
   },

@@ -134,5 +134,5 @@ export function checkVerificationEquation(S: bigint, R8: Affine, k: bigint, pub:
 /** True when 8·p is the identity (p of small order); such keys are rejected by circomlib's verifier. */
 export function hasSmallOrder(p: Affine): boolean {
   const q = double(double(double(ext(p))));
-  return (q.X % P === 0n);
+  return q.X % P === 0n;
 }

@@ -57,7 +57,8 @@ export function sign(prv: Uint8Array, msg: bigint): Signature {
   const compose = new Uint8Array(64);
   compose.set(nonceKey, 0);
   compose.set(bigintToLe32(msg), 32);
-  const r = leBytesToBigint(createBlakeHash("blake512").update(Buffer.from(compose)).digest()) % BABYJUB_SUBORDER;
+  const r =
+    leBytesToBigint(createBlakeHash("blake512").update(Buffer.from(compose)).digest()) % BABYJUB_SUBORDER;
   const [rx, ry] = mulBase(r);
   const hm = poseidon([rx, ry, A[0], A[1], msg]);
   return { R8: [rx, ry], S: (r + hm * s) % BABYJUB_SUBORDER };

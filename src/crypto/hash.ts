@@ -90,18 +90,31 @@ export function columnPublicHash(p: ColumnPublics): bigint {
 }
 
 /**
- * The state-update proof's only public signal: Poseidon(rootBefore, rootAfter, shard, writeDigest,
- * fingerprint, γ). With shards, the roots are the shard's subtree roots.
+ * The state-update proof's only public signal: Poseidon(rootBefore, rootAfter, shard, keyLo, keyHi,
+ * writeDigest, fingerprint, γ). With shards, the roots are the shard's subtree roots; every key the
+ * proof writes lies in [keyLo, keyHi], so consecutive proofs over disjoint increasing key ranges
+ * chain roots R0 → … → R1 with no key written twice.
  */
 export interface StatePublics {
   rootBefore: bigint;
   rootAfter: bigint;
   shard: number;
+  keyLo: number;
+  keyHi: number;
   writeDigest: bigint;
   fingerprint: bigint;
   gamma: bigint;
 }
 
 export function statePublicHash(p: StatePublics): bigint {
-  return poseidon([p.rootBefore, p.rootAfter, BigInt(p.shard), p.writeDigest, p.fingerprint, p.gamma]);
+  return poseidon([
+    p.rootBefore,
+    p.rootAfter,
+    BigInt(p.shard),
+    BigInt(p.keyLo),
+    BigInt(p.keyHi),
+    p.writeDigest,
+    p.fingerprint,
+    p.gamma,
+  ]);
 }

@@ -100,7 +100,7 @@ function reject(
 export function applyTx(state: State, tx: Transaction, index: number, opts: ExecOptions = {}): bigint {
   const hash = txHash(tx);
   const sender = state.get(tx.from);
-  if (!sender || !sender.pubKey) {
+  if (!sender?.pubKey) {
     const why = sender ? `sender ${tx.from} has no public key` : `sender ${tx.from} does not exist`;
     throw reject("UNKNOWN_SENDER", index, why);
   }

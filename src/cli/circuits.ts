@@ -1,0 +1,221 @@
+/**
+ * `des circuits`: compiles (cached) the column and state-update circuits of each profile and prints
+ * their constraint counts and marginal costs.
+ *
+ * Marginal costs are measured, not estimated: each is the difference in total constraints between
+ * the profile's circuit and the same circuit with one more slot (TXS + 1, ACCOUNTS + 1, WRITES + 1),
+ * compiled like the real ones (cached). The account read alone (membership proof, leaf hash, u64
+ * checks) is the AccountRead gadget compiled as its own circuit.
+ */
+import { z } from "zod";
+import type { CircuitSpec, CompiledCircuit } from "../build/circom.ts";
+import {
+  circuitsForProfile,
+  columnSpec,
+  compileProjectCircuit,
+  stateUpdateSpec,
+} from "../circuits/registry.ts";
+import { type CircuitProfile, getProfile, PROFILES } from "../profiles.ts";
+import { type Command, parseFlags, table, toJSON } from "./command.ts";
+
+const Flags = z.object({
+  profile: z
+    .string()
+    .refine((p) => p in PROFILES, `must be one of: ${Object.keys(PROFILES).join(", ")}`)
+    .optional(),
+  json: z.boolean().default(false),
+  "no-marginal": z.boolean().default(false),
+});
+
+const help = `usage: des circuits [--profile P] [--json] [--no-marginal]
+
+Compiles the column circuit ColumnExec(TXS, ACCOUNTS, DEPTH) and the state-update circuit
+StateUpdate(WRITES, DEPTH, SHARD_BITS) of each profile with circom2 (--O2; cached under
+artifacts/circuits/) and prints their constraints (total = non-linear + linear), wires and compile
+time, then the marginal cost per transaction, per account slot, per account read and per write:
+each measured by compiling the circuit with one more slot (cached too; a first run at the
+realistic profile takes a few minutes).
+
+  --profile P     only this profile (${Object.keys(PROFILES).join(", ")}; default: all)
+  --json          print a JSON array: one object per circuit {circuit, profile, constraints, …}
+                  and one per marginal cost {circuit, profile, marginal, constraints}
+  --no-marginal   skip the marginal costs (no extra compiles)`;
+
+/** Goals for the realistic profile (issue #3). */
+export const GOALS = { columnTotal: 160_000, perTransaction: 8_500, perAccountRead: 5_500 } as const;
+
+export interface CircuitRow {
+  circuit: string;
+  profile: string;
+  template: string;
+  params: number[];
+  constraints: number;
+  nonLinear: number;
+  linear: number;
+  wires: number;
+  publicSignals: number;
+  compileSeconds: number;
+}
+
+export interface MarginalRow {
+  circuit: string;
+  profile: string;
+  marginal: "transaction" | "account slot" | "account read" | "write";
+  constraints: number;
+  /** How it was measured. */
+  method: string;
+  goal?: number;
+}
+
+function row(kind: string, profile: string, spec: CircuitSpec, c: CompiledCircuit): CircuitRow {
+  return {
+    circuit: kind,
+    profile,
+    template: spec.template,
+    params: spec.params.map(Number),
+    constraints: c.constraints,
+    nonLinear: c.nonLinear,
+    linear: c.linear,
+    wires: c.wires,
+    publicSignals: c.publicSignals,
+    compileSeconds: +c.compileSeconds.toFixed(1),
+  };
+}
+
+/** Compiles a profile's circuits; with `marginal`, also the +1 variants. */
+export async function measureProfile(
+  p: CircuitProfile,
+  marginal: boolean,
+  log: (s: string) => void = () => {},
+): Promise<{ circuits: CircuitRow[]; marginals: MarginalRow[] }> {
+  const circuits: CircuitRow[] = [];
+  const totals = new Map<string, number>();
+  for (const { kind, spec } of circuitsForProfile(p)) {
+    log(`compiling ${spec.name} …`);
+    const c = await compileProjectCircuit(spec);
+    circuits.push(row(kind, p.name, spec, c));
+    totals.set(kind, c.constraints);
+  }
+  const marginals: MarginalRow[] = [];
+  if (!marginal) return { circuits, marginals };
+  const plus = async (spec: CircuitSpec) => {
+    log(`compiling ${spec.name} …`);
+    return (await compileProjectCircuit(spec)).constraints;
+  };
+  const realistic = p.name === "realistic";
+  const col = totals.get("column")!;
+  const tx = (await plus(columnSpec({ ...p, name: `${p.name}-plus-tx`, txs: p.txs + 1 }))) - col;
+  marginals.push({
+    circuit: "column",
+    profile: p.name,
+    marginal: "transaction",
+    constraints: tx,
+    method: `ColumnExec(${p.txs + 1}, ${p.accounts}, ${p.depth}) − ColumnExec(${p.txs}, ${p.accounts}, ${p.depth})`,
+    ...(realistic ? { goal: GOALS.perTransaction } : {}),
+  });
+  const acc =
+    (await plus(columnSpec({ ...p, name: `${p.name}-plus-account`, accounts: p.accounts + 1 }))) - col;
+  marginals.push({
+    circuit: "column",
+    profile: p.name,
+    marginal: "account slot",
+    constraints: acc,
+    method: `ColumnExec(${p.txs}, ${p.accounts + 1}, ${p.depth}) − ColumnExec(${p.txs}, ${p.accounts}, ${p.depth}): read + write commitment + selection by each tx slot`,
+  });
+  const read = await plus({
+    name: `account-read-d${p.depth}`,
+    file: "circuits/column.circom",
+    template: "AccountRead",
+    params: [p.depth],
+  });
+  marginals.push({
+    circuit: "column",
+    profile: p.name,
+    marginal: "account read",
+    constraints: read,
+    method: `AccountRead(${p.depth}) alone: membership against R0, leaf hash, u64 checks`,
+    ...(realistic ? { goal: GOALS.perAccountRead } : {}),
+  });
+  const st = totals.get("state-update")!;
+  const w = (await plus(stateUpdateSpec({ ...p, name: `${p.name}-plus-write`, writes: p.writes + 1 }))) - st;
+  marginals.push({
+    circuit: "state-update",
+    profile: p.name,
+    marginal: "write",
+    constraints: w,
+    method: `StateUpdate(${p.writes + 1}, ${p.depth}, ${p.shardBits}) − StateUpdate(${p.writes}, ${p.depth}, ${p.shardBits})`,
+  });
+  return { circuits, marginals };
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+export const circuitsCommand: Command = {
+  name: "circuits",
+  summary: "compile the column and state-update circuits and print constraint counts",
+  help,
+  async run(argv) {
+    const { flags, help: wantHelp } = parseFlags(
+      argv,
+      { profile: { type: "string" }, json: { type: "boolean" }, "no-marginal": { type: "boolean" } },
+      Flags,
+      { min: 0, max: 0, names: "no positional arguments" },
+    );
+    if (wantHelp) {
+      console.log(help);
+      return 0;
+    }
+    const profiles = flags.profile ? [getProfile(flags.profile)] : Object.values(PROFILES);
+    const log = flags.json ? () => {} : (s: string) => process.stderr.write(`${s}\n`);
+    const circuits: CircuitRow[] = [];
+    const marginals: MarginalRow[] = [];
+    for (const p of profiles) {
+      const r = await measureProfile(p, !flags["no-marginal"], log);
+      circuits.push(...r.circuits);
+      marginals.push(...r.marginals);
+    }
+    if (flags.json) {
+      console.log(toJSON([...circuits, ...marginals]));
+      return 0;
+    }
+    console.log(
+      table(
+        ["circuit", "profile", "params", "constraints", "non-linear", "linear", "wires", "compile s"],
+        circuits.map((c) => [
+          c.circuit,
+          c.profile,
+          `${c.template}(${c.params.join(", ")})`,
+          c.constraints,
+          c.nonLinear,
+          c.linear,
+          c.wires,
+          c.compileSeconds,
+        ]),
+      ),
+    );
+    if (marginals.length) {
+      console.log("");
+      console.log(
+        table(
+          ["circuit", "profile", "marginal cost per", "constraints", "goal"],
+          marginals.map((m) => [
+            m.circuit,
+            m.profile,
+            m.marginal,
+            m.constraints,
+            m.goal ? `≤ ${fmt(m.goal)}` : "",
+          ]),
+        ),
+      );
+    }
+    const real = circuits.find((c) => c.circuit === "column" && c.profile === "realistic");
+    if (real) {
+      const ok = real.constraints <= GOALS.columnTotal;
+      console.log(
+        `\nrealistic column: ${fmt(real.constraints)} constraints (goal ≤ ${fmt(GOALS.columnTotal)}: ${ok ? "met" : "missed"})`,
+      );
+    }
+    console.log("(compiled with circom2 --O2: linear constraints are substituted away)");
+    return 0;
+  },
+};

@@ -1,0 +1,552 @@
+/**
+ * Development-mode Groth16 setup: a single party draws τ, α, β, γ, δ from a CSPRNG, evaluates every
+ * key element in the scalar field and turns each value into a curve point by fixed-base scalar
+ * multiplication (window tables, src/setup/wasm.ts). The zkey is written directly, section by
+ * section, in exactly the layout snarkjs's `zkey new` + `zkey contribute` produce, so unmodified
+ * snarkjs proves, verifies and exports with it. The toxic values live only in wasm memory, which is
+ * wiped before returning. Not for production: whoever runs it could forge proofs.
+ *
+ * Key elements (n = domain size, L_c = Lagrange basis of {ω_n^c}, a_s/b_s/c_s = Σ_c coef·L_c(τ) over
+ * the A/B/C matrices, with the extra rows snarkjs adds for public inputs: A[m+s][s] = 1):
+ *   IC_s = (β·a_s + α·b_s + c_s)/γ · G1          s ≤ nPublic
+ *   C_s  = (β·a_s + α·b_s + c_s)/δ · G1          s > nPublic
+ *   A_s  = a_s·G1,  B1_s = b_s·G1,  B2_s = b_s·G2
+ *   H_i  = L'_{2i+1}(τ)/δ · G1,  i < n,  L' = Lagrange basis of the 2n-th roots of unity.
+ * The prover (groth16_prove.js) evaluates A·B−C on the odd 2n-th roots ω_{2n}^{2i+1} and takes the
+ * multiexp with section 9; since A·B−C (degree ≤ 2n−2) vanishes on the n-th roots, that sum is
+ * Σ_j (A·B−C)(ω_{2n}^j)·L'_j(τ)/δ = (A·B−C)(τ)/δ = h(τ)·Z(τ)/δ, the term Groth16 needs.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { desError } from "../errors.ts";
+import type { ProgressFn } from "./progress.ts";
+import { Bn128Wasm, bn128Code, chooseWindow, MsmPool, Q, R, type Bn128Wasm as W } from "./wasm.ts";
+
+export const DEV_NOTICE = "development setup — not for production";
+
+export interface R1csInfo {
+  n8: number;
+  prime: bigint;
+  nWires: number;
+  nPubOut: number;
+  nPubIn: number;
+  nPrvIn: number;
+  nConstraints: number;
+  /** Byte offset and size of the constraints section. */
+  constraintsAt: number;
+  constraintsSize: number;
+  fileSize: number;
+}
+
+function readAt(fd: number, pos: number, len: number): Buffer {
+  const b = Buffer.alloc(len);
+  const got = readSync(fd, b, 0, len, pos);
+  if (got !== len) throw desError("INVALID_R1CS", "r1cs file is truncated", { at: pos });
+  return b;
+}
+
+/** Parses an r1cs file's section table and header (circom's format, version 1). */
+export function readR1csInfo(file: string): R1csInfo {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const head = readAt(fd, 0, 12);
+    if (head.toString("latin1", 0, 4) !== "r1cs") throw desError("INVALID_R1CS", `${file}: not an r1cs file`);
+    const nSections = head.readUInt32LE(8);
+    let pos = 12;
+    let header: Buffer | undefined;
+    let cAt = -1;
+    let cSize = 0;
+    for (let i = 0; i < nSections; i++) {
+      const sh = readAt(fd, pos, 12);
+      const type = sh.readUInt32LE(0);
+      const len = Number(sh.readBigUInt64LE(4));
+      pos += 12;
+      if (pos + len > size)
+        throw desError("INVALID_R1CS", `${file}: section ${type} runs past the end of the file`);
+      if (type === 1) header = readAt(fd, pos, len);
+      if (type === 2) {
+        cAt = pos;
+        cSize = len;
+      }
+      pos += len;
+    }
+    if (!header || cAt < 0) throw desError("INVALID_R1CS", `${file}: missing header or constraints section`);
+    const n8 = header.readUInt32LE(0);
+    let prime = 0n;
+    for (let i = n8 - 1; i >= 0; i--) prime = (prime << 8n) | BigInt(header[4 + i]!);
+    const o = 4 + n8;
+    return {
+      n8,
+      prime,
+      nWires: header.readUInt32LE(o),
+      nPubOut: header.readUInt32LE(o + 4),
+      nPubIn: header.readUInt32LE(o + 8),
+      nPrvIn: header.readUInt32LE(o + 12),
+      nConstraints: header.readUInt32LE(o + 24),
+      constraintsAt: cAt,
+      constraintsSize: cSize,
+      fileSize: size,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** snarkjs's domain: the smallest power of two above nConstraints + nPublic (zkey_new.js). */
+export function domainPower(nConstraints: number, nPublic: number): number {
+  const v = nConstraints + nPublic;
+  return (v === 0 ? 0 : 31 - Math.clz32(v)) + 1;
+}
+
+/** Sequential binary-file writer in the iden3 binfile layout (magic, version, sections). */
+class BinWriter {
+  private pos = 0;
+  private sectionStart = -1;
+  constructor(
+    private readonly fd: number,
+    magic: string,
+    version: number,
+    nSections: number,
+  ) {
+    const h = Buffer.alloc(12);
+    h.write(magic, 0, "latin1");
+    h.writeUInt32LE(version, 4);
+    h.writeUInt32LE(nSections, 8);
+    this.write(h);
+  }
+  get position(): number {
+    return this.pos;
+  }
+  write(buf: Uint8Array, offset = 0, length = buf.length - offset): void {
+    let done = 0;
+    while (done < length) done += writeSync(this.fd, buf, offset + done, length - done, this.pos + done);
+    this.pos += length;
+  }
+  u32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    this.write(b);
+  }
+  begin(type: number): void {
+    const h = Buffer.alloc(12);
+    h.writeUInt32LE(type, 0);
+    this.write(h);
+    this.sectionStart = this.pos;
+  }
+  end(): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(this.pos - this.sectionStart));
+    writeSync(this.fd, b, 0, 8, this.sectionStart - 8);
+    this.sectionStart = -1;
+  }
+}
+
+const R_BYTES_LE = (() => {
+  const b = new Uint8Array(32);
+  let v = R;
+  for (let i = 0; i < 32; i++) {
+    b[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return b;
+})();
+
+/** Draws a uniform non-zero scalar straight into wasm memory (Montgomery form); no JS copy survives. */
+function randomScalar(w: W, p: number): void {
+  for (;;) {
+    const b = randomBytes(32);
+    b[31]! &= 0x3f;
+    let lt = false;
+    for (let i = 31; i >= 0; i--) {
+      if (b[i]! !== R_BYTES_LE[i]!) {
+        lt = b[i]! < R_BYTES_LE[i]!;
+        break;
+      }
+    }
+    const zero = b.every((v) => v === 0);
+    if (lt && !zero) {
+      w.u8.set(b, p);
+      b.fill(0);
+      w.x.frm_toMontgomery(p, p);
+      return;
+    }
+    b.fill(0);
+  }
+}
+
+export interface DevSetupResult {
+  nVars: number;
+  nPublic: number;
+  nConstraints: number;
+  domainSize: number;
+  windows: { g1: number; g2: number };
+  /** Seconds per step. */
+  timings: Record<string, number>;
+}
+
+export interface DevSetupOptions {
+  /** Label for progress reports. */
+  name?: string;
+  progress?: ProgressFn;
+  /** Worker threads (default: available parallelism). */
+  threads?: number;
+}
+
+/** Writes a development Groth16 zkey for `r1csFile` to `zkeyFile`. */
+export async function devSetup(
+  r1csFile: string,
+  zkeyFile: string,
+  opts: DevSetupOptions = {},
+): Promise<DevSetupResult> {
+  const name = opts.name ?? "circuit";
+  const report = (phase: string, done: number, total: number, unit = "points") =>
+    opts.progress?.({ circuit: name, phase, done, total, unit });
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (k: string) => {
+    const t = performance.now();
+    timings[k] = (timings[k] ?? 0) + (t - t0) / 1000;
+    t0 = t;
+  };
+
+  const info = readR1csInfo(r1csFile);
+  if (info.prime !== R || info.n8 !== 32) {
+    throw desError("INVALID_R1CS", `${r1csFile}: circuit is not over the BN254 scalar field`, {
+      prime: String(info.prime),
+    });
+  }
+  const nVars = info.nWires;
+  const nPublic = info.nPubOut + info.nPubIn;
+  const m = info.nConstraints;
+  const power = domainPower(m, nPublic);
+  const code = await bn128Code();
+  if (power >= 28)
+    throw desError("SETUP_FAILED", `circuit too big: domain 2^${power} exceeds the curve's 2^28 limit`);
+  const n = 2 ** power;
+
+  const CH = 32 << 20; // r1cs window
+  const COEF_BUF = 4 << 20;
+  const w = await Bn128Wasm.create(code, n * 32 * 3 + nVars * 32 * 4 + CH + COEF_BUF + (16 << 20));
+  const x = w.x;
+  const S = 32;
+  const c32 = () => w.alloc(S);
+  const tau = c32();
+  const alpha = c32();
+  const beta = c32();
+  const gamma = c32();
+  const delta = c32();
+  const invGamma = c32();
+  const invDelta = c32();
+  const tmp = c32();
+  const tmp2 = c32();
+  const one = c32();
+  const r3 = c32();
+  const r2 = c32();
+  const g1a = w.alloc(64);
+  const g2a = w.alloc(128);
+  const jac1 = w.alloc(96);
+  const jac2 = w.alloc(192);
+  const pt1 = w.alloc(64 * 3);
+  const pt2 = w.alloc(128 * 4);
+  const Lp = w.alloc(n * S);
+  const Ap = w.alloc(nVars * S);
+  const Bp = w.alloc(nVars * S);
+  const Cp = w.alloc(nVars * S);
+  const Sp = w.alloc(nVars * S);
+  const rwin = w.alloc(CH + 64);
+  const coefOut = w.alloc(COEF_BUF);
+  w.reserve((n + 2) * S + (1 << 20));
+
+  // public constants: 1, R^2 and R^3 mod r (raw, so frm_mul(k, R^3) = k·R^2, the coeffs' encoding)
+  const Rm = (1n << 256n) % R;
+  w.setBig(one, 1n);
+  w.setBig(r2, (Rm * Rm) % R);
+  w.setBig(r3, (Rm * Rm * Rm) % R);
+  x.g1m_toAffine(code.pG1gen, g1a);
+  x.g2m_toAffine(code.pG2gen, g2a);
+
+  const wG1 = chooseWindow(3 * nVars + n, 1);
+  const wG2 = chooseWindow(nVars, 2);
+  const out = openSync(zkeyFile, "w");
+  let pool: MsmPool | undefined;
+  try {
+    for (const p of [tau, alpha, beta, gamma, delta]) randomScalar(w, p);
+    x.frm_inverse(gamma, invGamma);
+    x.frm_inverse(delta, invDelta);
+
+    // ---- Lagrange basis of the n-th roots at τ (Montgomery form)
+    /** dst[c] = F·x_c/(τ − x_c) for x_c = x0·step^c (F, x0, step Montgomery; F normal ⇒ normal output). */
+    const lagrange = (phase: string, dst: number, count: number, x0: number, step: number, F: number) => {
+      const xc = tmp2;
+      x.frm_copy(x0, xc);
+      for (let c = 0; c < count; c++) {
+        const d = dst + c * S;
+        x.frm_sub(tau, xc, d);
+        if (x.frm_isZero(d))
+          throw desError("SETUP_FAILED", "τ hit the evaluation domain (probability ~2^-230); run again");
+        x.frm_mul(xc, step, xc);
+        if ((c & 0xffff) === 0) report(phase, c, count * 2, "values");
+      }
+      x.frm_batchInverse(dst, S, count, dst, S);
+      x.frm_copy(x0, xc);
+      for (let c = 0; c < count; c++) {
+        const d = dst + c * S;
+        x.frm_mul(d, xc, d);
+        x.frm_mul(d, F, d);
+        x.frm_mul(xc, step, xc);
+        if ((c & 0xffff) === 0) report(phase, count + c, count * 2, "values");
+      }
+      report(phase, count * 2, count * 2, "values");
+    };
+    /** tmp ← τ^N − 1 (Montgomery), N a power of two. */
+    const zAt = (N: number) => {
+      x.frm_copy(tau, tmp);
+      for (let k = 1; k < N; k *= 2) x.frm_square(tmp, tmp);
+      x.frm_one(tmp2);
+      x.frm_sub(tmp, tmp2, tmp);
+    };
+    const omegaN = w.alloc(S);
+    const omega2N = w.alloc(S);
+    const oneM = w.alloc(S);
+    const Fm = w.alloc(S);
+    w.setMont(omegaN, code.roots[power]!);
+    w.setMont(omega2N, code.roots[power + 1]!);
+    x.frm_one(oneM);
+    // F = (τ^n − 1)/n, Montgomery (L in Montgomery form so frm_mul(coef, L) yields coef·L in normal form)
+    zAt(n);
+    w.setMont(Fm, BigInt(n));
+    x.frm_inverse(Fm, Fm);
+    x.frm_mul(tmp, Fm, Fm);
+    lagrange("Lagrange basis", Lp, n, oneM, omegaN, Fm);
+    lap("lagrange");
+
+    // ---- header sections
+    const zk = new BinWriter(out, "zkey", 1, 10);
+    zk.begin(1);
+    zk.u32(1); // Groth16
+    zk.end();
+    zk.begin(2);
+    const big = (v: bigint) => {
+      const b = Buffer.alloc(32);
+      for (let i = 0; i < 32; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+      return b;
+    };
+    zk.u32(32);
+    zk.write(big(Q));
+    zk.u32(32);
+    zk.write(big(R));
+    zk.u32(nVars);
+    zk.u32(nPublic);
+    zk.u32(n);
+    const g1times = (sM: number, o: number) => {
+      x.frm_fromMontgomery(sM, tmp);
+      x.g1m_timesScalarAffine(g1a, tmp, 32, jac1);
+      x.g1m_toAffine(jac1, pt1 + o * 64);
+      return w.u8.slice(pt1 + o * 64, pt1 + o * 64 + 64);
+    };
+    const g2times = (sM: number, o: number) => {
+      x.frm_fromMontgomery(sM, tmp);
+      x.g2m_timesScalarAffine(g2a, tmp, 32, jac2);
+      x.g2m_toAffine(jac2, pt2 + o * 128);
+      return w.u8.slice(pt2 + o * 128, pt2 + o * 128 + 128);
+    };
+    const alpha1 = g1times(alpha, 0);
+    const beta1 = g1times(beta, 1);
+    const delta1 = g1times(delta, 2);
+    const beta2 = g2times(beta, 0);
+    const gamma2 = g2times(gamma, 1);
+    const delta2 = g2times(delta, 2);
+    for (const p of [alpha1, beta1, beta2, gamma2, delta1, delta2]) zk.write(p);
+    zk.end();
+
+    // ---- constraints: accumulate a_s, b_s, c_s and write the coeffs section (4)
+    zk.begin(4);
+    const countAt = zk.position;
+    zk.u32(0); // number of coefficients, patched below
+    let nCoefs = 0;
+    let co = coefOut;
+    const flushCoefs = () => {
+      zk.write(w.u8, coefOut, co - coefOut);
+      co = coefOut;
+    };
+    const rfd = openSync(r1csFile, "r");
+    try {
+      const secEnd = info.constraintsAt + info.constraintsSize;
+      let base = 0;
+      let end = 0;
+      const load = (from: number) => {
+        const len = Math.min(CH, secEnd - from);
+        let got = 0;
+        while (got < len) {
+          const r = readSync(rfd, w.u8, rwin + got, len - got, from + got);
+          if (r <= 0) throw desError("INVALID_R1CS", `${r1csFile}: truncated constraints section`);
+          got += r;
+        }
+        base = from;
+        end = from + len;
+      };
+      const need = (from: number, to: number) => {
+        if (to > secEnd) throw desError("INVALID_R1CS", `${r1csFile}: constraint runs past its section`);
+        if (from < base || to > end) {
+          load(from);
+          if (to > end) throw desError("SETUP_FAILED", "a single constraint exceeds the 32 MiB read window");
+        }
+      };
+      const dv = () => w.dv;
+      let pos = info.constraintsAt;
+      const TERM = 4 + 32;
+      for (let c = 0; c < m; c++) {
+        const s0 = pos;
+        need(s0, s0 + 4);
+        const nA = dv().getUint32(rwin + s0 - base, true);
+        let q = s0 + 4 + nA * TERM;
+        need(s0, q + 4);
+        const nB = dv().getUint32(rwin + q - base, true);
+        q += 4 + nB * TERM;
+        need(s0, q + 4);
+        const nC = dv().getUint32(rwin + q - base, true);
+        q += 4 + nC * TERM;
+        need(s0, q);
+        const Lc = Lp + c * S;
+        if (co + (nA + nB) * 44 > coefOut + COEF_BUF) flushCoefs();
+        const d = w.dv;
+        let p = rwin + s0 - base + 4;
+        for (let i = 0; i < nA; i++, p += TERM) {
+          const sig = d.getUint32(p, true);
+          if (sig >= nVars) throw desError("INVALID_R1CS", `${r1csFile}: signal ${sig} out of range`);
+          x.frm_mul(p + 4, Lc, tmp);
+          x.frm_add(Ap + sig * S, tmp, Ap + sig * S);
+          d.setUint32(co, 0, true);
+          d.setUint32(co + 4, c, true);
+          d.setUint32(co + 8, sig, true);
+          x.frm_mul(p + 4, r3, co + 12);
+          co += 44;
+        }
+        p += 4;
+        for (let i = 0; i < nB; i++, p += TERM) {
+          const sig = d.getUint32(p, true);
+          if (sig >= nVars) throw desError("INVALID_R1CS", `${r1csFile}: signal ${sig} out of range`);
+          x.frm_mul(p + 4, Lc, tmp);
+          x.frm_add(Bp + sig * S, tmp, Bp + sig * S);
+          d.setUint32(co, 1, true);
+          d.setUint32(co + 4, c, true);
+          d.setUint32(co + 8, sig, true);
+          x.frm_mul(p + 4, r3, co + 12);
+          co += 44;
+        }
+        p += 4;
+        for (let i = 0; i < nC; i++, p += TERM) {
+          const sig = d.getUint32(p, true);
+          if (sig >= nVars) throw desError("INVALID_R1CS", `${r1csFile}: signal ${sig} out of range`);
+          x.frm_mul(p + 4, Lc, tmp);
+          x.frm_add(Cp + sig * S, tmp, Cp + sig * S);
+        }
+        nCoefs += nA + nB;
+        pos = q;
+        if ((c & 0x3fff) === 0) report("constraints", c, m, "constraints");
+      }
+      report("constraints", m, m, "constraints");
+    } finally {
+      closeSync(rfd);
+    }
+    // extra rows m+s binding the public inputs: A[m+s][s] = 1
+    if (co + (nPublic + 1) * 44 > coefOut + COEF_BUF) flushCoefs();
+    for (let s = 0; s <= nPublic; s++) {
+      x.frm_fromMontgomery(Lp + (m + s) * S, tmp);
+      x.frm_add(Ap + s * S, tmp, Ap + s * S);
+      w.dv.setUint32(co, 0, true);
+      w.dv.setUint32(co + 4, m + s, true);
+      w.dv.setUint32(co + 8, s, true);
+      x.frm_copy(r2, co + 12);
+      co += 44;
+    }
+    nCoefs += nPublic + 1;
+    flushCoefs();
+    zk.end();
+    {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(nCoefs);
+      writeSync(out, b, 0, 4, countAt);
+    }
+    lap("constraints");
+
+    // ---- points
+    pool = await MsmPool.create(code, opts.threads);
+    report("G1 window table", 0, 1, "tables");
+    await pool.prepare(1, wG1);
+    report("G1 window table", 1, 1, "tables");
+    lap("table G1");
+    const section = async (id: number, group: 1 | 2, ptr: number, count: number, label: string) => {
+      zk.begin(id);
+      report(label, 0, count);
+      await pool!.mul(
+        group,
+        () => w.u8,
+        ptr,
+        count,
+        (pts) => zk.write(pts),
+        (done) => report(label, done, count),
+      );
+      zk.end();
+      lap(label);
+    };
+    // IC and C scalars: (β·a + α·b + c)/γ resp. /δ, normal form
+    const lc = (s: number, inv: number, dst: number) => {
+      x.frm_mul(Ap + s * S, beta, dst);
+      x.frm_mul(Bp + s * S, alpha, tmp);
+      x.frm_add(dst, tmp, dst);
+      x.frm_add(dst, Cp + s * S, dst);
+      x.frm_mul(dst, inv, dst);
+    };
+    for (let s = 0; s <= nPublic; s++) lc(s, invGamma, Sp + s * S);
+    await section(3, 1, Sp, nPublic + 1, "IC (G1)");
+
+    // H: L'_{2i+1}(τ)/δ with L' over the 2n-th roots: F = (τ^{2n} − 1)/(2n)/δ, normal form output
+    zAt(2 * n);
+    w.setMont(Fm, BigInt(2 * n));
+    x.frm_inverse(Fm, Fm);
+    x.frm_mul(tmp, Fm, Fm);
+    x.frm_mul(Fm, invDelta, Fm);
+    x.frm_fromMontgomery(Fm, Fm);
+    lagrange("H scalars", Lp, n, omega2N, omegaN, Fm);
+    lap("lagrange");
+    await section(9, 1, Lp, n, "H (G1)");
+
+    for (let s = nPublic + 1; s < nVars; s++) lc(s, invDelta, Sp + (s - nPublic - 1) * S);
+    await section(8, 1, Sp, nVars - nPublic - 1, "C (G1)");
+    await section(5, 1, Ap, nVars, "A (G1)");
+    await section(6, 1, Bp, nVars, "B1 (G1)");
+    report("G2 window table", 0, 1, "tables");
+    await pool.prepare(2, wG2);
+    report("G2 window table", 1, 1, "tables");
+    lap("table G2");
+    await section(7, 2, Bp, nVars, "B2 (G2)");
+
+    // ---- contributions (10): csHash + one contribution that names the setup as development-only.
+    const cs = createHash("blake2b512");
+    cs.update("des development setup\0");
+    for (const p of [alpha1, beta1, beta2, gamma2, delta1, delta2]) cs.update(p);
+    const csHash = cs.digest();
+    zk.begin(10);
+    zk.write(csHash);
+    zk.u32(1);
+    zk.write(delta1); // deltaAfter
+    zk.write(w.u8.slice(g1a, g1a + 64)); // g1_s = G1 (a marker, not a proof of knowledge)
+    zk.write(delta1); // g1_sx
+    zk.write(delta2); // g2_spx
+    zk.write(createHash("blake2b512").update(csHash).update(DEV_NOTICE).digest()); // transcript
+    zk.u32(0); // type: contribution
+    const nameBytes = Buffer.from(DEV_NOTICE, "utf8");
+    zk.u32(2 + nameBytes.length);
+    zk.write(Buffer.from([1, nameBytes.length]));
+    zk.write(nameBytes);
+    zk.end();
+    lap("write");
+  } finally {
+    closeSync(out);
+    w.wipe(); // τ, α, β, γ, δ and every value derived from them
+    await pool?.terminate();
+  }
+  return { nVars, nPublic, nConstraints: m, domainSize: n, windows: { g1: wG1, g2: wG2 }, timings };
+}
