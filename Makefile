@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_OK := node_modules/.install-stamp
 DES := ./bin/des
 
-.PHONY: all install test check typecheck lint format bench bench-columns bench-exec samples clean
+.PHONY: all install test check typecheck lint format bench bench-columns bench-exec samples clean prove verify setup circuits
 
 all: test
 
@@ -25,6 +25,24 @@ lint: $(NODE_OK)
 
 format: $(NODE_OK)
 	npx biome check --write .
+
+## The main job: compile, set up (development keys, cached), prove a committed sample block, verify it.
+PROVE_BLOCK ?= samples/independent-16.json
+PROFILE ?= tiny
+WORKERS ?= 2
+OUT ?= out
+prove: $(NODE_OK)
+	$(DES) prove $(PROVE_BLOCK) --profile $(PROFILE) --workers $(WORKERS) --out $(OUT)
+	$(DES) verify $(OUT)/block.proof.json
+
+verify: $(NODE_OK)
+	$(DES) verify $(OUT)/block.proof.json
+
+setup: $(NODE_OK)
+	$(DES) setup --profile $(PROFILE)
+
+circuits: $(NODE_OK)
+	$(DES) circuits --profile $(PROFILE)
 
 ## Benchmarks (print figures; never part of the tests)
 bench: bench-columns bench-exec

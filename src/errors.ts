@@ -28,6 +28,11 @@ export const ERROR_CODES = {
   // circuits and witnesses
   PROFILE_MISMATCH: "the block does not fit the circuit profile",
   WITNESS_MISMATCH: "a witness disagrees with native execution",
+  // proving and verification
+  BLOCK_FAULT: "a transaction makes its column invalid (fault of the block's builder)",
+  PROVER_FAULT: "a prover failed or timed out (fault of the prover, not of the block)",
+  INVALID_BUNDLE: "proof bundle does not match the schema",
+  VERIFICATION_FAILED: "verification failed",
   // trusted setup
   INVALID_R1CS: "r1cs file is malformed",
   INVALID_ZKEY: "proving key file is corrupted or truncated",

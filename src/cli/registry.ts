@@ -2,6 +2,16 @@
 import { circuitsCommand } from "./circuits.ts";
 import { columnsCommand } from "./columns.ts";
 import type { Command } from "./command.ts";
+import { proveCommand } from "./prove.ts";
 import { sampleCommand } from "./sample.ts";
+import { setupCommand } from "./setup.ts";
+import { verifyCommand } from "./verify.ts";
 
-export const commands: Command[] = [sampleCommand, columnsCommand, circuitsCommand];
+export const commands: Command[] = [
+  sampleCommand,
+  columnsCommand,
+  circuitsCommand,
+  setupCommand,
+  proveCommand,
+  verifyCommand,
+];

@@ -1,0 +1,341 @@
+/**
+ * `des prove`: block → validation → columns → execution → γ → witnesses → every column and
+ * state-update proof in parallel on a piscina pool → the block bundle.
+ *
+ * Faults are attributable: a transaction that invalidates its column is a BLOCK_FAULT naming the
+ * column and the transaction (the block's builder is at fault); a worker crash or timeout is a
+ * prover fault, retried up to `retries` times while the other proofs go on. Every proof is written
+ * atomically to DIR/proofs/ as soon as it exists, keyed by a hash of its input and proving key, so
+ * an interrupted or partly failed run keeps its proofs and a rerun reuses them.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ProveResult, ProveTask } from "../../workers/prove.ts";
+import type { Block } from "../block/schema.ts";
+import type { CompiledCircuit } from "../build/circom.ts";
+import { circuitsForProfile, compileProjectCircuit } from "../circuits/registry.ts";
+import {
+  type ColumnWitness,
+  columnWitness,
+  type StateWitness,
+  stateUpdateChunks,
+} from "../circuits/witness.ts";
+import { checkDeclared, type Partition, planColumns } from "../columns/partition.ts";
+import { txDigest, writeDigest } from "../crypto/hash.ts";
+import { desError, isDesError } from "../errors.ts";
+import { createPool } from "../pool/pool.ts";
+import type { CircuitProfile } from "../profiles.ts";
+import { DEV_NOTICE, type SetupResult, setupCircuit } from "../setup/index.ts";
+import { requireSigned, State } from "../state/execute.ts";
+import { executeBlockParallel } from "../state/parallel.ts";
+import { writeFileAtomic } from "../util/fsx.ts";
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleJSON, vkeyHash } from "./bundle.ts";
+import { deriveGamma } from "./gamma.ts";
+import { ProgressBar } from "./progress.ts";
+
+export interface ProveOptions {
+  profile: CircuitProfile;
+  workers: number;
+  outDir: string;
+  /** Extra attempts after a prover fault (default 2). */
+  retries?: number;
+  /** Per-proof time limit in ms (default 20 minutes). */
+  timeoutMs?: number;
+  /** Test hook: jobs whose first attempt crashes its worker. */
+  crashOnce?: readonly string[];
+  log?: (line: string) => void;
+  progress?: boolean;
+}
+
+export interface ProofRecord {
+  name: string;
+  circuit: string;
+  constraints: number;
+  witnessMs: number;
+  proveMs: number;
+  worker: string;
+  attempts: number;
+  reused: boolean;
+}
+
+export interface ProveReport {
+  bundle: string;
+  columns: number;
+  stateUpdates: number;
+  proofs: ProofRecord[];
+  wallMs: number;
+  development: boolean;
+}
+
+interface Job {
+  name: string;
+  kind: "column" | "state-update";
+  circuit: CompiledCircuit;
+  keys: SetupResult;
+  vkeyHash: string;
+  input: Record<string, unknown>;
+  publicHash: bigint;
+  inputHash: string;
+}
+
+interface StoredProof {
+  name: string;
+  inputHash: string;
+  result: ProveResult;
+}
+
+/** Columns of a block under a profile: the inclusion list's (checked) or our own plan. */
+export function blockColumns(block: Block, profile: CircuitProfile): Partition {
+  const cap = { txs: profile.txs, accounts: profile.accounts };
+  return block.inclusionList
+    ? checkDeclared(block.txs, block.inclusionList.columns, cap)
+    : planColumns(block.txs, cap);
+}
+
+const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
+
+export async function proveBlock(block: Block, opts: ProveOptions): Promise<ProveReport> {
+  const t0 = performance.now();
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const { profile } = opts;
+  requireSigned(block);
+  if (block.depth !== profile.depth) {
+    throw desError(
+      "PROFILE_MISMATCH",
+      `block state tree depth ${block.depth} ≠ profile '${profile.name}' depth ${profile.depth}`,
+    );
+  }
+
+  // 1. columns (static analysis), 2. execution; a rejected transaction is the block's fault
+  const partition = blockColumns(block, profile);
+  const columnOf = new Map<number, number>();
+  for (const c of partition.columns) for (const t of c.txs) columnOf.set(t, c.id);
+  let exec: Awaited<ReturnType<typeof executeBlockParallel>>;
+  try {
+    exec = await executeBlockParallel(block, opts.workers);
+  } catch (e) {
+    if (isDesError(e) && typeof e.details.index === "number") {
+      const index = e.details.index;
+      throw desError(
+        "BLOCK_FAULT",
+        `block fault in column ${columnOf.get(index)}: transaction ${index} is invalid (${e.code}: ${e.details.reason})`,
+        { column: columnOf.get(index), index, cause: e.code, reason: e.details.reason },
+      );
+    }
+    throw e;
+  }
+
+  // 3. digests, γ, witnesses
+  const byKey = new Map(exec.writeSet.map((w) => [w.key, w]));
+  const hashes = exec.txs.map((t) => t.hash);
+  const colDigests = partition.columns.map((c) => ({
+    txDigest: txDigest(c.txs.map((i) => ({ index: i, hash: hashes[i]! }))),
+    writeDigest: writeDigest(c.keys.map((k) => byKey.get(k)!)),
+  }));
+  const chunkShape = stateUpdateChunks(exec, 0n, profile);
+  const gamma = deriveGamma({
+    r0: exec.preRoot,
+    r1: exec.postRoot,
+    columns: colDigests,
+    states: chunkShape.map((s) => s.publics),
+  });
+  const pre = State.fromBlock(block);
+  const colWitnesses: ColumnWitness[] = partition.columns.map((c) =>
+    columnWitness(block, exec, c, gamma, profile, pre),
+  );
+  const stateWitnesses: StateWitness[] = stateUpdateChunks(exec, gamma, profile);
+
+  // 4. circuits and keys (cached by content hash)
+  const specs = circuitsForProfile(profile);
+  const compiled = new Map<string, CompiledCircuit>();
+  const keys = new Map<string, SetupResult>();
+  const vkHashes = new Map<string, string>();
+  let development = false;
+  for (const { kind, spec } of specs) {
+    const c = await compileProjectCircuit(spec);
+    const k = await setupCircuit(c, { log });
+    compiled.set(kind, c);
+    keys.set(kind, k);
+    vkHashes.set(kind, vkeyHash(JSON.parse(readFileSync(k.vkey, "utf8"))));
+    development ||= k.dev;
+  }
+
+  const mkJob = (
+    name: string,
+    kind: Job["kind"],
+    input: Record<string, unknown>,
+    publicHash: bigint,
+  ): Job => {
+    const k = keys.get(kind)!;
+    return {
+      name,
+      kind,
+      circuit: compiled.get(kind)!,
+      keys: k,
+      vkeyHash: vkHashes.get(kind)!,
+      input,
+      publicHash,
+      inputHash: sha256(JSON.stringify({ input, zkey: k.hash })),
+    };
+  };
+  const jobs: Job[] = [
+    ...colWitnesses.map((w, i) =>
+      mkJob(`column-${partition.columns[i]!.id}`, "column", w.input, w.publics.publicHash),
+    ),
+    ...stateWitnesses.map((w, i) => mkJob(`state-${i}`, "state-update", w.input, w.publics.publicHash)),
+  ];
+
+  // 5. proofs: reuse stored ones, prove the rest in parallel with bounded retries
+  const proofsDir = join(opts.outDir, "proofs");
+  const results = new Map<string, { result: ProveResult; attempts: number; reused: boolean }>();
+  for (const j of jobs) {
+    const f = join(proofsDir, `${j.name}.json`);
+    if (!existsSync(f)) continue;
+    try {
+      const s = JSON.parse(readFileSync(f, "utf8")) as StoredProof;
+      if (s.inputHash === j.inputHash && s.result.publicSignals[0] === j.publicHash.toString()) {
+        results.set(j.name, { result: s.result, attempts: 0, reused: true });
+      }
+    } catch {
+      // unreadable: prove again
+    }
+  }
+  const todo = jobs.filter((j) => !results.has(j.name));
+  log(
+    `proving ${jobs.length} proofs (${partition.columns.length} columns, ${stateWitnesses.length} state updates) ` +
+      `with ${opts.workers} worker(s), profile ${profile.name}${results.size ? `; reusing ${results.size}` : ""}` +
+      (development ? ` — ${DEV_NOTICE}` : ""),
+  );
+  const bar = new ProgressBar("prove", todo.length, opts.progress);
+  const retries = opts.retries ?? 2;
+  const crashOnce = new Set(opts.crashOnce ?? []);
+  const failures: { name: string; reason: string; attempts: number }[] = [];
+  const pool = createPool({ task: "prove.ts", threads: opts.workers });
+  try {
+    await Promise.all(
+      todo.map(async (j) => {
+        for (let attempt = 1; attempt <= retries + 1; attempt++) {
+          const task: ProveTask = { wasm: j.circuit.wasm, zkey: j.keys.zkey, input: j.input };
+          if (attempt === 1 && crashOnce.has(j.name)) task.crash = true;
+          try {
+            const result = (await pool.run(task, {
+              signal: AbortSignal.timeout(opts.timeoutMs ?? 20 * 60_000),
+            })) as ProveResult;
+            if (result.publicSignals[0] !== j.publicHash.toString()) {
+              throw desError(
+                "WITNESS_MISMATCH",
+                `${j.name}: circuit public signal ${result.publicSignals[0]} ≠ native public hash ${j.publicHash}`,
+              );
+            }
+            writeFileAtomic(
+              join(proofsDir, `${j.name}.json`),
+              JSON.stringify({ name: j.name, inputHash: j.inputHash, result } satisfies StoredProof),
+            );
+            results.set(j.name, { result, attempts: attempt, reused: false });
+            bar.tick();
+            return;
+          } catch (e) {
+            if (isDesError(e)) throw e;
+            const reason = (e as Error).message;
+            log(`prover fault on ${j.name} (attempt ${attempt}/${retries + 1}): ${reason}`);
+            if (attempt === retries + 1) failures.push({ name: j.name, reason, attempts: attempt });
+          }
+        }
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+  if (failures.length) {
+    throw desError(
+      "PROVER_FAULT",
+      `${failures.length} of ${jobs.length} proofs failed after retries (${failures.map((f) => f.name).join(", ")}); ` +
+        `the ${results.size} finished proofs are kept in ${proofsDir} and will be reused`,
+      { failures, kept: [...results.keys()] },
+    );
+  }
+
+  // 6. the bundle
+  const P = (name: string) => results.get(name)!.result;
+  const bundle: BundleJSON = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    development,
+    notice: development ? DEV_NOTICE : null,
+    profile: profile.name,
+    shardBits: profile.shardBits,
+    block: {
+      number: block.number,
+      parent: block.parent.toString(),
+      depth: block.depth,
+      txHashes: hashes.map(String),
+    },
+    r0: exec.preRoot.toString(),
+    r1: exec.postRoot.toString(),
+    gamma: gamma.toString(),
+    txDigest: txDigest(hashes.map((hash, index) => ({ index, hash }))).toString(),
+    columns: partition.columns.map((c, i) => {
+      const name = `column-${c.id}`;
+      const w = colWitnesses[i]!;
+      return {
+        id: c.id,
+        txs: c.txs,
+        publics: {
+          r0: String(w.publics.r0),
+          txDigest: String(w.publics.txDigest),
+          writeDigest: String(w.publics.writeDigest),
+          fingerprint: String(w.publics.fingerprint),
+          gamma: String(w.publics.gamma),
+        },
+        circuit: compiled.get("column")!.name,
+        vkeyHash: vkHashes.get("column")!,
+        publicSignal: P(name).publicSignals[0]!,
+        proof: P(name).proof as BundleJSON["columns"][number]["proof"],
+      };
+    }),
+    stateUpdates: stateWitnesses.map((w, i) => ({
+      index: i,
+      publics: {
+        rootBefore: String(w.publics.rootBefore),
+        rootAfter: String(w.publics.rootAfter),
+        shard: w.publics.shard,
+        keyLo: w.publics.keyLo,
+        keyHi: w.publics.keyHi,
+        writeDigest: String(w.publics.writeDigest),
+        fingerprint: String(w.publics.fingerprint),
+        gamma: String(w.publics.gamma),
+      },
+      circuit: compiled.get("state-update")!.name,
+      vkeyHash: vkHashes.get("state-update")!,
+      publicSignal: P(`state-${i}`).publicSignals[0]!,
+      proof: P(`state-${i}`).proof as BundleJSON["columns"][number]["proof"],
+    })),
+  };
+  const bundlePath = join(opts.outDir, "block.proof.json");
+  writeFileAtomic(bundlePath, `${JSON.stringify(bundle, null, 1)}\n`);
+  for (const [kind, k] of keys)
+    writeFileAtomic(join(opts.outDir, "vkeys", `${compiled.get(kind)!.name}.json`), readFileSync(k.vkey));
+
+  const proofs: ProofRecord[] = jobs.map((j) => {
+    const r = results.get(j.name)!;
+    return {
+      name: j.name,
+      circuit: j.circuit.name,
+      constraints: j.circuit.constraints,
+      witnessMs: Math.round(r.result.witnessMs),
+      proveMs: Math.round(r.result.proveMs),
+      worker: r.reused ? "reused" : `thread ${r.result.threadId}`,
+      attempts: r.attempts,
+      reused: r.reused,
+    };
+  });
+  return {
+    bundle: bundlePath,
+    columns: partition.columns.length,
+    stateUpdates: stateWitnesses.length,
+    proofs,
+    wallMs: performance.now() - t0,
+    development,
+  };
+}
