@@ -1,0 +1,219 @@
+/**
+ * End-to-end proving at the tiny profile: a 4-transaction block (2 columns, 1 state update),
+ * proved on a 2-worker pool and verified; prover faults retried and partial results kept;
+ * tampering with any proof or public value rejected with the matching check.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { generateBlock } from "../src/block/sample.ts";
+import type { Block } from "../src/block/schema.ts";
+import { loadCrypto } from "../src/crypto/poseidon.ts";
+import { isDesError } from "../src/errors.ts";
+import { getProfile } from "../src/profiles.ts";
+import { type Bundle, type BundleJSON, loadBundle, parseBundle } from "../src/prove/bundle.ts";
+import { proveBlock } from "../src/prove/pipeline.ts";
+import { verifyBundle } from "../src/prove/verify.ts";
+import { loadVkeys } from "../src/prove/vkeys.ts";
+import { releaseSnarkjs } from "../src/setup/index.ts";
+
+const profile = getProfile("tiny");
+const dir = mkdtempSync(join(tmpdir(), "des-prove-"));
+let block: Block;
+let bundlePath: string;
+let bundleJSON: BundleJSON;
+let vkeys: Map<string, unknown>;
+const quiet = () => {};
+
+before(async () => {
+  await loadCrypto();
+  block = generateBlock({ profile: "independent", txs: 4, seed: "e2e", depth: profile.depth });
+});
+after(async () => {
+  await releaseSnarkjs();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const bundleOf = (j: BundleJSON): Bundle => parseBundle(JSON.parse(JSON.stringify(j)));
+
+async function expectCheck(mutate: (j: BundleJSON) => void, checks: string[]) {
+  const j = JSON.parse(JSON.stringify(bundleJSON)) as BundleJSON;
+  mutate(j);
+  await assert.rejects(
+    () => verifyBundle(bundleOf(j), vkeys),
+    (e: unknown) => isDesError(e, "VERIFICATION_FAILED") && checks.includes(e.details.check as string),
+  );
+}
+
+describe("des prove / des verify (tiny profile)", () => {
+  test("a crashed worker is retried and the block completes; the bundle verifies", async () => {
+    const r = await proveBlock(block, {
+      profile,
+      workers: 2,
+      outDir: dir,
+      crashOnce: ["column-1"],
+      log: quiet,
+    });
+    assert.equal(r.columns, 2);
+    assert.equal(r.stateUpdates, 1);
+    assert.equal(r.proofs.find((p) => p.name === "column-1")!.attempts, 2);
+    assert.ok(r.proofs.filter((p) => p.name !== "column-1").every((p) => p.attempts === 1));
+    bundlePath = r.bundle;
+    bundleJSON = JSON.parse(readFileSync(bundlePath, "utf8"));
+    const b = loadBundle(bundlePath);
+    vkeys = loadVkeys([...b.columns, ...b.stateUpdates], join(dir, "vkeys"));
+    const s = await verifyBundle(b, vkeys);
+    assert.equal(s.txs, 4);
+    assert.equal(b.development, true);
+  });
+
+  test("a prover fault keeps the other proofs, and a rerun reuses them", async () => {
+    rmSync(join(dir, "proofs", "column-0.json"));
+    await assert.rejects(
+      () =>
+        proveBlock(block, {
+          profile,
+          workers: 2,
+          outDir: dir,
+          crashOnce: ["column-0"],
+          retries: 0,
+          log: quiet,
+        }),
+      (e: unknown) =>
+        isDesError(e, "PROVER_FAULT") &&
+        (e.details.kept as string[]).includes("column-1") &&
+        (e.details.failures as { name: string }[])[0]!.name === "column-0",
+    );
+    const r = await proveBlock(block, { profile, workers: 2, outDir: dir, log: quiet });
+    assert.deepEqual(
+      r.proofs.map((p) => [p.name, p.reused]),
+      [
+        ["column-0", false],
+        ["column-1", true],
+        ["state-0", true],
+      ],
+    );
+  });
+
+  test("flipping any byte of any proof fails the proof check", async () => {
+    const entries = [...bundleJSON.columns, ...bundleJSON.stateUpdates];
+    for (let e = 0; e < entries.length; e++) {
+      for (const [field, idx] of [
+        ["pi_a", 0],
+        ["pi_a", 1],
+        ["pi_c", 0],
+        ["pi_c", 1],
+      ] as const) {
+        await expectCheck(
+          (j) => {
+            const all = [...j.columns, ...j.stateUpdates];
+            const v = all[e]!.proof[field][idx]!;
+            all[e]!.proof[field][idx] = v.slice(0, -1) + String((Number(v.at(-1)) + 1) % 10);
+          },
+          ["proof"],
+        );
+      }
+      await expectCheck(
+        (j) => {
+          const p = [...j.columns, ...j.stateUpdates][e]!.proof;
+          p.pi_b[0]![1] = String(BigInt(p.pi_b[0]![1]!) ^ 1n);
+        },
+        ["proof"],
+      );
+    }
+  });
+
+  test("changing any public value fails the matching check", async () => {
+    const bump = (s: string) => String(BigInt(s) + 1n);
+    await expectCheck(
+      (j) => (j.columns[0]!.publicSignal = bump(j.columns[0]!.publicSignal)),
+      ["public-hash"],
+    );
+    for (const f of ["r0", "txDigest", "writeDigest", "fingerprint", "gamma"] as const) {
+      await expectCheck(
+        (j) => {
+          j.columns[1]!.publics[f] = bump(j.columns[1]!.publics[f]);
+        },
+        ["public-hash"],
+      );
+    }
+    for (const f of ["rootBefore", "rootAfter", "writeDigest", "fingerprint", "gamma"] as const) {
+      await expectCheck(
+        (j) => {
+          j.stateUpdates[0]!.publics[f] = bump(j.stateUpdates[0]!.publics[f]);
+        },
+        ["public-hash"],
+      );
+    }
+    await expectCheck((j) => (j.r0 = bump(j.r0)), ["r0"]);
+    await expectCheck((j) => (j.r1 = bump(j.r1)), ["gamma"]);
+    await expectCheck((j) => (j.gamma = bump(j.gamma)), ["gamma"]);
+    await expectCheck((j) => (j.txDigest = bump(j.txDigest)), ["tx-digest"]);
+    await expectCheck((j) => (j.block.txHashes[2] = bump(j.block.txHashes[2]!)), ["tx-digest"]);
+    await expectCheck((j) => j.columns[0]!.txs.pop(), ["tx-coverage", "tx-digest"]);
+    await expectCheck(
+      (j) => {
+        j.columns[1]!.txs = [...j.columns[0]!.txs];
+      },
+      ["tx-coverage"],
+    );
+    await expectCheck(
+      (j) => {
+        j.columns[0]!.vkeyHash = "0".repeat(64);
+      },
+      ["verification-key"],
+    );
+  });
+
+  test("a block with an invalid transaction is refused as a block fault naming column and transaction", async () => {
+    const bad = structuredClone(block);
+    bad.txs[3] = { ...bad.txs[3]!, amount: bad.txs[3]!.amount + 1n };
+    await assert.rejects(
+      () => proveBlock(bad, { profile, workers: 1, outDir: join(dir, "bad"), log: quiet }),
+      (e: unknown) =>
+        isDesError(e, "BLOCK_FAULT") &&
+        e.details.index === 3 &&
+        e.details.cause === "BAD_SIGNATURE" &&
+        typeof e.details.column === "number",
+    );
+  });
+
+  test("a non-disjoint inclusion list is refused", async () => {
+    const chained = generateBlock({ profile: "chain", txs: 2, seed: "il", depth: profile.depth });
+    chained.inclusionList = { columns: [0, 1] };
+    await assert.rejects(
+      () => proveBlock(chained, { profile, workers: 1, outDir: join(dir, "il"), log: quiet }),
+      (e: unknown) => isDesError(e, "DISJOINTNESS_VIOLATION") && e.details.txA === 0 && e.details.txB === 1,
+    );
+  });
+
+  test("CLI: bad flags are usage errors (exit 2); a tampered bundle exits 1", () => {
+    const des = (...args: string[]) => spawnSync("./bin/des", args, { encoding: "utf8" });
+    for (const args of [
+      ["prove", "samples/independent-16.json", "--workers", "0"],
+      ["prove", "samples/independent-16.json", "--profile", "huge"],
+      ["prove"],
+      ["verify", bundlePath, "--bogus"],
+      ["nonsense"],
+    ]) {
+      const r = des(...args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    }
+    const missing = des("verify", join(dir, "nope.json"));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /FILE_NOT_FOUND/);
+    const tampered = structuredClone(bundleJSON);
+    tampered.stateUpdates[0]!.publics.fingerprint = "7";
+    const tf = join(dir, "tampered.json");
+    writeFileSync(tf, JSON.stringify(tampered));
+    const bad = des("verify", tf, "--vkeys", join(dir, "vkeys"));
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /VERIFICATION_FAILED: public-hash: state update 0/);
+    const ok = des("verify", bundlePath, "--vkeys", join(dir, "vkeys"));
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^OK: block 1: 4 transactions, 2 columns, 1 state updates/);
+  });
+});
