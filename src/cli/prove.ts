@@ -81,7 +81,12 @@ export const proveCommand: Command = {
         ...(crashOnce ? { crashOnce } : {}),
       });
       if (flags.json) {
-        console.log(toJSON(r));
+        const u = process.resourceUsage();
+        const resources = {
+          maxRssMb: Math.round(u.maxRSS / 1024),
+          cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6,
+        };
+        console.log(toJSON({ ...r, resources }));
         return 0;
       }
       console.log(

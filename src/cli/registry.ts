@@ -1,4 +1,5 @@
 /** The CLI's subcommands, in the order `des --help` lists them. */
+import { benchCommand } from "./bench.ts";
 import { circuitsCommand } from "./circuits.ts";
 import { columnsCommand } from "./columns.ts";
 import type { Command } from "./command.ts";
@@ -14,4 +15,5 @@ export const commands: Command[] = [
   setupCommand,
   proveCommand,
   verifyCommand,
+  benchCommand,
 ];

@@ -61,6 +61,10 @@ export interface ProofRecord {
 
 export interface ProveReport {
   bundle: string;
+  /** Wall time before proving (execution, witnesses, compile/setup cache) and of the proving phase. */
+  phases: { prepareMs: number; proveMs: number };
+  /** Circuit inputs written for each proof (DIR/inputs/<name>.json) and the files they need. */
+  inputs: { name: string; input: string; wasm: string; zkey: string }[];
   columns: number;
   stateUpdates: number;
   proofs: ProofRecord[];
@@ -201,7 +205,13 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       // unreadable: prove again
     }
   }
+  const inputs = jobs.map((j) => {
+    const input = join(opts.outDir, "inputs", `${j.name}.json`);
+    writeFileAtomic(input, JSON.stringify(j.input));
+    return { name: j.name, input, wasm: j.circuit.wasm, zkey: j.keys.zkey };
+  });
   const todo = jobs.filter((j) => !results.has(j.name));
+  const tProve = performance.now();
   log(
     `proving ${jobs.length} proofs (${partition.columns.length} columns, ${stateWitnesses.length} state updates) ` +
       `with ${opts.workers} worker(s), profile ${profile.name}${results.size ? `; reusing ${results.size}` : ""}` +
@@ -255,6 +265,8 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       { failures, kept: [...results.keys()] },
     );
   }
+
+  const tEnd = performance.now();
 
   // 6. the bundle
   const P = (name: string) => results.get(name)!.result;
@@ -332,6 +344,8 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   });
   return {
     bundle: bundlePath,
+    phases: { prepareMs: tProve - t0, proveMs: tEnd - tProve },
+    inputs,
     columns: partition.columns.length,
     stateUpdates: stateWitnesses.length,
     proofs,
