@@ -11,9 +11,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../build/circom.ts";
 import { desError } from "../errors.ts";
-import { PROFILES } from "../profiles.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
-import { type Command, parseFlags, table, toJSON } from "./command.ts";
+import { type Command, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
 const Flags = z.object({
   block: z.string().min(1, "is required"),
@@ -22,10 +21,7 @@ const Flags = z.object({
     .regex(/^[1-9][0-9]*(,[1-9][0-9]*)*$/, "must be a comma-separated list of positive integers")
     .transform((s) => s.split(",").map(Number))
     .default([1, 2, 4]),
-  profile: z
-    .string()
-    .refine((p) => p in PROFILES, `must be one of: ${Object.keys(PROFILES).join(", ")}`)
-    .default("tiny"),
+  profile: profileFlag.default("tiny"),
   out: z.string().min(1).default("artifacts/bench/workers"),
   "no-baseline": z.boolean().default(false),
 });
@@ -108,7 +104,7 @@ export const benchCommand: Command = {
   summary: "benchmark proving time against worker count, with the snarkjs CLI baseline",
   help,
   async run(argv) {
-    const { flags, help: wantHelp } = parseFlags(
+    const parsed = parseFlags(
       argv,
       {
         block: { type: "string" },
@@ -119,53 +115,37 @@ export const benchCommand: Command = {
       },
       Flags,
       { min: 0, max: 0, names: "no positional arguments" },
+      help,
     );
-    if (wantHelp) {
-      console.log(help);
-      return 0;
-    }
+    if (!parsed) return 0;
+    const { flags } = parsed;
     const baseline = !flags["no-baseline"];
     const cores = cpus().length;
     const loader = join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs");
     const main = join(REPO_ROOT, "src/cli/main.ts");
     const runs: Run[] = [];
     let inputs: { name: string; input: string; wasm: string; zkey: string }[] = [];
-    // warm-up: compile and set up once, outside the measurements
-    console.error("warming up (compile, setup)…");
-    const warm = join(flags.out, "warmup");
-    rmSync(warm, { recursive: true, force: true });
-    node([
-      "--import",
-      loader,
-      main,
-      "prove",
-      flags.block,
-      "--profile",
-      flags.profile,
-      "--workers",
-      "1",
-      "--out",
-      warm,
-      "--json",
-    ]);
-    for (const w of flags.workers) {
-      const dir = join(flags.out, `w${w}`);
+    /** `des prove` in a fresh process, nothing reused: wall time and its JSON report. */
+    const prove = (workers: number, dir: string) => {
       rmSync(dir, { recursive: true, force: true });
-      console.error(`proving with ${w} worker(s)…`);
-      const { stdout, ms } = node([
-        "--import",
-        loader,
-        main,
+      const args = [
         "prove",
         flags.block,
         "--profile",
         flags.profile,
         "--workers",
-        String(w),
+        String(workers),
         "--out",
         dir,
         "--json",
-      ]);
+      ];
+      return node(["--import", loader, main, ...args]);
+    };
+    console.error("warming up (compile, setup)…");
+    prove(1, join(flags.out, "warmup"));
+    for (const w of flags.workers) {
+      console.error(`proving with ${w} worker(s)…`);
+      const { stdout, ms } = prove(w, join(flags.out, `w${w}`));
       const r = JSON.parse(stdout) as {
         proofs: unknown[];
         phases: { proveMs: number };

@@ -16,13 +16,10 @@ import {
   stateUpdateSpec,
 } from "../circuits/registry.ts";
 import { type CircuitProfile, getProfile, PROFILES } from "../profiles.ts";
-import { type Command, parseFlags, table, toJSON } from "./command.ts";
+import { type Command, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
 const Flags = z.object({
-  profile: z
-    .string()
-    .refine((p) => p in PROFILES, `must be one of: ${Object.keys(PROFILES).join(", ")}`)
-    .optional(),
+  profile: profileFlag.optional(),
   json: z.boolean().default(false),
   "no-marginal": z.boolean().default(false),
 });
@@ -155,16 +152,15 @@ export const circuitsCommand: Command = {
   summary: "compile the column and state-update circuits and print constraint counts",
   help,
   async run(argv) {
-    const { flags, help: wantHelp } = parseFlags(
+    const parsed = parseFlags(
       argv,
       { profile: { type: "string" }, json: { type: "boolean" }, "no-marginal": { type: "boolean" } },
       Flags,
       { min: 0, max: 0, names: "no positional arguments" },
+      help,
     );
-    if (wantHelp) {
-      console.log(help);
-      return 0;
-    }
+    if (!parsed) return 0;
+    const { flags } = parsed;
     const profiles = flags.profile ? [getProfile(flags.profile)] : Object.values(PROFILES);
     const log = flags.json ? () => {} : (s: string) => process.stderr.write(`${s}\n`);
     const circuits: CircuitRow[] = [];

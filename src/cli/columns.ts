@@ -2,22 +2,13 @@ import { z } from "zod";
 import { loadBlock } from "../block/schema.ts";
 import { checkDeclared, type Partition, partition } from "../columns/partition.ts";
 import { getProfile, PROFILES } from "../profiles.ts";
-import { type Command, parseFlags, table, toJSON } from "./command.ts";
-
-const posInt = () =>
-  z
-    .string()
-    .regex(/^[1-9][0-9]*$/, "must be a positive integer")
-    .transform(Number);
+import { type Command, intFlag, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
 const Flags = z.object({
-  columns: posInt().default(8),
-  capacity: posInt().optional(),
-  accounts: posInt().optional(),
-  profile: z
-    .string()
-    .refine((p) => p in PROFILES, `must be one of: ${Object.keys(PROFILES).join(", ")}`)
-    .optional(),
+  columns: intFlag(1).default(8),
+  capacity: intFlag(1).optional(),
+  accounts: intFlag(1).optional(),
+  profile: profileFlag.optional(),
   "ignore-il": z.boolean().default(false),
   json: z.boolean().default(false),
 });
@@ -42,11 +33,7 @@ export const columnsCommand: Command = {
   summary: "partition a block into execution columns and report the speedup bound",
   help,
   async run(argv) {
-    const {
-      flags,
-      positionals,
-      help: wantHelp,
-    } = parseFlags(
+    const parsed = parseFlags(
       argv,
       {
         columns: { type: "string", short: "k" },
@@ -58,11 +45,10 @@ export const columnsCommand: Command = {
       },
       Flags,
       { min: 1, max: 1, names: "one block file" },
+      help,
     );
-    if (wantHelp) {
-      console.log(help);
-      return 0;
-    }
+    if (!parsed) return 0;
+    const { flags, positionals } = parsed;
     const t0 = performance.now();
     const block = loadBlock(positionals[0]!);
     const t1 = performance.now();

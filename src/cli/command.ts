@@ -3,8 +3,9 @@
  * zod schema (messages name the flag); DesErrors become exit codes (usage → 2, other → 1).
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { z } from "zod";
+import { z } from "zod";
 import { desError } from "../errors.ts";
+import { PROFILES } from "../profiles.ts";
 
 export interface Command {
   name: string;
@@ -19,19 +20,33 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 export interface Parsed<T> {
   flags: T;
   positionals: string[];
-  help: boolean;
 }
+
+/** `--NAME N`: a decimal integer flag in [min, max]. */
+export const intFlag = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, "must be a non-negative integer")
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`));
+
+/** `--profile P`: the name of a circuit profile. */
+export const profileFlag = z
+  .string()
+  .refine((p) => p in PROFILES, `must be one of: ${Object.keys(PROFILES).join(", ")}`);
 
 /**
  * Parses argv with `options`, then validates the flag values with `schema`. Unknown flags, missing
- * values and schema failures are USAGE errors naming the flag.
+ * values and schema failures are USAGE errors naming the flag. With --help, prints `helpText` and
+ * returns undefined.
  */
 export function parseFlags<S extends z.ZodType>(
   argv: string[],
   options: Options,
   schema: S,
   positionals: { min: number; max: number; names: string },
-): Parsed<z.output<S>> {
+  helpText: string,
+): Parsed<z.output<S>> | undefined {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -44,7 +59,10 @@ export function parseFlags<S extends z.ZodType>(
     throw desError("USAGE", (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
   }
   const { help, ...values } = parsed.values as Record<string, unknown>;
-  if (help) return { flags: {} as z.output<S>, positionals: parsed.positionals, help: true };
+  if (help) {
+    console.log(helpText);
+    return undefined;
+  }
   const n = parsed.positionals.length;
   if (n < positionals.min || n > positionals.max) {
     throw desError("USAGE", `expected ${positionals.names}, got ${n} positional argument(s)`);
@@ -57,7 +75,7 @@ export function parseFlags<S extends z.ZodType>(
       issues: r.error.issues.map((i) => ({ flag: `--${i.path.join(".")}`, message: i.message })),
     });
   }
-  return { flags: r.data, positionals: parsed.positionals, help: false };
+  return { flags: r.data, positionals: parsed.positionals };
 }
 
 /** JSON.stringify that writes bigints as decimal strings. */

@@ -4,26 +4,13 @@ import { loadCrypto } from "../crypto/poseidon.ts";
 import { getProfile, PROFILES } from "../profiles.ts";
 import { proveBlock } from "../prove/pipeline.ts";
 import { releaseSnarkjs } from "../setup/index.ts";
-import { type Command, parseFlags, table, toJSON } from "./command.ts";
+import { type Command, intFlag, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
 const Flags = z.object({
-  workers: z
-    .string()
-    .regex(/^[1-9][0-9]*$/, "must be a positive integer")
-    .transform(Number)
-    .pipe(z.number().max(64, "must be ≤ 64"))
-    .default(2),
+  workers: intFlag(1, 64).default(2),
   out: z.string().min(1).default("out"),
-  profile: z
-    .string()
-    .refine((p) => p in PROFILES, `must be one of: ${Object.keys(PROFILES).join(", ")}`)
-    .default("tiny"),
-  retries: z
-    .string()
-    .regex(/^[0-9]+$/, "must be a non-negative integer")
-    .transform(Number)
-    .pipe(z.number().max(10, "must be ≤ 10"))
-    .default(2),
+  profile: profileFlag.default("tiny"),
+  retries: intFlag(0, 10).default(2),
   json: z.boolean().default(false),
 });
 
@@ -49,11 +36,7 @@ export const proveCommand: Command = {
   summary: "prove a block: column and state-update proofs in parallel → block bundle",
   help,
   async run(argv) {
-    const {
-      flags,
-      positionals,
-      help: wantHelp,
-    } = parseFlags(
+    const parsed = parseFlags(
       argv,
       {
         workers: { type: "string", short: "w" },
@@ -64,11 +47,10 @@ export const proveCommand: Command = {
       },
       Flags,
       { min: 1, max: 1, names: "one block file" },
+      help,
     );
-    if (wantHelp) {
-      console.log(help);
-      return 0;
-    }
+    if (!parsed) return 0;
+    const { flags, positionals } = parsed;
     await loadCrypto();
     const block = loadBlock(positionals[0]!);
     const crashOnce = process.env.DES_INJECT_CRASH?.split(",").filter(Boolean);

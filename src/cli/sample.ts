@@ -4,24 +4,17 @@ import { blockToJSON, MAX_DEPTH } from "../block/schema.ts";
 import { partition } from "../columns/partition.ts";
 import { loadCrypto } from "../crypto/poseidon.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
-import { type Command, parseFlags, toJSON } from "./command.ts";
-
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+$/, "must be a non-negative integer")
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`));
+import { type Command, intFlag, parseFlags, toJSON } from "./command.ts";
 
 const Flags = z.object({
   profile: z
     .enum(SAMPLE_PROFILES, { message: `must be one of: ${SAMPLE_PROFILES.join(", ")}` })
     .default("mainnet-like"),
-  txs: int(1, 10_000_000).default(32),
+  txs: intFlag(1, 10_000_000).default(32),
   seed: z.string().min(1).default("1"),
-  depth: int(1, MAX_DEPTH).default(20),
+  depth: intFlag(1, MAX_DEPTH).default(20),
   unsigned: z.boolean().default(false),
-  columns: int(1, 1 << 20).optional(),
+  columns: intFlag(1, 1 << 20).optional(),
   out: z.string().min(1).optional(),
 });
 
@@ -42,7 +35,7 @@ export const sampleCommand: Command = {
   summary: "generate a deterministic sample block",
   help,
   async run(argv) {
-    const { flags, help: wantHelp } = parseFlags(
+    const parsed = parseFlags(
       argv,
       {
         profile: { type: "string" },
@@ -55,11 +48,10 @@ export const sampleCommand: Command = {
       },
       Flags,
       { min: 0, max: 0, names: "no positional arguments" },
+      help,
     );
-    if (wantHelp) {
-      console.log(help);
-      return 0;
-    }
+    if (!parsed) return 0;
+    const { flags } = parsed;
     await loadCrypto();
     const block = generateBlock(flags);
     if (flags.columns !== undefined) {

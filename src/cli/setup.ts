@@ -10,7 +10,7 @@ import {
   type SetupResult,
   setupCircuits,
 } from "../setup/index.ts";
-import { type Command, parseFlags, table, toJSON } from "./command.ts";
+import { type Command, intFlag, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
 /**
  * Resolves `--circuit` names (and the profile, if any) to compiled circuits. The default knows no
@@ -47,13 +47,9 @@ const Flags = z.object({
     .string()
     .refine((f) => existsSync(f), "file not found")
     .optional(),
-  profile: z.string().optional(),
+  profile: profileFlag.optional(),
   force: z.boolean().default(false),
-  threads: z
-    .string()
-    .regex(/^[1-9][0-9]*$/, "must be a positive integer")
-    .transform(Number)
-    .optional(),
+  threads: intFlag(1, 256).optional(),
   quiet: z.boolean().default(false),
   json: z.boolean().default(false),
 });
@@ -121,7 +117,7 @@ export const setupCommand: Command = {
   summary: "Groth16 proving/verification keys for the circuits (development setup by default)",
   help,
   async run(argv) {
-    const { flags, help: wantHelp } = parseFlags(
+    const parsed = parseFlags(
       argv,
       {
         circuit: { type: "string", multiple: true },
@@ -135,11 +131,10 @@ export const setupCommand: Command = {
       },
       Flags,
       { min: 0, max: 0, names: "no positional arguments" },
+      help,
     );
-    if (wantHelp) {
-      console.log(help);
-      return 0;
-    }
+    if (!parsed) return 0;
+    const { flags } = parsed;
     const circuits: SetupInput[] = flags.r1cs.map((f) => r1csInput(f));
     if (flags.circuit.length > 0 || flags.r1cs.length === 0)
       circuits.unshift(...(await resolver(flags.circuit, flags.profile)));

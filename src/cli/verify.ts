@@ -26,19 +26,15 @@ export const verifyCommand: Command = {
   summary: "verify a block bundle",
   help,
   async run(argv) {
-    const {
-      flags,
-      positionals,
-      help: wantHelp,
-    } = parseFlags(argv, { vkeys: { type: "string" }, json: { type: "boolean" } }, Flags, {
-      min: 1,
-      max: 1,
-      names: "one bundle file",
-    });
-    if (wantHelp) {
-      console.log(help);
-      return 0;
-    }
+    const parsed = parseFlags(
+      argv,
+      { vkeys: { type: "string" }, json: { type: "boolean" } },
+      Flags,
+      { min: 1, max: 1, names: "one bundle file" },
+      help,
+    );
+    if (!parsed) return 0;
+    const { flags, positionals } = parsed;
     await loadCrypto();
     const bundle = loadBundle(positionals[0]!);
     try {
