@@ -8,6 +8,7 @@
  * checks) is the AccountRead gadget compiled as its own circuit.
  */
 import { z } from "zod";
+import { compileGadget, GADGETS } from "../bn254/gadgets.ts";
 import type { CircuitSpec, CompiledCircuit } from "../build/circom.ts";
 import {
   circuitsForProfile,
@@ -22,9 +23,10 @@ const Flags = z.object({
   profile: profileFlag.optional(),
   json: z.boolean().default(false),
   "no-marginal": z.boolean().default(false),
+  gadgets: z.boolean().default(false),
 });
 
-const help = `usage: des circuits [--profile P] [--json] [--no-marginal]
+const help = `usage: des circuits [--profile P] [--json] [--no-marginal] [--gadgets]
 
 Compiles the column circuit ColumnExec(TXS, ACCOUNTS, DEPTH) and the state-update circuit
 StateUpdate(WRITES, DEPTH, SHARD_BITS) of each profile with circom2 (--O2; cached under
@@ -36,7 +38,10 @@ realistic profile takes a few minutes).
   --profile P     only this profile (${Object.keys(PROFILES).join(", ")}; default: all)
   --json          print a JSON array: one object per circuit {circuit, profile, constraints, …}
                   and one per marginal cost {circuit, profile, marginal, constraints}
-  --no-marginal   skip the marginal costs (no extra compiles)`;
+  --no-marginal   skip the marginal costs (no extra compiles)
+  --gadgets       only the BN254 gadget library (circuits/lib/bn254, issue #6): each gadget
+                  compiled alone (43-bit × 6 limbs, --O2), one row per gadget {circuit: "fq-mul",
+                  profile: "bn254-gadget", …, goal?, circomPairing?}; with --json, a JSON array`;
 
 /** Goals for the realistic profile (issue #3). */
 export const GOALS = { columnTotal: 160_000, perTransaction: 8_500, perAccountRead: 5_500 } as const;
@@ -147,6 +152,61 @@ export async function measureProfile(
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
+export interface GadgetRow extends CircuitRow {
+  goal?: number;
+  /** circom-pairing's figure quoted in issue #6 (non-linear constraints). */
+  circomPairing?: number;
+}
+
+/** Compiles (cached) every BN254 gadget alone and returns its row. */
+export async function measureGadgets(log: (s: string) => void = () => {}): Promise<GadgetRow[]> {
+  const rows: GadgetRow[] = [];
+  for (const g of GADGETS) {
+    log(`compiling ${g.gadget} …`);
+    const c = await compileGadget(g);
+    rows.push({
+      circuit: g.gadget,
+      profile: "bn254-gadget",
+      template: g.template,
+      params: [43, 6, ...(g.extra ?? [])],
+      constraints: c.constraints,
+      nonLinear: c.nonLinear,
+      linear: c.linear,
+      wires: c.wires,
+      publicSignals: c.publicSignals,
+      compileSeconds: +c.compileSeconds.toFixed(1),
+      ...(g.goal ? { goal: g.goal } : {}),
+      ...(g.circomPairing ? { circomPairing: g.circomPairing } : {}),
+    });
+  }
+  return rows;
+}
+
+async function runGadgets(json: boolean): Promise<number> {
+  const rows = await measureGadgets(json ? () => {} : (s) => process.stderr.write(`${s}\n`));
+  if (json) {
+    console.log(toJSON(rows));
+    return 0;
+  }
+  console.log(
+    table(
+      ["gadget", "template", "constraints", "non-linear", "linear", "wires", "goal", "circom-pairing"],
+      rows.map((r) => [
+        r.circuit,
+        `${r.template}(${r.params.join(", ")})`,
+        r.constraints,
+        r.nonLinear,
+        r.linear,
+        r.wires,
+        r.goal ? `≤ ${fmt(r.goal)}` : "",
+        r.circomPairing ? fmt(r.circomPairing) : "",
+      ]),
+    ),
+  );
+  console.log("(BN254 gadgets, 43-bit × 6 limbs, compiled alone with circom2 --O2)");
+  return 0;
+}
+
 export const circuitsCommand: Command = {
   name: "circuits",
   summary: "compile the column and state-update circuits and print constraint counts",
@@ -154,13 +214,19 @@ export const circuitsCommand: Command = {
   async run(argv) {
     const parsed = parseFlags(
       argv,
-      { profile: { type: "string" }, json: { type: "boolean" }, "no-marginal": { type: "boolean" } },
+      {
+        profile: { type: "string" },
+        json: { type: "boolean" },
+        "no-marginal": { type: "boolean" },
+        gadgets: { type: "boolean" },
+      },
       Flags,
       { min: 0, max: 0, names: "no positional arguments" },
       help,
     );
     if (!parsed) return 0;
     const { flags } = parsed;
+    if (flags.gadgets) return runGadgets(flags.json);
     const profiles = flags.profile ? [getProfile(flags.profile)] : Object.values(PROFILES);
     const log = flags.json ? () => {} : (s: string) => process.stderr.write(`${s}\n`);
     const circuits: CircuitRow[] = [];
