@@ -6,7 +6,8 @@
  * Baseline (snarkjs 0.7.6, per size): powersoftau new + contribute, prepare phase2, groth16 setup
  * (= zkey new), each timed separately.
  * Prints a table and ratios; writes artifacts/bench/setup.json.
- * Usage: npx tsx bench/setup.ts [--sizes 14,16,18,20] [--baseline 14,16] [--threads N]
+ * Usage: npx tsx bench/setup.ts [--sizes 14,16,18,20] [--baseline 14,16] [--threads N] [--synthetic]
+ * (--synthetic writes the chain's r1cs directly instead of compiling it: needed from 2^20 up)
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
 import { table, toJSON } from "../src/cli/command.ts";
+import { writeChainR1cs } from "./synthetic-r1cs.ts";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     threads: { type: "string" },
     child: { type: "string" },
     r1cs: { type: "string" },
+    synthetic: { type: "boolean" },
     dir: { type: "string" },
     power: { type: "string" },
   },
@@ -112,17 +115,27 @@ const save = (extra: Record<string, unknown> = {}) =>
 const work = mkdtempSync(join(tmpdir(), "des-bench-setup-"));
 try {
   // development setups first (fast), then snarkjs's path where asked (slow)
-  const compiled = new Map<number, Awaited<ReturnType<typeof compileCircuit>>>();
+  const compiled = new Map<number, { r1cs: string; constraints: number; compileSeconds: number }>();
   for (const k of sizes) {
-    const N = 2 ** k - 3;
-    process.stderr.write(`== 2^${k}: compiling Chain(${N})\n`);
-    const c = await compileCircuit({
-      name: `bench-chain-${k}`,
-      file: "circuits/bench/chain.circom",
-      template: "Chain",
-      params: [N],
-      publicInputs: ["a"],
-    });
+    let c: { r1cs: string; constraints: number; compileSeconds: number };
+    if (values.synthetic) {
+      // the same chain written straight to an r1cs file: circom2 (WebAssembly) needs over 10 minutes
+      // to compile it at 2^20; N = 2^k − 2 leaves room for snarkjs's 2 public-input rows
+      const r1cs = join(work, `chain-${k}.r1cs`);
+      const t = performance.now();
+      const r = writeChainR1cs(r1cs, 2 ** k - 2);
+      c = { r1cs, constraints: r.constraints, compileSeconds: (performance.now() - t) / 1000 };
+      process.stderr.write(`== 2^${k}: synthetic r1cs, ${r.constraints} constraints\n`);
+    } else {
+      // compiled at --O0 (no simplification; the chain has nothing to simplify but the 3 linear
+      // wire copies), so N = 2^k − 6 keeps constraints + public rows within 2^k
+      const N = 2 ** k - 6;
+      process.stderr.write(`== 2^${k}: compiling Chain(${N})\n`);
+      c = await compileCircuit(
+        { name: `bench-chain-${k}`, file: "circuits/bench/chain.circom", template: "Chain", params: [N], publicInputs: ["a"] },
+        { O: 0 },
+      );
+    }
     compiled.set(k, c);
     process.stderr.write(`== 2^${k}: development setup\n`);
     const dev = await child(["--child", "dev", "--r1cs", c.r1cs, "--dir", join(work, `keys-${k}`), ...threadArgs]);
