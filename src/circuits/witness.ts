@@ -319,6 +319,13 @@ export function preStateTree(exec: ExecutionResult): SparseMerkleTree {
   return tree;
 }
 
+/** The block's writes that fall in one shard, in key order. */
+function shardWrites(exec: ExecutionResult, profile: CircuitProfile, shard: number): WriteEntry[] {
+  return exec.writeSet
+    .filter((w) => shardOf(w.key, profile.depth, profile.shardBits) === shard)
+    .map((w) => ({ key: w.key, before: w.before, after: w.after }));
+}
+
 /**
  * State-update inputs for a block execution: all of its writes (shardBits = 0) or those of one
  * shard, in one proof (COLUMN_CAPACITY if they exceed profile.writes: see stateUpdateChunks). With
@@ -331,10 +338,7 @@ export function stateUpdateWitness(
   shard = 0,
   preTree: SparseMerkleTree = preStateTree(exec),
 ): StateWitness {
-  const writes = exec.writeSet
-    .filter((w) => shardOf(w.key, profile.depth, profile.shardBits) === shard)
-    .map((w) => ({ key: w.key, before: w.before, after: w.after }));
-  const sw = stateUpdateWitnessFromTree(preTree, writes, gamma, profile, shard);
+  const sw = stateUpdateWitnessFromTree(preTree, shardWrites(exec, profile, shard), gamma, profile, shard);
   if (
     profile.shardBits === 0 &&
     (sw.publics.rootBefore !== exec.preRoot || sw.publics.rootAfter !== exec.postRoot)
@@ -362,9 +366,7 @@ export function stateUpdateChunks(
   const tree = preTree.clone();
   for (let shard = 0; shard < 2 ** profile.shardBits; shard++) {
     const whole = shardRange(profile, shard);
-    const writes = exec.writeSet
-      .filter((w) => shardOf(w.key, profile.depth, profile.shardBits) === shard)
-      .map((w) => ({ key: w.key, before: w.before, after: w.after }));
+    const writes = shardWrites(exec, profile, shard);
     let lo = whole.lo;
     let start = 0;
     do {

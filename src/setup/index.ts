@@ -146,6 +146,16 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
   });
   const paths = files(dir);
   const dev = mode === "dev";
+  const result = (buildSeconds: number, cached: boolean): SetupResult => ({
+    name: circuit.name,
+    ...paths,
+    dir,
+    hash,
+    seconds: (performance.now() - t0) / 1000,
+    buildSeconds,
+    dev,
+    cached,
+  });
 
   if (!opts.force && existsSync(paths.meta) && existsSync(paths.zkey) && existsSync(paths.vkey)) {
     try {
@@ -153,16 +163,7 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
       await validateZkey(paths.zkey, { sha256: meta.zkeySha256 });
       if (dev) log(`setup ${circuit.name}: cached key ${dir} — ${DEV_NOTICE}`);
       else log(`setup ${circuit.name}: cached key ${dir}`);
-      return {
-        name: circuit.name,
-        ...paths,
-        dir,
-        hash,
-        seconds: (performance.now() - t0) / 1000,
-        buildSeconds: meta.seconds,
-        dev,
-        cached: true,
-      };
+      return result(meta.seconds, true);
     } catch (e) {
       if (!isDesError(e, "INVALID_ZKEY") && !(e instanceof SyntaxError)) throw e;
       log(`setup ${circuit.name}: cached key unusable (${(e as Error).message}); rebuilding`);
@@ -226,16 +227,7 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     log(
       `setup ${circuit.name}: wrote ${paths.zkey} in ${seconds.toFixed(1)} s${dev ? ` — ${DEV_NOTICE}` : ""}`,
     );
-    return {
-      name: circuit.name,
-      ...paths,
-      dir,
-      hash,
-      seconds: (performance.now() - t0) / 1000,
-      buildSeconds: seconds,
-      dev,
-      cached: false,
-    };
+    return result(seconds, false);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
