@@ -97,8 +97,13 @@ function reject(
 }
 
 /** Checks and applies one transaction; throws a DesError naming the index on rejection. */
-export function applyTx(state: State, tx: Transaction, index: number, opts: ExecOptions = {}): bigint {
-  const hash = txHash(tx);
+export function applyTx(
+  state: State,
+  tx: Transaction,
+  index: number,
+  opts: ExecOptions = {},
+  hash: bigint = txHash(tx),
+): bigint {
   const sender = state.get(tx.from);
   if (!sender?.pubKey) {
     const why = sender ? `sender ${tx.from} has no public key` : `sender ${tx.from} does not exist`;
@@ -188,7 +193,7 @@ export function executeBlock(block: Block, opts: ExecOptions = {}): ExecutionRes
       throw reject("DUPLICATE_TX", index, `same transaction as index ${first}`, { duplicateOf: first });
     }
     seen.set(h, index);
-    applyTx(post, tx, index, opts);
+    applyTx(post, tx, index, opts, h);
     const access = accessSet(tx);
     for (const k of access.writes) touched.add(k);
     txs.push({ index, hash: h, access });
