@@ -1,15 +1,21 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import type { Eddsa } from "circomlibjs";
 import { keyFromSeed, sign, verify } from "../src/crypto/eddsa.ts";
 import { U64_MAX } from "../src/crypto/field.ts";
 import { EMPTY_LEAF, leafHash, txHash } from "../src/crypto/hash.ts";
-import { eddsa, loadCrypto } from "../src/crypto/poseidon.ts";
+import { loadCrypto, loadReference } from "../src/crypto/poseidon.ts";
 import { type ErrorCode, isDesError } from "../src/errors.ts";
 import { executeBlock, State } from "../src/state/execute.ts";
 import { rootFromProof, SparseMerkleTree, verifyProof } from "../src/state/smt.ts";
 import { makeBlock, signTx } from "./helpers/blocks.ts";
 
-before(loadCrypto);
+let ref: Eddsa;
+before(async () => {
+  await loadCrypto();
+  ref = await loadReference();
+});
+const eddsa = () => ref;
 
 /** Reference root: the full binary tree hashed level by level with circomlibjs Poseidon directly. */
 function referenceRoot(depth: number, leaves: Map<number, bigint>): bigint {

@@ -1,4 +1,4 @@
-declare module "blake-hash" {
+declare module "blake-hash/js.js" {
   interface Hasher {
     update(data: Uint8Array): Hasher;
     digest(): Buffer;

@@ -1,11 +1,9 @@
-// Piscina entry point for every task file in workers/.
-// 1. `web-worker` (used by ffjavascript for its own thread pool) assumes that any worker thread is
-//    one it spawned and rewrites the thread's globals when loaded; inside our pool that breaks
-//    piscina. Workers run the curve single-threaded, so we pre-load a stub that refuses to spawn.
-// 2. tsx is registered here because loader flags of the main process do not reach worker threads.
+// Piscina entry point for every task of workers/ (bundled to plain JavaScript by src/pool/pool.ts).
+// `web-worker` (used by ffjavascript for its own thread pool) assumes that any worker thread is one
+// it spawned and rewrites the thread's globals when loaded; inside our pool that breaks piscina.
+// Workers run the curve single-threaded, so we pre-load a stub that refuses to spawn.
 import { createRequire } from "node:module";
 import { workerData } from "node:worker_threads";
-import { register } from "tsx/esm/api";
 
 const require = createRequire(import.meta.url);
 class NoNestedWorkers {
@@ -30,6 +28,5 @@ for (const owner of ["ffjavascript", "snarkjs", "circomlibjs"]) {
   };
 }
 
-register();
-const mod = await import(new URL(`./${workerData.task}`, import.meta.url).href);
+const mod = await import(workerData.task);
 export default mod.default;

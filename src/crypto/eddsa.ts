@@ -4,7 +4,7 @@
  * compare them); the group arithmetic runs in crypto/babyjub.ts for speed.
  */
 import { createHash } from "node:crypto";
-import createBlakeHash from "blake-hash";
+import createBlakeHash from "blake-hash/js.js";
 import { checkVerificationEquation, hasSmallOrder, mulBase } from "./babyjub.ts";
 import { BABYJUB_SUBORDER, isFieldElement, onBabyJub } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
