@@ -41,12 +41,18 @@ export const GADGETS: readonly GadgetSpec[] = [
   { gadget: "g1-on-curve", file: `${L}/g1.circom`, template: "G1AssertOnCurve" },
   { gadget: "g1-add", file: `${L}/g1.circom`, template: "G1Add" },
   { gadget: "g1-double", file: `${L}/g1.circom`, template: "G1Double" },
+  { gadget: "g1-add-hinted", file: `${L}/g1.circom`, template: "G1AddHinted" },
+  { gadget: "g1-double-hinted", file: `${L}/g1.circom`, template: "G1DoubleHinted" },
   { gadget: "g2-on-curve", file: `${L}/g2.circom`, template: "G2AssertOnCurve" },
   { gadget: "g2-add", file: `${L}/g2.circom`, template: "G2Add" },
   { gadget: "g2-double", file: `${L}/g2.circom`, template: "G2Double" },
+  { gadget: "g2-add-hinted", file: `${L}/g2.circom`, template: "G2AddHinted" },
+  { gadget: "g2-double-hinted", file: `${L}/g2.circom`, template: "G2DoubleHinted" },
   { gadget: "g2-psi", file: `${L}/g2.circom`, template: "G2Psi" },
   { gadget: "miller-step", file: `${L}/pairing.circom`, template: "MillerDoubleStep" },
   { gadget: "miller-add-step", file: `${L}/pairing.circom`, template: "MillerAddStep" },
+  { gadget: "miller-step-hinted", file: `${L}/pairing.circom`, template: "MillerDoubleStepHinted" },
+  { gadget: "miller-add-step-hinted", file: `${L}/pairing.circom`, template: "MillerAddStepHinted" },
 ];
 
 export function gadgetSpec(g: GadgetSpec, shape = { n: LIMB_BITS, k: LIMBS }): CircuitSpec {

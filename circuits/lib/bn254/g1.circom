@@ -91,3 +91,85 @@ template G1Double(N, K) {
     out[0] <== x3.out[0];
     out[1] <== y3.out[0];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slope-as-input variants: λ (and, for addition, (x_q − x_p)⁻¹) come from the caller (computed
+// outside the circuit, e.g. src/bn254/pairing.ts) instead of an in-circuit a^(p−2) hint. The
+// constraints on λ are those of G1Add / G1Double (range check + one zero reduction).
+// ---------------------------------------------------------------------------------------------
+
+/*
+ * FqAssertInverse(N, K): a·inv ≡ 1 (mod p), so a ≢ 0. a may be a difference of reduced values
+ * (limbs below 2^N in absolute value); inv is range-checked here. cost: 254 + 11 + zero reduction.
+ */
+template FqAssertInverse(N, K) {
+    signal input a[K];
+    signal input inv[K];
+    component ir = FqRangeCheck(N, K);
+    ir.x <== inv;
+    component nz = ExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 0);
+    nz.x[0][0] <== a;
+    nz.y[0][0] <== inv;
+    for (var i = 0; i < K; i++) nz.z[0][0][i] <== i == 0 ? 1 : 0;
+}
+
+/*
+ * G1AddHinted(N, K): p + q with the slope λ and xInv = (x_q − x_p)⁻¹ as inputs (reduced form).
+ * Proves x_q − x_p ≢ 0 ((x_q − x_p)·xInv ≡ 1), λ(x_q − x_p) ≡ y_q − y_p, then the sum as G1Add.
+ */
+template G1AddHinted(N, K) {
+    signal input p[2][K];
+    signal input q[2][K];
+    signal input lambda[K];
+    signal input xInv[K];
+    signal output out[2][K];
+    component dx = FqAssertInverse(N, K);
+    for (var i = 0; i < K; i++) dx.a[i] <== q[0][i] - p[0][i];
+    dx.inv <== xInv;
+    component lr = FqRangeCheck(N, K);
+    lr.x <== lambda;
+    component sl = ExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 0);
+    sl.x[0][0] <== lambda;
+    for (var i = 0; i < K; i++) {
+        sl.y[0][0][i] <== q[0][i] - p[0][i];
+        sl.z[0][0][i] <== q[1][i] - p[1][i];
+    }
+    component x3 = ExtSumOfProducts(N, K, 1, 1, [1], 2, [-1, -1], 0, 1);
+    x3.x[0][0] <== lambda;
+    x3.y[0][0] <== lambda;
+    x3.z[0][0] <== p[0];
+    x3.z[1][0] <== q[0];
+    component y3 = ExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 1);
+    y3.x[0][0] <== lambda;
+    for (var i = 0; i < K; i++) y3.y[0][0][i] <== p[0][i] - x3.out[0][i];
+    y3.z[0][0] <== p[1];
+    out[0] <== x3.out[0];
+    out[1] <== y3.out[0];
+}
+
+/*
+ * G1DoubleHinted(N, K): 2p with the tangent slope λ as an input (reduced form): λ·2y ≡ 3x² (no λ
+ * when y ≡ 0 and x ≢ 0), then the double as G1Double.
+ */
+template G1DoubleHinted(N, K) {
+    signal input p[2][K];
+    signal input lambda[K];
+    signal output out[2][K];
+    component lr = FqRangeCheck(N, K);
+    lr.x <== lambda;
+    component sl = ExtSumOfProducts(N, K, 1, 2, [2, -3], 0, [0], 0, 0);
+    sl.x[0][0] <== lambda;
+    sl.y[0][0] <== p[1];
+    sl.x[1][0] <== p[0];
+    sl.y[1][0] <== p[0];
+    component x3 = ExtSumOfProducts(N, K, 1, 1, [1], 1, [-2], 0, 1);
+    x3.x[0][0] <== lambda;
+    x3.y[0][0] <== lambda;
+    x3.z[0][0] <== p[0];
+    component y3 = ExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 1);
+    y3.x[0][0] <== lambda;
+    for (var i = 0; i < K; i++) y3.y[0][0][i] <== p[0][i] - x3.out[0][i];
+    y3.z[0][0] <== p[1];
+    out[0] <== x3.out[0];
+    out[1] <== y3.out[0];
+}

@@ -149,3 +149,106 @@ template G2Psi(N, K) {
     out[0] <== mx.out;
     out[1] <== my.out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slope-as-input variants (see g1.circom): λ ∈ Fq2 and, for addition, (x_q − x_p)⁻¹ ∈ Fq2 are
+// inputs; λ is constrained as in G2Slope (range check + one Fq2 zero reduction).
+// ---------------------------------------------------------------------------------------------
+
+/*
+ * Fq2AssertInverse(N, K): a·inv ≡ 1 in Fq2, so a ≢ 0. a may be a difference of reduced values;
+ * inv is range-checked here. cost: 2·254 + Fq2 zero reduction.
+ */
+template Fq2AssertInverse(N, K) {
+    signal input a[2][K];
+    signal input inv[2][K];
+    component ir[2];
+    for (var c = 0; c < 2; c++) {
+        ir[c] = FqRangeCheck(N, K);
+        ir[c].x <== inv[c];
+    }
+    component nz = ExtSumOfProducts(N, K, 2, 1, [1], 1, [-1], 0, 0);
+    nz.x[0] <== a;
+    nz.y[0] <== inv;
+    for (var i = 0; i < K; i++) {
+        nz.z[0][0][i] <== i == 0 ? 1 : 0;
+        nz.z[0][1][i] <== 0;
+    }
+}
+
+/*
+ * G2SlopeCheck(N, K, DBL): λ (an input) is the slope through p and q (DBL = 0) or of the tangent
+ * at p (DBL = 1): λ in reduced form and λ(x_q − x_p) − (y_q − y_p) ≡ 0, or 2λ·y_p − 3x_p² ≡ 0.
+ * For DBL = 0 also proves x_p ≢ x_q with xInv = (x_q − x_p)⁻¹ (ignored when DBL = 1).
+ */
+template G2SlopeCheck(N, K, DBL) {
+    signal input lambda[2][K];
+    signal input xInv[2][K];
+    signal input p[2][2][K];
+    signal input q[2][2][K];
+    component lr[2];
+    for (var c = 0; c < 2; c++) {
+        lr[c] = FqRangeCheck(N, K);
+        lr[c].x <== lambda[c];
+    }
+    component sl;
+    if (DBL == 1) {
+        sl = ExtSumOfProducts(N, K, 2, 2, [2, -3], 0, [0], 0, 0);
+        sl.x[0] <== lambda;
+        sl.y[0] <== p[1];
+        sl.x[1] <== p[0];
+        sl.y[1] <== p[0];
+    } else {
+        component dx = Fq2AssertInverse(N, K);
+        for (var c = 0; c < 2; c++) {
+            for (var i = 0; i < K; i++) dx.a[c][i] <== q[0][c][i] - p[0][c][i];
+        }
+        dx.inv <== xInv;
+        sl = ExtSumOfProducts(N, K, 2, 1, [1], 1, [-1], 0, 0);
+        sl.x[0] <== lambda;
+        for (var c = 0; c < 2; c++) {
+            for (var i = 0; i < K; i++) {
+                sl.y[0][c][i] <== q[0][c][i] - p[0][c][i];
+                sl.z[0][c][i] <== q[1][c][i] - p[1][c][i];
+            }
+        }
+    }
+}
+
+/* G2AddHinted(N, K): p + q with λ and xInv = (x_q − x_p)⁻¹ as inputs; proves x_p ≢ x_q. */
+template G2AddHinted(N, K) {
+    signal input p[2][2][K];
+    signal input q[2][2][K];
+    signal input lambda[2][K];
+    signal input xInv[2][K];
+    signal output out[2][2][K];
+    component s = G2SlopeCheck(N, K, 0);
+    s.lambda <== lambda;
+    s.xInv <== xInv;
+    s.p <== p;
+    s.q <== q;
+    component a = G2ApplySlope(N, K);
+    a.lambda <== lambda;
+    a.p <== p;
+    a.q <== q;
+    out <== a.out;
+}
+
+/* G2DoubleHinted(N, K): 2p with the tangent slope λ as an input (no λ exists when y_p ≡ 0). */
+template G2DoubleHinted(N, K) {
+    signal input p[2][2][K];
+    signal input lambda[2][K];
+    signal output out[2][2][K];
+    component s = G2SlopeCheck(N, K, 1);
+    s.lambda <== lambda;
+    for (var c = 0; c < 2; c++) {
+        for (var i = 0; i < K; i++) s.xInv[c][i] <== 0;
+    }
+    s.p <== p;
+    s.q <== p;
+    component a = G2ApplySlope(N, K);
+    a.lambda <== lambda;
+    a.p <== p;
+    a.q <== p;
+    out <== a.out;
+}

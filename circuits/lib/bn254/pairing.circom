@@ -122,3 +122,69 @@ template MillerAddStep(N, K) {
     mu.b <== lf.out;
     fOut <== mu.out;
 }
+
+/*
+ * MillerDoubleStepHinted(N, K): MillerDoubleStep with the tangent slope λ at T as an input (from
+ * src/bn254/pairing.ts's millerLines): f' = f²·ℓ_{T,T}(P), T' = 2T. λ is constrained as in
+ * G2SlopeCheck(·, ·, 1); no in-circuit inversion.
+ */
+template MillerDoubleStepHinted(N, K) {
+    signal input f[6][2][K];
+    signal input t[2][2][K];
+    signal input p[2][K];
+    signal input lambda[2][K];
+    signal output fOut[6][2][K];
+    signal output tOut[2][2][K];
+    component db = G2DoubleHinted(N, K);
+    db.p <== t;
+    db.lambda <== lambda;
+    tOut <== db.out;
+    component le = LineEval(N, K);
+    le.lambda <== lambda;
+    le.t <== t;
+    le.p <== p;
+    component lf = LineToFq12(N, K);
+    lf.yp <== p[1];
+    lf.c1 <== le.c1;
+    lf.c3 <== le.c3;
+    component sq = Fq12Square(N, K);
+    sq.a <== f;
+    component mu = Fq12Mul(N, K);
+    mu.a <== sq.out;
+    mu.b <== lf.out;
+    fOut <== mu.out;
+}
+
+/*
+ * MillerAddStepHinted(N, K): MillerAddStep with the chord slope λ through T and Q and
+ * xInv = (x_Q − x_T)⁻¹ as inputs: f' = f·ℓ_{T,Q}(P), T' = T + Q; proves x_T ≢ x_Q (the
+ * precondition millerG2Check relies on).
+ */
+template MillerAddStepHinted(N, K) {
+    signal input f[6][2][K];
+    signal input t[2][2][K];
+    signal input q[2][2][K];
+    signal input p[2][K];
+    signal input lambda[2][K];
+    signal input xInv[2][K];
+    signal output fOut[6][2][K];
+    signal output tOut[2][2][K];
+    component ad = G2AddHinted(N, K);
+    ad.p <== t;
+    ad.q <== q;
+    ad.lambda <== lambda;
+    ad.xInv <== xInv;
+    tOut <== ad.out;
+    component le = LineEval(N, K);
+    le.lambda <== lambda;
+    le.t <== t;
+    le.p <== p;
+    component lf = LineToFq12(N, K);
+    lf.yp <== p[1];
+    lf.c1 <== le.c1;
+    lf.c3 <== le.c3;
+    component mu = Fq12Mul(N, K);
+    mu.a <== f;
+    mu.b <== lf.out;
+    fOut <== mu.out;
+}
