@@ -5,12 +5,10 @@
  * result, a point off the curve and doubling a point with y = 0 violate a constraint.
  * (Slope hints invert in circom functions: a few seconds of witness time each, so cases are few.)
  */
-import { after, before, describe, test } from "node:test";
-import { buildBn128 } from "ffjavascript";
+import { describe, test } from "node:test";
 import { ffToG1, ffToG2, fq12In, g1In, g2In } from "../src/bn254/limbs.ts";
 import { type Fq2, type Fq12, fq2, fq12, modp, P, R } from "../src/bn254/tower.ts";
-import { compileCircuit } from "../src/build/circom.ts";
-import { COMPILE_OPTIONS } from "../src/circuits/registry.ts";
+import { compileGadgetTest, useBn128 } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
 
 const N = 43;
@@ -18,33 +16,11 @@ const K = 6;
 const FILE = "circuits/lib/bn254/test_ext.circom";
 
 const load = async (template: string, params: number[]) =>
-  CircuitHarness.load(
-    await compileCircuit(
-      { name: `t-bn254-${template.toLowerCase()}-${params.join("-")}`, file: FILE, template, params },
-      COMPILE_OPTIONS,
-    ),
-  );
+  CircuitHarness.load(await compileGadgetTest(FILE, template, params));
 
-interface Grp {
-  g: Uint8Array;
-  add(a: Uint8Array, b: Uint8Array): Uint8Array;
-  double(a: Uint8Array): Uint8Array;
-  timesScalar(a: Uint8Array, s: bigint): Uint8Array;
-  toAffine(a: Uint8Array): Uint8Array;
-  toObject(a: Uint8Array): unknown;
-  fromObject(o: unknown): Uint8Array;
-  F: { toObject(a: Uint8Array): unknown; fromObject(o: unknown): Uint8Array };
-}
-type Curve = { G1: Grp; G2: Grp; terminate(): Promise<void> };
-let c: Curve;
-before(async () => {
-  c = (await buildBn128(true)) as unknown as Curve;
-});
-after(async () => {
-  await c.terminate();
-});
+const cv = useBn128();
 // biome-ignore lint/suspicious/noExplicitAny: ffjavascript objects
-const ff = () => c as any;
+const ff = () => cv() as any;
 
 const zero1 = () => g1In([0n, 0n]);
 const zero2 = () => g2In([fq2.zero, fq2.zero]);
@@ -54,15 +30,15 @@ describe("G1", () => {
     const add = await load("TestG1Op", [N, K, 0]);
     const dbl = await load("TestG1Op", [N, K, 1]);
     const on = await load("TestG1Op", [N, K, 2]);
-    const P1 = c.G1.timesScalar(c.G1.g, 1234567n);
-    const Q1 = c.G1.timesScalar(c.G1.g, 987654321987654321n);
+    const P1 = cv().G1.timesScalar(cv().G1.g, 1234567n);
+    const Q1 = cv().G1.timesScalar(cv().G1.g, 987654321987654321n);
     const [p, q] = [ffToG1(ff(), P1), ffToG1(ff(), Q1)];
-    const sum = ffToG1(ff(), c.G1.add(P1, Q1));
-    const dd = ffToG1(ff(), c.G1.double(P1));
+    const sum = ffToG1(ff(), cv().G1.add(P1, Q1));
+    const dd = ffToG1(ff(), cv().G1.double(P1));
     add.expectPass({ p: g1In(p), q: g1In(q), expected: g1In(sum) });
     dbl.expectPass({ p: g1In(p), q: zero1(), expected: g1In(dd) });
     on.expectPass({ p: g1In(p), q: zero1(), expected: zero1() });
-    on.expectPass({ p: g1In(ffToG1(ff(), c.G1.g)), q: zero1(), expected: zero1() });
+    on.expectPass({ p: g1In(ffToG1(ff(), cv().G1.g)), q: zero1(), expected: zero1() });
     add.expectFail({ p: g1In(p), q: g1In(q), expected: g1In([sum[0], sum[1] + 1n]) }, /main\.g0\./);
     dbl.expectFail({ p: g1In(p), q: zero1(), expected: g1In([dd[0] + 1n, dd[1]]) }, /main\.g1\./);
     on.expectFail({ p: g1In([p[0], p[1] + 1n]), q: zero1(), expected: zero1() }, /main\.g2\./);
@@ -77,16 +53,16 @@ describe("G2", () => {
     const dbl = await load("TestG2Op", [N, K, 1]);
     const on = await load("TestG2Op", [N, K, 2]);
     const psi = await load("TestG2Op", [N, K, 3]);
-    const P2 = c.G2.timesScalar(c.G2.g, 31415926535n);
-    const Q2 = c.G2.timesScalar(c.G2.g, 2718281828459045n);
+    const P2 = cv().G2.timesScalar(cv().G2.g, 31415926535n);
+    const Q2 = cv().G2.timesScalar(cv().G2.g, 2718281828459045n);
     const [p, q] = [ffToG2(ff(), P2), ffToG2(ff(), Q2)];
-    const sum = ffToG2(ff(), c.G2.add(P2, Q2));
-    const dd = ffToG2(ff(), c.G2.double(P2));
+    const sum = ffToG2(ff(), cv().G2.add(P2, Q2));
+    const dd = ffToG2(ff(), cv().G2.double(P2));
     add.expectPass({ p: g2In(p), q: g2In(q), expected: g2In(sum) });
     dbl.expectPass({ p: g2In(p), q: zero2(), expected: g2In(dd) });
     on.expectPass({ p: g2In(p), q: zero2(), expected: zero2() });
     // ψ(Q) = [p]Q on G2 (p mod r)
-    const pq = ffToG2(ff(), c.G2.timesScalar(P2, modp(P, R)));
+    const pq = ffToG2(ff(), cv().G2.timesScalar(P2, modp(P, R)));
     psi.expectPass({ p: g2In(p), q: zero2(), expected: g2In(pq) });
     add.expectFail(
       { p: g2In(p), q: g2In(q), expected: g2In([sum[0], fq2.add(sum[1], [0n, 1n])]) },
@@ -119,9 +95,9 @@ function millerRef(f: Fq12, t: [Fq2, Fq2], q: [Fq2, Fq2] | null, p: [bigint, big
 
 describe("Miller loop steps", () => {
   test("doubling and addition steps: f and T against the reference; tampering rejected", async () => {
-    const P1 = ffToG1(ff(), c.G1.timesScalar(c.G1.g, 77n));
-    const T = ffToG2(ff(), c.G2.timesScalar(c.G2.g, 5n));
-    const Q = ffToG2(ff(), c.G2.g);
+    const P1 = ffToG1(ff(), cv().G1.timesScalar(cv().G1.g, 77n));
+    const T = ffToG2(ff(), cv().G2.timesScalar(cv().G2.g, 5n));
+    const Q = ffToG2(ff(), cv().G2.g);
     let s = 5n;
     const f: Fq12 = Array.from({ length: 6 }, () => {
       s = (s * 48271n + 11n) % P;
@@ -130,7 +106,7 @@ describe("Miller loop steps", () => {
     const dbl = await load("TestMillerStep", [N, K, 0]);
     const d = millerRef(f, T, null, P1);
     // the doubled T agrees with ffjavascript
-    const want = ffToG2(ff(), c.G2.timesScalar(c.G2.g, 10n));
+    const want = ffToG2(ff(), cv().G2.timesScalar(cv().G2.g, 10n));
     if (!fq2.eq(want[0], d.t[0]) || !fq2.eq(want[1], d.t[1])) throw new Error("reference doubling wrong");
     const base = { f: fq12In(f), t: g2In(T), q: g2In(Q), p: g1In(P1) };
     dbl.expectPass({ ...base, expectedF: fq12In(d.f), expectedT: g2In(d.t) });
@@ -139,7 +115,7 @@ describe("Miller loop steps", () => {
     dbl.expectFail({ ...base, expectedF: fq12In(badF), expectedT: g2In(d.t) }, /main\.g0\./);
     const add = await load("TestMillerStep", [N, K, 1]);
     const a = millerRef(f, T, Q, P1);
-    const want2 = ffToG2(ff(), c.G2.timesScalar(c.G2.g, 6n));
+    const want2 = ffToG2(ff(), cv().G2.timesScalar(cv().G2.g, 6n));
     if (!fq2.eq(want2[0], a.t[0])) throw new Error("reference addition wrong");
     add.expectPass({ ...base, expectedF: fq12In(a.f), expectedT: g2In(a.t) });
     add.expectFail(

@@ -7,8 +7,7 @@
  * (x_Q − x_P)·xInv ≡ 1 check, and doubling a point with y = 0 has no valid λ.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { buildBn128 } from "ffjavascript";
+import { describe, test } from "node:test";
 import { ffToG1, ffToG2, fq2In, fq12In, fqIn, g1In, g2In } from "../src/bn254/limbs.ts";
 import {
   fq2Inv,
@@ -21,38 +20,19 @@ import {
   millerLines,
 } from "../src/bn254/pairing.ts";
 import { type Fq2, type Fq12, fq2, modp, P } from "../src/bn254/tower.ts";
-import { compileCircuit } from "../src/build/circom.ts";
-import { COMPILE_OPTIONS } from "../src/circuits/registry.ts";
 import { WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
+import { compileGadgetTest, useBn128 } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
 
 const N = 43;
 const K = 6;
 
-const compile = (file: string, template: string, params: number[]) =>
-  compileCircuit(
-    { name: `t-bn254-${template.toLowerCase()}-${params.join("-")}`, file, template, params },
-    COMPILE_OPTIONS,
-  );
 const load = async (template: string, params: number[]) =>
-  CircuitHarness.load(await compile("circuits/lib/bn254/test_hinted.circom", template, params));
+  CircuitHarness.load(await compileGadgetTest("circuits/lib/bn254/test_hinted.circom", template, params));
 
-interface Grp {
-  g: Uint8Array;
-  add(a: Uint8Array, b: Uint8Array): Uint8Array;
-  double(a: Uint8Array): Uint8Array;
-  timesScalar(a: Uint8Array, s: bigint): Uint8Array;
-}
-type Curve = { G1: Grp; G2: Grp; terminate(): Promise<void> };
-let c: Curve;
-before(async () => {
-  c = (await buildBn128(true)) as unknown as Curve;
-});
-after(async () => {
-  await c.terminate();
-});
+const cv = useBn128();
 // biome-ignore lint/suspicious/noExplicitAny: ffjavascript objects
-const ff = () => c as any;
+const ff = () => cv() as any;
 
 // G1 slopes and the sum for a given slope (G1Add / G1Double formulas).
 const g1SlopeAdd = (a: G1Affine, b: G1Affine) => modp((b[1] - a[1]) * fqInv(b[0] - a[0]));
@@ -68,11 +48,11 @@ describe("hinted G1", () => {
   test("add, double with λ as input: ffjavascript results; wrong λ, x_P = x_Q, y = 0 rejected", async () => {
     const add = await load("TestG1Hinted", [N, K, 0]);
     const dbl = await load("TestG1Hinted", [N, K, 1]);
-    const P1 = c.G1.timesScalar(c.G1.g, 1234567n);
-    const Q1 = c.G1.timesScalar(c.G1.g, 987654321987654321n);
+    const P1 = cv().G1.timesScalar(cv().G1.g, 1234567n);
+    const Q1 = cv().G1.timesScalar(cv().G1.g, 987654321987654321n);
     const [p, q] = [ffToG1(ff(), P1), ffToG1(ff(), Q1)];
-    const sum = ffToG1(ff(), c.G1.add(P1, Q1));
-    const dd = ffToG1(ff(), c.G1.double(P1));
+    const sum = ffToG1(ff(), cv().G1.add(P1, Q1));
+    const dd = ffToG1(ff(), cv().G1.double(P1));
     const la = g1SlopeAdd(p, q);
     const ld = g1SlopeDbl(p);
     assert.deepEqual(g1Apply(la, p, q), sum);
@@ -118,11 +98,11 @@ describe("hinted G2", () => {
   test("add, double with λ from g2.slope: ffjavascript results; wrong λ, x_P = x_Q, y = 0 rejected", async () => {
     const add = await load("TestG2Hinted", [N, K, 0]);
     const dbl = await load("TestG2Hinted", [N, K, 1]);
-    const P2 = c.G2.timesScalar(c.G2.g, 31415926535n);
-    const Q2 = c.G2.timesScalar(c.G2.g, 2718281828459045n);
+    const P2 = cv().G2.timesScalar(cv().G2.g, 31415926535n);
+    const Q2 = cv().G2.timesScalar(cv().G2.g, 2718281828459045n);
     const [p, q] = [ffToG2(ff(), P2), ffToG2(ff(), Q2)];
-    const sum = ffToG2(ff(), c.G2.add(P2, Q2));
-    const dd = ffToG2(ff(), c.G2.double(P2));
+    const sum = ffToG2(ff(), cv().G2.add(P2, Q2));
+    const dd = ffToG2(ff(), cv().G2.double(P2));
     const la = g2.slope(p, q);
     const ld = g2.slope(p, p);
     const xInv = fq2In(fq2Inv(fq2.sub(q[0], p[0])));
@@ -174,8 +154,8 @@ describe("hinted G2", () => {
 
 describe("hinted Miller steps", () => {
   test("double and add steps with millerLines' slopes match the existing steps; tampering rejected", async (t) => {
-    const pP = ffToG1(ff(), c.G1.timesScalar(c.G1.g, 77n));
-    const Q = ffToG2(ff(), c.G2.g);
+    const pP = ffToG1(ff(), cv().G1.timesScalar(cv().G1.g, 77n));
+    const Q = ffToG2(ff(), cv().G2.g);
     const sched = millerLines([{ p: pP, q: Q }]);
     const dStep = sched.find((s) => s.kind === "double" && s.digit > 1)!.lines[0]!;
     const aStep = sched.find((s) => s.kind === "add")!.lines[0]!;
@@ -220,8 +200,12 @@ describe("hinted Miller steps", () => {
       [0, dH, dIn],
       [1, aH, aIn],
     ] as const) {
-      const hc = await compile("circuits/lib/bn254/test_hinted.circom", "TestMillerStepHinted", [N, K, add]);
-      const oc = await compile("circuits/lib/bn254/test_ext.circom", "TestMillerStep", [N, K, add]);
+      const hc = await compileGadgetTest("circuits/lib/bn254/test_hinted.circom", "TestMillerStepHinted", [
+        N,
+        K,
+        add,
+      ]);
+      const oc = await compileGadgetTest("circuits/lib/bn254/test_ext.circom", "TestMillerStep", [N, K, add]);
       const h = await CircuitHarness.load(hc);
       h.expectPass(hIn);
       // the existing step (in-circuit slope) accepts the same outputs
