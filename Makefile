@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_OK := node_modules/.install-stamp
 DES := ./bin/des
 
-.PHONY: all install test check typecheck lint format bench bench-columns bench-exec samples clean prove verify setup circuits
+.PHONY: all install test check typecheck lint format bench bench-columns bench-exec bench-verifier samples clean prove verify setup circuits
 
 all: test
 
@@ -52,6 +52,11 @@ bench-columns: $(NODE_OK)
 
 bench-exec: $(NODE_OK)
 	node --import tsx bench/execute.ts
+
+# In-circuit Groth16 verifier: compile, witness, development setup, proof of one verification
+# (about 10 minutes; BENCH_ARGS=--fresh to time a cold compile).
+bench-verifier: $(NODE_OK)
+	node --import tsx bench/verifier.ts $(BENCH_ARGS)
 
 ## Regenerate the committed sample blocks (deterministic).
 samples: $(NODE_OK)

@@ -40,11 +40,18 @@ pragma circom 2.1.0;
  * Hints (private inputs, built by src/bn254/groth16.ts): the multiplication's slopes and inverse
  * x-differences, the normalisers (X, Y) of L and C, B's slopes per step and inverse x-differences
  * per addition step, and c, c⁻¹, w. Every one is constrained; none is trusted.
+ *
+ * Reductions: the Miller loop and the fixed-base multiplication (about 5,000 of the circuit's Fq
+ * reductions) use the deferred gadgets of lib/bn254/deferred.circom: each range-checks its result
+ * and emits an obligation; a transcript hash of the inputs and of every deferred result
+ * (TranscriptHash, 5 limbs per field element) draws the batching coefficients, and two
+ * DeferredBatchCheck's verify all obligations at once (soundness error ≤ 2^−126, see there). The
+ * rest (curve checks, ψ maps, normalisers, the residue identity: about 150 reductions) keeps
+ * FqReduceCheck; those of its results that enter deferred gadgets are put into the transcript too.
  */
 
 include "circomlib/circuits/bitify.circom";
-include "./lib/bn254/pairing.circom";
-include "./lib/bn254/g1.circom";
+include "./lib/bn254/deferred.circom";
 
 /* The signed digits of 6x + 2 (BN254's x = 4965661367192848881), most significant first. */
 function bn_ate_naf() {
@@ -62,22 +69,71 @@ function bn_ate_adds() {
     return 23;
 }
 
+/* Step kinds in order (0 doubling, 1 digit ±1, 2 ψ step) and digit signs. */
+function bn_ate_kinds() {
+    var naf[66] = bn_ate_naf();
+    var out[88];
+    var s = 0;
+    for (var d = 1; d < 66; d++) {
+        out[s] = 0;
+        s++;
+        if (naf[d] != 0) {
+            out[s] = 1;
+            s++;
+        }
+    }
+    out[s] = 2;
+    out[s + 1] = 2;
+    return out;
+}
+
+function bn_ate_signs() {
+    var naf[66] = bn_ate_naf();
+    var out[88];
+    var s = 0;
+    for (var d = 1; d < 66; d++) {
+        out[s] = 0;
+        s++;
+        if (naf[d] != 0) {
+            out[s] = naf[d];
+            s++;
+        }
+    }
+    out[s] = 0;
+    out[s + 1] = 0;
+    return out;
+}
+
+/* Obligations and transcript values (Fq elements) of a VerifierStep of kind KIND. */
+function bn_step_obligations(KIND) {
+    if (KIND == 0) return 56;
+    if (KIND == 1) return 58;
+    return 46;
+}
+
+function bn_step_values(KIND) {
+    if (KIND == 2) return 42;
+    return 54;
+}
+
 /*
  * FixedLinesProduct(N, K, VK, S): the product of the two normalised constant lines of step S,
  * (1 − λ_γ·X_L·w + μ_γ·Y_L·w³)·(1 − λ_δ·X_C·w + μ_δ·Y_C·w³), as Σ_j K_{S,j}·m_j with constant
  * K_{S,j} ∈ Fq12 (coefficients w⁰…w⁴; w⁵ is 0) from bn_vk_lines(VK, S) (limbs; index 0 is the
- * constant term 1). Each of the 10 Fq coefficients is one FqReduce of a polynomial linear in the
- * limbs of m (constant × variable limbs): |d| < 9·K·2^(2N) < 2^92, |V| < 9·p² < 2^512.
- *   cost: 10 reductions (≈ 6,200), no native products.
+ * constant term 1). Each of the 10 Fq coefficients is a polynomial linear in the limbs of m
+ * (constant × variable limbs): |d| < 9·K·2^(2N) < 2^92, |V| < 9·p² < 2^512; deferred reductions.
+ *   cost: 10 range checks, no native products.
  */
 template FixedLinesProduct(N, K, VK, S) {
+    var NP = 2 * K - 1;
     signal input m[8][K];
     signal output g[6][2][K];
+    signal output e[10][NP];
     var KC[10][9][6] = bn_vk_lines(VK, S);
-    var NP = 2 * K - 1;
-    component red[10];
+    component rr[10];
     for (var o = 0; o < 10; o++) {
-        red[o] = FqReduce(N, K, NP, 92, 512, 1, 0);
+        var dv[40];
+        for (var t = 0; t < 40; t++) dv[t] = 0;
         for (var t = 0; t < NP; t++) {
             var acc = 0;
             if (t < K) acc += KC[o][0][t];
@@ -86,9 +142,19 @@ template FixedLinesProduct(N, K, VK, S) {
                     if (t - a >= 0 && t - a < K) acc += KC[o][j][a] * m[j - 1][t - a];
                 }
             }
-            red[o].d[t] <== acc;
+            dv[t] = acc;
         }
-        g[o \ 2][o % 2] <== red[o].r;
+        var res[80] = bn_reduce_hint(N, K, NP, 512, dv);
+        for (var l = 0; l < K; l++) g[o \ 2][o % 2][l] <-- res[l];
+        rr[o] = FqRangeCheck(N, K);
+        rr[o].x <== g[o \ 2][o % 2];
+        for (var t = 0; t < NP; t++) {
+            if (t < K) {
+                e[o][t] <== dv[t] - g[o \ 2][o % 2][t];
+            } else {
+                e[o][t] <== dv[t];
+            }
+        }
     }
     for (var c = 0; c < 2; c++) {
         for (var i = 0; i < K; i++) g[5][c][i] <== 0;
@@ -96,14 +162,18 @@ template FixedLinesProduct(N, K, VK, S) {
 }
 
 /*
- * VerifierStep(N, K, VK, S, KIND): one step of the merged Miller loop.
+ * VerifierStep(N, K, VK, S, KIND): one step of the merged Miller loop, deferred reductions.
  *   KIND 0 (doubling):  f' = f²·ℓ_{T,T}(A)·G_S,        T' = 2T
  *   KIND 1 (digit ±1):  f' = f·cf·ℓ_{T,Q}(A)·G_S,      T' = T + Q  (cf = c⁻¹ or c, Q = ±B)
  *   KIND 2 (ψ steps):   f' = f·ℓ_{T,Q}(A)·G_S,         T' = T + Q  (Q = ψ(B) or −ψ²(B))
- * G_S is FixedLinesProduct's output. Unused inputs (q, xInv, cf for KIND 0; cf for KIND 2) are
- * not constrained here; the parent ties them to 0.
+ * G_S is FixedLinesProduct's output. Outputs the obligations e and the values to hash: T', c1, c3,
+ * G_S (10 coefficients), h = f² or f·cf (not for KIND 2), u = h·ℓ, f'. Unused inputs (q, xInv for
+ * KIND 0; cf for KIND 0 and 2) are not constrained here; the parent ties them to 0.
  */
 template VerifierStep(N, K, VK, S, KIND) {
+    var NP = 2 * K - 1;
+    var NO = bn_step_obligations(KIND);
+    var NV = bn_step_values(KIND);
     signal input f[6][2][K];
     signal input t[2][2][K];
     signal input q[2][2][K];
@@ -114,71 +184,109 @@ template VerifierStep(N, K, VK, S, KIND) {
     signal input cf[6][2][K];
     signal output fOut[6][2][K];
     signal output tOut[2][2][K];
+    signal output e[NO][NP];
+    signal output vals[NV][K];
 
-    component db;
-    component ad;
-    if (KIND == 0) {
-        db = G2DoubleHinted(N, K);
-        db.p <== t;
-        db.lambda <== lambda;
-        tOut <== db.out;
-    } else {
-        ad = G2AddHinted(N, K);
-        ad.p <== t;
-        ad.q <== q;
-        ad.lambda <== lambda;
-        ad.xInv <== xInv;
-        tOut <== ad.out;
-    }
-    component le = LineEval(N, K);
-    le.lambda <== lambda;
-    le.t <== t;
-    le.p <== a;
+    component g2 = DG2Step(N, K, KIND == 0 ? 1 : 0);
+    g2.t <== t;
+    g2.q <== q;
+    g2.p <== a;
+    g2.lambda <== lambda;
+    g2.xInv <== xInv;
+    tOut <== g2.out;
     component lf = LineToFq12(N, K);
     lf.yp <== a[1];
-    lf.c1 <== le.c1;
-    lf.c3 <== le.c3;
+    lf.c1 <== g2.c1;
+    lf.c3 <== g2.c3;
     component gl = FixedLinesProduct(N, K, VK, S);
     gl.m <== m;
 
-    component hs;
-    component hm;
-    component u = Fq12Mul(N, K);
+    component h;
+    component u = DFq12Mul(N, K);
     if (KIND == 0) {
-        hs = Fq12Square(N, K);
-        hs.a <== f;
-        u.a <== hs.out;
+        h = DFq12Mul(N, K);
+        h.a <== f;
+        h.b <== f;
+        u.a <== h.out;
     } else if (KIND == 1) {
-        hm = Fq12Mul(N, K);
-        hm.a <== f;
-        hm.b <== cf;
-        u.a <== hm.out;
+        h = DFq12Mul(N, K);
+        h.a <== f;
+        h.b <== cf;
+        u.a <== h.out;
     } else {
         u.a <== f;
     }
     u.b <== lf.out;
-    component v = Fq12Mul(N, K);
+    component v = DFq12Mul(N, K);
     v.a <== u.out;
     v.b <== gl.g;
     fOut <== v.out;
+
+    // Obligations.
+    var o = 0;
+    var NG = KIND == 0 ? 10 : 12;
+    for (var i = 0; i < NG; i++) e[o + i] <== g2.e[i];
+    o += NG;
+    for (var i = 0; i < 10; i++) e[o + i] <== gl.e[i];
+    o += 10;
+    if (KIND != 2) {
+        for (var i = 0; i < 12; i++) e[o + i] <== h.e[i];
+        o += 12;
+    }
+    for (var i = 0; i < 12; i++) e[o + i] <== u.e[i];
+    o += 12;
+    for (var i = 0; i < 12; i++) e[o + i] <== v.e[i];
+    o += 12;
+    assert(o == NO);
+    // Values.
+    var w = 0;
+    for (var j = 0; j < 2; j++) {
+        for (var c = 0; c < 2; c++) {
+            vals[w] <== g2.out[j][c];
+            w++;
+        }
+    }
+    for (var c = 0; c < 2; c++) {
+        vals[w] <== g2.c1[c];
+        vals[w + 1] <== g2.c3[c];
+        w += 2;
+    }
+    for (var i = 0; i < 10; i++) {
+        vals[w] <== gl.g[i \ 2][i % 2];
+        w++;
+    }
+    for (var i = 0; i < 12; i++) {
+        if (KIND != 2) {
+            vals[w] <== h.out[i \ 2][i % 2];
+            w++;
+        }
+        vals[w] <== u.out[i \ 2][i % 2];
+        vals[w + 1] <== v.out[i \ 2][i % 2];
+        w += 2;
+    }
+    assert(w == NV);
 }
 
 /*
- * FixedBaseMul(N, K, VK): L = IC0 + x·IC1 for the key VK (point 2 of the header).
+ * FixedBaseMul(N, K, VK): L = IC0 + x·IC1 for the key VK (point 2 of the header), deferred.
  *   bn_vk_msm_window_bits(VK) = W; bn_vk_msm_coeffs(VK, i)[mask][c][l]: the multilinear
  *   coefficients over window i's bits of limb l of coordinate c of T_i[j]; bn_vk_msm_base(VK): the
  *   limbs of IC0 − ΣΔ_i.
  *   hints: lambda[NW][K], xInv[NW][K] for the NW additions (NW − 1 window sums, then the base).
- *   cost: 254 (bits) + NW·(2^W − W − 1) (monomials) + NW·G1AddHinted.
+ *   Outputs the obligations (4 per addition) and the sums (values to hash, 2 per addition).
+ *   cost: 254 (bits) + NW·(2^W − W − 1) (monomials) + NW·DG1AddHinted.
  */
 template FixedBaseMul(N, K, VK) {
     var W = bn_vk_msm_window_bits(VK);
     var NW = (254 + W - 1) \ W;
     var TW = 1 << W;
+    var NP = 2 * K - 1;
     signal input x;
     signal input lambda[NW][K];
     signal input xInv[NW][K];
     signal output out[2][K];
+    signal output e[4 * NW][NP];
+    signal output vals[2 * NW][K];
 
     component bits = Num2Bits(254);
     bits.in <== x;
@@ -212,7 +320,7 @@ template FixedBaseMul(N, K, VK) {
             }
         }
         if (i > 0) {
-            add[i - 1] = G1AddHinted(N, K);
+            add[i - 1] = DG1AddHinted(N, K);
             if (i == 1) {
                 add[i - 1].p <== sel[0];
             } else {
@@ -224,7 +332,7 @@ template FixedBaseMul(N, K, VK) {
         }
     }
     var B[2][6] = bn_vk_msm_base(VK);
-    add[NW - 1] = G1AddHinted(N, K);
+    add[NW - 1] = DG1AddHinted(N, K);
     add[NW - 1].p <== add[NW - 2].out;
     for (var c = 0; c < 2; c++) {
         for (var l = 0; l < K; l++) add[NW - 1].q[c][l] <== B[c][l];
@@ -232,6 +340,11 @@ template FixedBaseMul(N, K, VK) {
     add[NW - 1].lambda <== lambda[NW - 1];
     add[NW - 1].xInv <== xInv[NW - 1];
     out <== add[NW - 1].out;
+    for (var i = 0; i < NW; i++) {
+        for (var j = 0; j < 4; j++) e[4 * i + j] <== add[i].e[j];
+        vals[2 * i] <== add[i].out[0];
+        vals[2 * i + 1] <== add[i].out[1];
+    }
 }
 
 /*
@@ -259,11 +372,36 @@ template NormalisePoint(N, K) {
     }
 }
 
+/* Number of transcript limbs (besides x) of Groth16Verifier: see "Transcript" there. */
+function bn_verifier_limbs(K, NW) {
+    var inputs = (2 + 4 + 2 + 2 * NW + 4 + 88 * 2 + 23 * 2 + 12 + 12 + 6) * K;
+    var extra = (2 + 4 + 4 + 2 + 4) * K;
+    var msm = 2 * NW * K;
+    var kinds[88] = bn_ate_kinds();
+    var steps = 0;
+    for (var s = 0; s < 88; s++) steps += bn_step_values(kinds[s]) * K;
+    return inputs + extra + msm + steps;
+}
+
+function bn_verifier_obligations(NW) {
+    var kinds[88] = bn_ate_kinds();
+    var n = 4 * NW;
+    for (var s = 0; s < 88; s++) n += bn_step_obligations(kinds[s]);
+    return n;
+}
+
+function bn_isqrt_ceil(n) {
+    var a = 1;
+    while (a * a < n) a++;
+    return a;
+}
+
 template Groth16Verifier(N, K, VK) {
     var W = bn_vk_msm_window_bits(VK);
     var NW = (254 + W - 1) \ W;
     var NS = bn_ate_steps();
     var NA = bn_ate_adds();
+    var NP = 2 * K - 1;
     signal input x;
     signal input a[2][K];
     signal input b[2][2][K];
@@ -277,7 +415,7 @@ template Groth16Verifier(N, K, VK) {
     signal input rcInv[6][2][K];
     signal input rw[3][2][K];
 
-    // 1. Reduced form and curve membership of the proof.
+    // 1. Reduced form and curve membership of the proof; reduced form of the hints used in products.
     component rA[2];
     component rC[2];
     component rB[2][2];
@@ -358,75 +496,60 @@ template Groth16Verifier(N, K, VK) {
     negPsi2y.a <== psi2.out[1];
 
     // 3. The Miller loop.
-    var naf[66] = bn_ate_naf();
+    var kinds[88] = bn_ate_kinds();
+    var signs[88] = bn_ate_signs();
     component st[NS];
-    var s = 0;
     var ai = 0;
-    for (var d = 1; d < 66 + 2; d++) {
-        // d < 66: a doubling step, then an addition for a non-zero digit; d = 66, 67: ψ steps.
-        for (var half = 0; half < 2; half++) {
-            var kind = -1;
-            var sign = 0;
-            var digit = 0;
-            if (d < 66) digit = naf[d];
-            if (d < 66 && half == 0) kind = 0;
-            if (d < 66 && half == 1 && digit != 0) {
-                kind = 1;
-                sign = digit;
-            }
-            if (d >= 66 && half == 0) kind = 2;
-            if (kind >= 0) {
-                st[s] = VerifierStep(N, K, VK, s, kind);
-                if (s == 0) {
-                    st[s].f <== rcInv;
-                    st[s].t <== b;
+    var frob = 0;
+    for (var s = 0; s < NS; s++) {
+        var kind = kinds[s];
+        st[s] = VerifierStep(N, K, VK, s, kind);
+        if (s == 0) {
+            st[s].f <== rcInv;
+            st[s].t <== b;
+        } else {
+            st[s].f <== st[s - 1].fOut;
+            st[s].t <== st[s - 1].tOut;
+        }
+        st[s].a <== a;
+        st[s].lambda <== lambda[s];
+        st[s].m <== m;
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) {
+                if (kind == 0) {
+                    st[s].q[0][e][i] <== 0;
+                    st[s].q[1][e][i] <== 0;
+                    st[s].xInv[e][i] <== 0;
                 } else {
-                    st[s].f <== st[s - 1].fOut;
-                    st[s].t <== st[s - 1].tOut;
-                }
-                st[s].a <== a;
-                st[s].lambda <== lambda[s];
-                st[s].m <== m;
-                for (var e = 0; e < 2; e++) {
-                    for (var i = 0; i < K; i++) {
-                        if (kind == 0) {
-                            st[s].q[0][e][i] <== 0;
-                            st[s].q[1][e][i] <== 0;
-                            st[s].xInv[e][i] <== 0;
+                    st[s].xInv[e][i] <== xInv[ai][e][i];
+                    if (kind == 1) {
+                        st[s].q[0][e][i] <== b[0][e][i];
+                        if (signs[s] > 0) {
+                            st[s].q[1][e][i] <== b[1][e][i];
                         } else {
-                            st[s].xInv[e][i] <== xInv[ai][e][i];
-                            if (kind == 1) {
-                                st[s].q[0][e][i] <== b[0][e][i];
-                                if (sign > 0) {
-                                    st[s].q[1][e][i] <== b[1][e][i];
-                                } else {
-                                    st[s].q[1][e][i] <== negBy.out[e][i];
-                                }
-                            } else if (d == 66) {
-                                st[s].q[0][e][i] <== psi1.out[0][e][i];
-                                st[s].q[1][e][i] <== psi1.out[1][e][i];
-                            } else {
-                                st[s].q[0][e][i] <== psi2.out[0][e][i];
-                                st[s].q[1][e][i] <== negPsi2y.out[e][i];
-                            }
+                            st[s].q[1][e][i] <== negBy.out[e][i];
                         }
-                        for (var co = 0; co < 6; co++) {
-                            if (kind == 1) {
-                                if (sign > 0) {
-                                    st[s].cf[co][e][i] <== rcInv[co][e][i];
-                                } else {
-                                    st[s].cf[co][e][i] <== rc[co][e][i];
-                                }
-                            } else {
-                                st[s].cf[co][e][i] <== 0;
-                            }
-                        }
+                    } else if (frob == 0) {
+                        st[s].q[0][e][i] <== psi1.out[0][e][i];
+                        st[s].q[1][e][i] <== psi1.out[1][e][i];
+                    } else {
+                        st[s].q[0][e][i] <== psi2.out[0][e][i];
+                        st[s].q[1][e][i] <== negPsi2y.out[e][i];
                     }
                 }
-                if (kind != 0) ai++;
-                s++;
+                for (var co = 0; co < 6; co++) {
+                    if (kind == 1 && signs[s] > 0) {
+                        st[s].cf[co][e][i] <== rcInv[co][e][i];
+                    } else if (kind == 1) {
+                        st[s].cf[co][e][i] <== rc[co][e][i];
+                    } else {
+                        st[s].cf[co][e][i] <== 0;
+                    }
+                }
             }
         }
+        if (kind != 0) ai++;
+        if (kind == 2) frob++;
     }
 
     // 4. B ∈ G2: the last T is −ψ³(B).
@@ -471,5 +594,121 @@ template Groth16Verifier(N, K, VK) {
             fin.y[1][j][i] <== KK[j \ 2][j % 2][i];
         }
         fin.x[1][j] <== r2.out[j \ 2][j % 2];
+    }
+
+    // 6. The deferred reductions. Transcript: x, then the limbs (5 per element) of the inputs in
+    // declaration order, of the non-deferred results that enter deferred gadgets (−y_B, ψ(B),
+    // ψ²(B), −y_ψ²(B), m_4…m_7), of the fixed-base sums and of every step's values.
+    var TL = bn_verifier_limbs(K, NW);
+    var NE = 1 + (TL + 4) \ 5;
+    signal limbs[TL];
+    var li = 0;
+    for (var j = 0; j < 2; j++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== a[j][i]; li++; }
+    }
+    for (var j = 0; j < 2; j++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== b[j][e][i]; li++; }
+        }
+    }
+    for (var j = 0; j < 2; j++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== c[j][i]; li++; }
+    }
+    for (var j = 0; j < NW; j++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== msmLambda[j][i]; li++; }
+    }
+    for (var j = 0; j < NW; j++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== msmXInv[j][i]; li++; }
+    }
+    for (var j = 0; j < 2; j++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== norm[j][e][i]; li++; }
+        }
+    }
+    for (var s = 0; s < NS; s++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== lambda[s][e][i]; li++; }
+        }
+    }
+    for (var s = 0; s < NA; s++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== xInv[s][e][i]; li++; }
+        }
+    }
+    for (var s = 0; s < 6; s++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== rc[s][e][i]; li++; }
+        }
+    }
+    for (var s = 0; s < 6; s++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== rcInv[s][e][i]; li++; }
+        }
+    }
+    for (var s = 0; s < 3; s++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== rw[s][e][i]; li++; }
+        }
+    }
+    for (var e = 0; e < 2; e++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== negBy.out[e][i]; li++; }
+    }
+    for (var j = 0; j < 2; j++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== psi1.out[j][e][i]; li++; }
+        }
+    }
+    for (var j = 0; j < 2; j++) {
+        for (var e = 0; e < 2; e++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== psi2.out[j][e][i]; li++; }
+        }
+    }
+    for (var e = 0; e < 2; e++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== negPsi2y.out[e][i]; li++; }
+    }
+    for (var j = 4; j < 8; j++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== m[j][i]; li++; }
+    }
+    for (var j = 0; j < 2 * NW; j++) {
+        for (var i = 0; i < K; i++) { limbs[li] <== msm.vals[j][i]; li++; }
+    }
+    for (var s = 0; s < NS; s++) {
+        for (var j = 0; j < bn_step_values(kinds[s]); j++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== st[s].vals[j][i]; li++; }
+        }
+    }
+    assert(li == TL);
+    component th = TranscriptHash(NE);
+    th.in[0] <== x;
+    for (var el = 1; el < NE; el++) {
+        var acc = 0;
+        for (var j = 0; j < 5; j++) {
+            if (5 * (el - 1) + j < TL) acc += limbs[5 * (el - 1) + j] * (1 << (N * j));
+        }
+        th.in[el] <== acc;
+    }
+
+    var NOB = bn_verifier_obligations(NW);
+    var BA = bn_isqrt_ceil(NOB);
+    var BB = (NOB + BA - 1) \ BA;
+    component ch = Challenges64(2 * (BA + BB));
+    ch.seed <== th.out;
+    component bc[2];
+    for (var t = 0; t < 2; t++) {
+        bc[t] = DeferredBatchCheck(N, K, NOB, BA, BB);
+        for (var i = 0; i < BA; i++) bc[t].alpha[i] <== ch.out[t * (BA + BB) + i];
+        for (var j = 0; j < BB; j++) bc[t].beta[j] <== ch.out[t * (BA + BB) + BA + j];
+        var k = 0;
+        for (var i = 0; i < 4 * NW; i++) {
+            bc[t].e[k] <== msm.e[i];
+            k++;
+        }
+        for (var s = 0; s < NS; s++) {
+            for (var i = 0; i < bn_step_obligations(kinds[s]); i++) {
+                bc[t].e[k] <== st[s].e[i];
+                k++;
+            }
+        }
+        assert(k == NOB);
     }
 }

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   PROVER_FAULT: "a prover failed or timed out (fault of the prover, not of the block)",
   INVALID_BUNDLE: "proof bundle does not match the schema",
   VERIFICATION_FAILED: "verification failed",
+  INVALID_VKEY: "verification key does not match the schema (snarkjs Groth16, BN254, one public input)",
   // trusted setup
   INVALID_R1CS: "r1cs file is malformed",
   INVALID_ZKEY: "proving key file is corrupted or truncated",

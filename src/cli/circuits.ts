@@ -7,8 +7,17 @@
  * compiled like the real ones (cached). The account read alone (membership proof, leaf hash, u64
  * checks) is the AccountRead gadget compiled as its own circuit.
  */
+
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { compileGadget, GADGETS } from "../bn254/gadgets.ts";
+import type { BreakdownRow } from "../bn254/verifier-build.ts";
+import {
+  compileVerifier,
+  loadGroth16Vkey,
+  parseGroth16Vkey,
+  verifierBreakdown,
+} from "../bn254/verifier-build.ts";
 import type { CircuitSpec, CompiledCircuit } from "../build/circom.ts";
 import {
   circuitsForProfile,
@@ -16,7 +25,9 @@ import {
   compileProjectCircuit,
   stateUpdateSpec,
 } from "../circuits/registry.ts";
+import { desError } from "../errors.ts";
 import { type CircuitProfile, getProfile, PROFILES } from "../profiles.ts";
+import { setupCircuit } from "../setup/index.ts";
 import { type Command, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
 const Flags = z.object({
@@ -24,6 +35,8 @@ const Flags = z.object({
   json: z.boolean().default(false),
   "no-marginal": z.boolean().default(false),
   gadgets: z.boolean().default(false),
+  verifier: z.boolean().default(false),
+  vkey: z.string().min(1).optional(),
 });
 
 const help = `usage: des circuits [--profile P] [--json] [--no-marginal] [--gadgets]
@@ -41,7 +54,13 @@ realistic profile takes a few minutes).
   --no-marginal   skip the marginal costs (no extra compiles)
   --gadgets       only the BN254 gadget library (circuits/lib/bn254, issue #6): each gadget
                   compiled alone (43-bit × 6 limbs, --O2), one row per gadget {circuit: "fq-mul",
-                  profile: "bn254-gadget", …, goal?, circomPairing?}; with --json, a JSON array`;
+                  profile: "bn254-gadget", …, goal?, circomPairing?}; with --json, a JSON array
+  --verifier      only the in-circuit Groth16 verifier (circuits/groth16_verifier.circom, issue #7)
+                  for one constant key: the column key of --profile (default tiny; set up with the
+                  development setup if this machine has none) or --vkey FILE. Compiled with --O1
+                  (a few minutes the first time), one row {circuit: "groth16-verifier", …,
+                  breakdown: [{piece, each, count, constraints}], goal, circomPairing}
+  --vkey FILE     with --verifier: a snarkjs verification key (BN254, one public input)`;
 
 /** Goals for the realistic profile (issue #3). */
 export const GOALS = { columnTotal: 160_000, perTransaction: 8_500, perAccountRead: 5_500 } as const;
@@ -207,6 +226,107 @@ async function runGadgets(json: boolean): Promise<number> {
   return 0;
 }
 
+export interface VerifierRow extends CircuitRow {
+  /** Whose key the verifier has as constants. */
+  key: string;
+  breakdown: BreakdownRow[];
+  goal: number;
+  /** circom-pairing's whole verifier, measured here (issue #7): 19,790,538 + 3,298,896 linear. */
+  circomPairing: number;
+}
+
+export const VERIFIER_GOAL = 2_500_000;
+export const CIRCOM_PAIRING_VERIFIER = 19_790_538 + 3_298_896;
+
+/** Compiles the Groth16 verifier for a key (a file, or the profile's column key) and measures it. */
+export async function measureVerifier(
+  profile: CircuitProfile,
+  vkeyFile: string | undefined,
+  log: (s: string) => void = () => {},
+): Promise<VerifierRow> {
+  let key: string;
+  let vkey: ReturnType<typeof loadGroth16Vkey>;
+  if (vkeyFile) {
+    vkey = loadGroth16Vkey(vkeyFile);
+    key = vkeyFile;
+  } else {
+    const spec = columnSpec(profile);
+    log(`compiling ${spec.name} …`);
+    const c = await compileProjectCircuit(spec);
+    const k = await setupCircuit(c, { log });
+    vkey = parseGroth16Vkey(JSON.parse(readFileSync(k.vkey, "utf8")), k.vkey);
+    key = `${spec.name} (development setup)`;
+  }
+  log("compiling the Groth16 verifier (--O1; about 4 minutes the first time) …");
+  const v = await compileVerifier(vkey);
+  log("compiling its pieces for the breakdown …");
+  const breakdown = await verifierBreakdown(v.build, v.constraints);
+  return {
+    circuit: "groth16-verifier",
+    profile: profile.name,
+    template: "Groth16Verifier",
+    params: [43, 6, 0],
+    constraints: v.constraints,
+    nonLinear: v.nonLinear,
+    linear: v.linear,
+    wires: v.wires,
+    publicSignals: v.publicSignals,
+    compileSeconds: +v.compileSeconds.toFixed(1),
+    key,
+    breakdown,
+    goal: VERIFIER_GOAL,
+    circomPairing: CIRCOM_PAIRING_VERIFIER,
+  };
+}
+
+async function runVerifier(
+  profile: CircuitProfile,
+  vkeyFile: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const r = await measureVerifier(profile, vkeyFile, json ? () => {} : (s) => process.stderr.write(`${s}\n`));
+  if (json) {
+    console.log(toJSON([r]));
+    return 0;
+  }
+  console.log(
+    table(
+      [
+        "circuit",
+        "key",
+        "constraints",
+        "non-linear",
+        "linear",
+        "wires",
+        "compile s",
+        "goal",
+        "circom-pairing",
+      ],
+      [
+        [
+          r.circuit,
+          r.key,
+          r.constraints,
+          r.nonLinear,
+          r.linear,
+          r.wires,
+          r.compileSeconds,
+          `≤ ${fmt(r.goal)}`,
+          fmt(r.circomPairing),
+        ],
+      ],
+    ),
+  );
+  console.log("");
+  console.log(
+    table(
+      ["piece", "each", "count", "constraints"],
+      r.breakdown.map((b) => [b.piece, b.each, b.count, b.constraints]),
+    ),
+  );
+  return 0;
+}
+
 export const circuitsCommand: Command = {
   name: "circuits",
   summary: "compile the column and state-update circuits and print constraint counts",
@@ -219,6 +339,8 @@ export const circuitsCommand: Command = {
         json: { type: "boolean" },
         "no-marginal": { type: "boolean" },
         gadgets: { type: "boolean" },
+        verifier: { type: "boolean" },
+        vkey: { type: "string" },
       },
       Flags,
       { min: 0, max: 0, names: "no positional arguments" },
@@ -227,6 +349,8 @@ export const circuitsCommand: Command = {
     if (!parsed) return 0;
     const { flags } = parsed;
     if (flags.gadgets) return runGadgets(flags.json);
+    if (flags.vkey && !flags.verifier) throw desError("USAGE", "--vkey needs --verifier");
+    if (flags.verifier) return runVerifier(getProfile(flags.profile ?? "tiny"), flags.vkey, flags.json);
     const profiles = flags.profile ? [getProfile(flags.profile)] : Object.values(PROFILES);
     const log = flags.json ? () => {} : (s: string) => process.stderr.write(`${s}\n`);
     const circuits: CircuitRow[] = [];

@@ -132,7 +132,9 @@ function bn_reduce_params(N, K, M, DB, VB) {
     var qmax = N;
     if (kq == 1) qmax = qt;
     var dball = bn_max(bn_max(DB, N + qmax + bn_clog2(kmin)), bn_max(N + (offe % N), N)) + 2;
-    assert(dball <= 250 - N);
+    // A segment's two sides stay below 2^(DBALL + N·(S − 1) + 2) ≤ 2^252 (fq.circom, step 2): S ≥ 1
+    // limbs per segment needs DBALL ≤ 250.
+    assert(dball <= 250);
     var cb = dball - N + 1;
     var s = (250 - dball) \ N + 1;
     var j = (vb + 3 - 252 + N - 1) \ N;

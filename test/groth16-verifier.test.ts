@@ -1,0 +1,333 @@
+/**
+ * The in-circuit Groth16 verifier (circuits/groth16_verifier.circom, issue #7) and its hint builder
+ * (src/bn254/groth16.ts), on real snarkjs proofs of the project's circuits
+ * (test/fixtures/groth16-{column,state-update}-tiny.*, development setup).
+ *
+ * The hint builder's model is checked in TypeScript first (fast). Then the verifier is compiled for
+ * the column key and for the state-update key (--O1, about 3 minutes each, cached under
+ * artifacts/), and witnesses are computed in a pool of two worker threads (about 75 s each): a
+ * valid proof must pass every check; each tampered proof must fail, and fail in the check that
+ * exists for it. circom's strict witness generator stops at the first failed `===` and names the
+ * chain of template instances and lines; the verifier template's line tells which of its
+ * numbered sections (curve checks, G2 check, residue identity) rejected the witness. The
+ * tampered proofs get every hint an honest prover would compute for them (slopes, T, the
+ * fixed-base sums) and c = w = 1 where no residue exists, so exactly the check under test is left
+ * to fail.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import {
+  evalFixedLinesForms,
+  fixedBaseMul,
+  fixedLinesForms,
+  MSM_WINDOWS,
+  mobius,
+  type VerifierConstants,
+  verifierConstants,
+  verifierInput,
+  verifierTrace,
+} from "../src/bn254/groth16.ts";
+import { toLimbs } from "../src/bn254/limbs.ts";
+import {
+  evalFixedLine,
+  fq12Mul,
+  fqInv,
+  type G1Affine,
+  type G2Affine,
+  g1,
+  g2,
+  NoResidueError,
+  type SnarkjsProof,
+  type SnarkjsVkey,
+  TWIST_B,
+} from "../src/bn254/pairing.ts";
+import { type Fq2, fq2, modp, P, powmod, R } from "../src/bn254/tower.ts";
+import { compileVerifier } from "../src/bn254/verifier-build.ts";
+import type { CircuitInput } from "../src/circuits/wasm-witness.ts";
+import { createPool } from "../src/pool/pool.ts";
+import type { WitnessOutcome } from "../workers/witness.ts";
+import { compileGadgetTest } from "./helpers/bn128.ts";
+import { CircuitHarness } from "./helpers/circuit.ts";
+
+const modr = (v: bigint) => ((v % R) + R) % R;
+
+interface Fixture {
+  vkey: SnarkjsVkey;
+  proofs: { proof: SnarkjsProof; publicSignals: string[] }[];
+}
+const fixture = (name: string): Fixture => ({
+  vkey: JSON.parse(readFileSync(`test/fixtures/groth16-${name}.vkey.json`, "utf8")),
+  proofs: Object.values(
+    JSON.parse(readFileSync(`test/fixtures/groth16-${name}.proofs.json`, "utf8")).proofs as Record<
+      string,
+      { proof: SnarkjsProof; publicSignals: string[] }
+    >,
+  ),
+});
+const column = fixture("column-tiny");
+const stateUpdate = fixture("state-update-tiny");
+
+const G1_GEN: G1Affine = [1n, 2n];
+const g1Json = (p: G1Affine) => [p[0].toString(), p[1].toString(), "1"];
+const g2Json = (p: G2Affine) => [
+  [p[0][0].toString(), p[0][1].toString()],
+  [p[1][0].toString(), p[1][1].toString()],
+  ["1", "0"],
+];
+const pointA = (pr: SnarkjsProof): G1Affine => [BigInt(pr.pi_a[0]!), BigInt(pr.pi_a[1]!)];
+const pointB = (pr: SnarkjsProof): G2Affine => [
+  [BigInt(pr.pi_b[0]![0]!), BigInt(pr.pi_b[0]![1]!)],
+  [BigInt(pr.pi_b[1]![0]!), BigInt(pr.pi_b[1]![1]!)],
+];
+const pointC = (pr: SnarkjsProof): G1Affine => [BigInt(pr.pi_c[0]!), BigInt(pr.pi_c[1]!)];
+
+const sqrtFq = (a: bigint): bigint | null => {
+  const s = powmod(modp(a), (P + 1n) / 4n, P);
+  return modp(s * s - a) === 0n ? s : null;
+};
+/** A square root in Fq2 = Fq[u]/(u² + 1), or null. */
+function sqrtFq2(a: Fq2): Fq2 | null {
+  const n = sqrtFq(a[0] * a[0] + a[1] * a[1]);
+  if (n === null) return null;
+  for (const t of [n, modp(-n)]) {
+    const x0 = sqrtFq(modp((a[0] + t) * fqInv(2n)));
+    if (x0 === null || x0 === 0n) continue;
+    const x: Fq2 = [x0, modp(a[1] * fqInv(2n * x0))];
+    if (fq2.eq(fq2.mul(x, x), a)) return x;
+  }
+  return null;
+}
+/** A point of the twist E′(Fq2) outside G2 (the cofactor 2p − r is large: almost every point). */
+function twistPointOutsideG2(): G2Affine {
+  for (let k = 1n; ; k++) {
+    const x: Fq2 = [k, 1n];
+    const y = sqrtFq2(fq2.add(fq2.mul(fq2.mul(x, x), x), TWIST_B));
+    if (y === null) continue;
+    const q: G2Affine = [x, y];
+    if (g2.mul(q, R) !== null) return q;
+  }
+}
+
+describe("groth16 verifier: hint builder", () => {
+  let k: VerifierConstants;
+  before(() => {
+    k = verifierConstants(column.vkey);
+  });
+
+  test("the constant-line forms evaluate to the product of the two normalised lines", () => {
+    const L = g1.mul(G1_GEN, 12345n)!;
+    const C = g1.mul(G1_GEN, 67890n)!;
+    const [XL, YL, XC, YC] = [L[0] * fqInv(L[1]), fqInv(L[1]), C[0] * fqInv(C[1]), fqInv(C[1])].map((v) =>
+      modp(v),
+    );
+    const m = [XL!, XC!, YL!, YC!, XL! * XC!, YL! * YC!, XL! * YC!, XC! * YL!].map((v) => modp(v));
+    for (const s of [0, 1, 40, 86, 87]) {
+      const lg = k.negGammaLines[s]!;
+      const ld = k.negDeltaLines[s]!;
+      const scale = (f: ReturnType<typeof evalFixedLine>, y: bigint) => f.map((c) => fq2.scale(c, fqInv(y)));
+      const want = fq12Mul(scale(evalFixedLine(lg, L), L[1]), scale(evalFixedLine(ld, C), C[1]));
+      assert.deepEqual(evalFixedLinesForms(fixedLinesForms(lg, ld), m), want, `step ${s}`);
+    }
+  });
+
+  test("the multilinear table form gives back every table entry", () => {
+    const vals = Array.from({ length: 256 }, (_, j) => BigInt(j * j + 7));
+    const co = mobius(vals);
+    for (const j of [0, 1, 2, 3, 128, 255]) {
+      let v = 0n;
+      for (let mask = 0; mask < 256; mask++) if ((mask & j) === mask) v += co[mask]!;
+      assert.equal(v, vals[j]);
+    }
+  });
+
+  test("the fixed-base windows compute IC0 + x·IC1 for 0, 1, r − 1 and a random x", () => {
+    for (const x of [0n, 1n, R - 1n, 0x1234567890abcdef1234567890abcdefn]) {
+      const want = g1.add(k.ic0, g1.mul(k.ic1, x));
+      assert.ok(g1.eq(fixedBaseMul(k, x).l, want), `x = ${x}`);
+      assert.equal(fixedBaseMul(k, x).adds.length, MSM_WINDOWS);
+    }
+  });
+
+  test("valid proofs have a residue witness; tampered ones have none", () => {
+    for (const { proof, publicSignals } of column.proofs) {
+      assert.ok(verifierTrace(k, proof, publicSignals[0]!).residue);
+      assert.throws(() => verifierTrace(k, proof, BigInt(publicSignals[0]!) + 1n), NoResidueError);
+      const a2 = g1.add(pointA(proof), G1_GEN)!;
+      const t = verifierTrace(k, { ...proof, pi_a: g1Json(a2) }, publicSignals[0]!, { allowInvalid: true });
+      assert.equal(t.residue, null);
+    }
+    const su = stateUpdate.proofs[0]!;
+    assert.throws(() => verifierTrace(k, su.proof, su.publicSignals[0]!), NoResidueError);
+  });
+});
+
+/** Limb-product coefficients of a·b minus the limbs of r: an obligation e with e(2^43) = a·b − r. */
+function obligation(a: bigint, b: bigint, r: bigint): bigint[] {
+  const la = toLimbs(a);
+  const lb = toLimbs(b);
+  const e = Array<bigint>(11).fill(0n);
+  la.forEach((x, i) => {
+    lb.forEach((y, j) => {
+      e[i + j] = e[i + j]! + x * y;
+    });
+  });
+  toLimbs(r).forEach((x, i) => {
+    e[i] = e[i]! - x;
+  });
+  return e;
+}
+
+describe("deferred reduction checks (TestDeferredBatch)", () => {
+  let c: CircuitHarness;
+  const NOB = 6;
+  const rnd = (i: number) => modp(BigInt(`0x${createHash("sha256").update(`t${i}`).digest("hex")}`));
+  const valid = (): bigint[][] =>
+    Array.from({ length: NOB }, (_, k) =>
+      obligation(rnd(2 * k), rnd(2 * k + 1), modp(rnd(2 * k) * rnd(2 * k + 1))),
+    );
+  const input = (e: bigint[][]) => ({ e: e.map((row) => row.map((v) => modr(v))) });
+  before(async () => {
+    c = await CircuitHarness.load(
+      await compileGadgetTest("circuits/lib/bn254/test_deferred.circom", "TestDeferredBatch", [43, 6, NOB]),
+    );
+  });
+
+  test("accepts obligations that are 0 mod p, including non-zero multiples of p and a non-canonical r", () => {
+    c.expectPass(input(valid()));
+    const e = valid();
+    e[2] = toLimbs(P).concat(Array(5).fill(0n)); // p ≡ 0
+    const a = rnd(100);
+    e[4] = obligation(a, 1n, a + P < 2n ** 254n ? a + P : a); // r = a + p: reduced form, not canonical
+    c.expectPass(input(e));
+  });
+
+  for (const k of [0, 3, NOB - 1]) {
+    test(`rejects one obligation off by 1 (obligation ${k})`, () => {
+      const e = valid();
+      e[k]![0] = e[k]![0]! + 1n;
+      c.expectFail(input(e), /main\.bc\./);
+    });
+  }
+
+  test("rejects an obligation off by p − 1 spread over the limbs, and one off by 2^43 in a high coefficient", () => {
+    const e = valid();
+    const d = toLimbs(P - 1n);
+    d.forEach((x, i) => {
+      e[1]![i] = e[1]![i]! + x;
+    });
+    c.expectFail(input(e), /main\.bc\./);
+    const f = valid();
+    f[5]![10] = f[5]![10]! + 1n;
+    c.expectFail(input(f), /main\.bc\./);
+  });
+});
+
+/** Line ranges of the verifier template's numbered sections ("// 1. …" to "// 5. …"). */
+function sections(): Map<number, [number, number]> {
+  const lines = readFileSync("circuits/groth16_verifier.circom", "utf8").split("\n");
+  const start = lines.findIndex((l) => l.startsWith("template Groth16Verifier("));
+  const marks: [number, number][] = [];
+  lines.forEach((l, i) => {
+    const m = /^ {4}\/\/ (\d)\. /.exec(l);
+    if (i > start && m) marks.push([Number(m[1]), i + 1]);
+  });
+  const out = new Map<number, [number, number]>();
+  marks.forEach(([n, from], i) => {
+    out.set(n, [from, i + 1 < marks.length ? marks[i + 1]![1] - 1 : lines.length]);
+  });
+  return out;
+}
+
+/** The Groth16Verifier line in a strict failure's message. */
+function failingLine(o: WitnessOutcome): number {
+  const m = /Groth16Verifier_\d+ line: (\d+)/.exec(o.messages.join("\n"));
+  assert.ok(m, `no Groth16Verifier frame in: ${o.messages.join(" | ")}`);
+  return Number(m[1]);
+}
+
+describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
+  const pool = createPool({ task: "witness.ts", threads: 2 });
+  const runs = new Map<string, Promise<WitnessOutcome>>();
+  const sec = sections();
+
+  before(async () => {
+    // Two compiler processes side by side (one per core).
+    const [colV, suV] = await Promise.all([compileVerifier(column.vkey), compileVerifier(stateUpdate.vkey)]);
+    const kc = colV.build.keys[0]!;
+    const ks = suV.build.keys[0]!;
+    const good = column.proofs[0]!;
+    const proof = good.proof;
+    const x = good.publicSignals[0]!;
+    const input = (kk: VerifierConstants, pr: SnarkjsProof, pub: string | bigint): CircuitInput =>
+      verifierInput(verifierTrace(kk, pr, pub, { allowInvalid: true })) as CircuitInput;
+    const jobs: [string, string, CircuitInput][] = [
+      ["column", colV.wasm, input(kc, proof, x)],
+      [
+        "state-update",
+        suV.wasm,
+        input(ks, stateUpdate.proofs[0]!.proof, stateUpdate.proofs[0]!.publicSignals[0]!),
+      ],
+      ["A replaced", colV.wasm, input(kc, { ...proof, pi_a: g1Json(g1.add(pointA(proof), G1_GEN)!) }, x)],
+      [
+        "B replaced",
+        colV.wasm,
+        input(kc, { ...proof, pi_b: g2Json(g2.add(pointB(proof), pointB(proof))!) }, x),
+      ],
+      ["C replaced", colV.wasm, input(kc, { ...proof, pi_c: g1Json(g1.add(pointC(proof), G1_GEN)!) }, x)],
+      ["wrong public input", colV.wasm, input(kc, proof, BigInt(x) + 1n)],
+      ["B outside G2", colV.wasm, input(kc, { ...proof, pi_b: g2Json(twistPointOutsideG2()) }, x)],
+      [
+        "A off the curve",
+        colV.wasm,
+        input(kc, { ...proof, pi_a: g1Json([pointA(proof)[0], modp(pointA(proof)[1] + 1n)]) }, x),
+      ],
+      [
+        "B off the twist",
+        colV.wasm,
+        input(kc, { ...proof, pi_b: g2Json([pointB(proof)[0], fq2.add(pointB(proof)[1], [1n, 0n])]) }, x),
+      ],
+      [
+        "other key",
+        colV.wasm,
+        input(kc, stateUpdate.proofs[0]!.proof, stateUpdate.proofs[0]!.publicSignals[0]!),
+      ],
+    ];
+    for (const [name, wasm, inp] of jobs)
+      runs.set(name, pool.run({ wasm, input: inp }) as Promise<WitnessOutcome>);
+  });
+  after(async () => {
+    await Promise.allSettled(runs.values());
+    await pool.destroy();
+  });
+
+  const accepts = (name: string) =>
+    test(`accepts a real ${name} proof`, async () => {
+      const o = await runs.get(name)!;
+      assert.ok(o.ok, o.messages.join(" | "));
+      assert.ok(o.wires > 1_000_000);
+    });
+  const rejects = (name: string, section: number, what: string) =>
+    test(`rejects: ${name} (${what})`, async () => {
+      const o = await runs.get(name)!;
+      assert.equal(o.ok, false, `${name} was accepted`);
+      const line = failingLine(o);
+      const [from, to] = sec.get(section)!;
+      assert.ok(
+        line >= from && line <= to,
+        `${name}: failed at line ${line}, expected section ${section} (${from}–${to})`,
+      );
+    });
+
+  accepts("column");
+  accepts("state-update");
+  rejects("A replaced", 5, "another valid G1 point: residue identity");
+  rejects("B replaced", 5, "another G2 point: residue identity");
+  rejects("C replaced", 5, "another valid G1 point: residue identity");
+  rejects("wrong public input", 5, "x + 1: residue identity");
+  rejects("B outside G2", 4, "on the twist, outside G2: subgroup check");
+  rejects("A off the curve", 1, "curve check");
+  rejects("B off the twist", 1, "twist check");
+  rejects("other key", 5, "a state-update proof against the column key: residue identity");
+});
