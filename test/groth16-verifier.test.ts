@@ -247,6 +247,16 @@ function failingLine(o: WitnessOutcome): number {
   return Number(m[1]);
 }
 
+/**
+ * The valid input with one addition step's x-difference inverse replaced by another value: the
+ * hint enters only its deferred obligation (x_Q − x_T)·xInv − 1, so the batch check must catch it.
+ */
+function withWrongInverse(input: CircuitInput): CircuitInput {
+  const xInv = structuredClone(input.xInv) as string[][][];
+  xInv[5]![0]![0] = (BigInt(xInv[5]![0]![0]!) ^ 1n).toString();
+  return { ...input, xInv };
+}
+
 describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
   const pool = createPool({ task: "witness.ts", threads: 2 });
   const runs = new Map<string, Promise<WitnessOutcome>>();
@@ -293,6 +303,7 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
         colV.wasm,
         input(kc, stateUpdate.proofs[0]!.proof, stateUpdate.proofs[0]!.publicSignals[0]!),
       ],
+      ["wrong inverse hint", colV.wasm, withWrongInverse(input(kc, proof, x))],
     ];
     for (const [name, wasm, inp] of jobs)
       runs.set(name, pool.run({ wasm, input: inp }) as Promise<WitnessOutcome>);
@@ -330,4 +341,5 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
   rejects("A off the curve", 1, "curve check");
   rejects("B off the twist", 1, "twist check");
   rejects("other key", 5, "a state-update proof against the column key: residue identity");
+  rejects("wrong inverse hint", 6, "one addition step's (x_Q − x_T)⁻¹ off: deferred batch check");
 });

@@ -7,7 +7,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -118,8 +117,8 @@ export function r1csHeader(file: string): { wires: number; publicSignals: number
 }
 
 function runCompiler(args: string[], verbose: boolean): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const cli = join(dirname(require.resolve("circom2/package.json")), "cli.js");
+  // circom2's cli.js, with its WASI shim fixed for memories over 2 GiB (see circom2-run.cjs).
+  const cli = join(dirname(fileURLToPath(import.meta.url)), "circom2-run.cjs");
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [cli, ...args], {
       cwd: REPO_ROOT,
