@@ -257,7 +257,7 @@ export async function measureVerifier(
     vkey = parseGroth16Vkey(JSON.parse(readFileSync(k.vkey, "utf8")), k.vkey);
     key = `${spec.name} (development setup)`;
   }
-  log("compiling the Groth16 verifier (--O1; about 4 minutes the first time) …");
+  log("compiling the Groth16 verifier (--O1; about 8 minutes the first time) …");
   const v = await compileVerifier(vkey);
   log("compiling its pieces for the breakdown …");
   const breakdown = await verifierBreakdown(v.build, v.constraints);
