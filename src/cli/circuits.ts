@@ -34,12 +34,14 @@ const Flags = z.object({
   profile: profileFlag.optional(),
   json: z.boolean().default(false),
   "no-marginal": z.boolean().default(false),
+  "no-verifier": z.boolean().default(false),
   gadgets: z.boolean().default(false),
   verifier: z.boolean().default(false),
   vkey: z.string().min(1).optional(),
 });
 
-const help = `usage: des circuits [--profile P] [--json] [--no-marginal] [--gadgets]
+const help = `usage: des circuits [--profile P] [--json] [--no-marginal] [--no-verifier] [--gadgets]
+       des circuits --verifier [--profile P] [--vkey FILE] [--json]
 
 Compiles the column circuit ColumnExec(TXS, ACCOUNTS, DEPTH) and the state-update circuit
 StateUpdate(WRITES, DEPTH, SHARD_BITS) of each profile with circom2 (--O2; cached under
@@ -52,6 +54,8 @@ realistic profile takes a few minutes).
   --json          print a JSON array: one object per circuit {circuit, profile, constraints, …}
                   and one per marginal cost {circuit, profile, marginal, constraints}
   --no-marginal   skip the marginal costs (no extra compiles)
+  --no-verifier   skip the in-circuit Groth16 verifier's row (by default the list ends with it,
+                  compiled for the column key of the first profile listed; see --verifier)
   --gadgets       only the BN254 gadget library (circuits/lib/bn254, issue #6): each gadget
                   compiled alone (43-bit × 6 limbs, --O2), one row per gadget {circuit: "fq-mul",
                   profile: "bn254-gadget", …, goal?, circomPairing?}; with --json, a JSON array
@@ -338,6 +342,7 @@ export const circuitsCommand: Command = {
         profile: { type: "string" },
         json: { type: "boolean" },
         "no-marginal": { type: "boolean" },
+        "no-verifier": { type: "boolean" },
         gadgets: { type: "boolean" },
         verifier: { type: "boolean" },
         vkey: { type: "string" },
@@ -360,8 +365,9 @@ export const circuitsCommand: Command = {
       circuits.push(...r.circuits);
       marginals.push(...r.marginals);
     }
+    const verifier = flags["no-verifier"] ? undefined : await measureVerifier(profiles[0]!, undefined, log);
     if (flags.json) {
-      console.log(toJSON([...circuits, ...marginals]));
+      console.log(toJSON([...circuits, ...(verifier ? [verifier] : []), ...marginals]));
       return 0;
     }
     console.log(
@@ -402,6 +408,11 @@ export const circuitsCommand: Command = {
       );
     }
     console.log("(compiled with circom2 --O2: linear constraints are substituted away)");
+    if (verifier) {
+      console.log(
+        `\ngroth16-verifier (key: ${verifier.key}, --O1): ${fmt(verifier.constraints)} constraints = ${fmt(verifier.nonLinear)} non-linear + ${fmt(verifier.linear)} linear (goal ≤ ${fmt(verifier.goal)}: ${verifier.constraints <= verifier.goal ? "met" : "missed"}; circom-pairing ${fmt(verifier.circomPairing)}); breakdown: des circuits --verifier`,
+      );
+    }
     return 0;
   },
 };
