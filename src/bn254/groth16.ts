@@ -28,6 +28,8 @@ import {
   type G2Affine,
   g1,
   groth16VkeyConstants,
+  jsonG1,
+  jsonG2,
   lineToFq12,
   type MillerStep,
   millerLines,
@@ -246,18 +248,6 @@ export function renderVkeyCircom(keys: readonly VerifierConstants[], include: st
 // ---------------------------------------------------------------------------------------------
 // Witness
 // ---------------------------------------------------------------------------------------------
-
-const jsonG1 = (a: readonly string[]): G1Affine => {
-  if (a[2] !== "1") throw new Error("G1 point not affine (or at infinity)");
-  return [BigInt(a[0]!), BigInt(a[1]!)];
-};
-const jsonG2 = (a: readonly (readonly string[])[]): G2Affine => {
-  if (a[2]?.[0] !== "1" || a[2]?.[1] !== "0") throw new Error("G2 point not affine (or at infinity)");
-  return [
-    [BigInt(a[0]![0]!), BigInt(a[0]![1]!)],
-    [BigInt(a[1]![0]!), BigInt(a[1]![1]!)],
-  ];
-};
 
 export interface VerifierTrace {
   a: G1Affine;

@@ -586,11 +586,13 @@ export interface SnarkjsVkey {
   IC: string[][];
 }
 
-const jsonG1 = (a: string[]): G1Affine => {
+/** A snarkjs JSON G1 point (affine, z = 1). */
+export const jsonG1 = (a: readonly string[]): G1Affine => {
   if (a[2] !== "1") throw new Error("G1 point not affine (or at infinity)");
   return [BigInt(a[0]!), BigInt(a[1]!)];
 };
-const jsonG2 = (a: string[][]): G2Affine => {
+/** A snarkjs JSON G2 point (affine, z = 1). */
+export const jsonG2 = (a: readonly (readonly string[])[]): G2Affine => {
   if (a[2]?.[0] !== "1" || a[2]?.[1] !== "0") throw new Error("G2 point not affine (or at infinity)");
   return [
     [BigInt(a[0]![0]!), BigInt(a[0]![1]!)],
