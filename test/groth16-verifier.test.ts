@@ -44,8 +44,9 @@ import {
   TWIST_B,
 } from "../src/bn254/pairing.ts";
 import { type Fq2, fq2, modp, P, powmod, R } from "../src/bn254/tower.ts";
-import { compileVerifier } from "../src/bn254/verifier-build.ts";
+import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
 import type { CircuitInput } from "../src/circuits/wasm-witness.ts";
+import type { DesError } from "../src/errors.ts";
 import { createPool } from "../src/pool/pool.ts";
 import type { WitnessOutcome } from "../workers/witness.ts";
 import { compileGadgetTest } from "./helpers/bn128.ts";
@@ -148,6 +149,21 @@ describe("groth16 verifier: hint builder", () => {
       assert.ok(g1.eq(fixedBaseMul(k, x).l, want), `x = ${x}`);
       assert.equal(fixedBaseMul(k, x).adds.length, MSM_WINDOWS);
     }
+  });
+
+  test("verification keys are validated: one public input, BN254, decimal coordinates", () => {
+    assert.equal(parseGroth16Vkey(column.vkey).nPublic, 1);
+    const two = { ...column.vkey, nPublic: 2 };
+    assert.throws(
+      () => parseGroth16Vkey(two, "k.json"),
+      (e: DesError) => e.code === "INVALID_VKEY" && /nPublic/.test(e.message),
+    );
+    const bad = structuredClone(column.vkey) as unknown as { vk_alpha_1: string[] };
+    bad.vk_alpha_1[0] = "0x12";
+    assert.throws(
+      () => parseGroth16Vkey(bad),
+      (e: DesError) => e.code === "INVALID_VKEY" && /vk_alpha_1\.0|vk_alpha_1\[0\]/.test(e.message),
+    );
   });
 
   test("valid proofs have a residue witness; tampered ones have none", () => {

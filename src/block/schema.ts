@@ -151,21 +151,24 @@ export function parseBlock(json: unknown, source = "block"): Block {
   throw desError("INVALID_BLOCK", `${source} is not a valid block:\n${shown}${more}`, { issues });
 }
 
-/** Reads and validates a block file. */
-export function loadBlock(file: string): Block {
+/** Reads a JSON file: FILE_NOT_FOUND if it cannot be read, INVALID_JSON if it does not parse. */
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     throw desError("FILE_NOT_FOUND", `cannot read ${file}: ${(e as Error).message}`, { file });
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw desError("INVALID_JSON", `${file} is not valid JSON: ${(e as Error).message}`, { file });
   }
-  return parseBlock(json, file);
+}
+
+/** Reads and validates a block file. */
+export function loadBlock(file: string): Block {
+  return parseBlock(readJsonFile(file), file);
 }
 
 /** Inverse of parseBlock: bigints become decimal strings. */

@@ -9,10 +9,10 @@
  * (the reduction checks' sums and the limb assignments): they are counted and reported.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
-import { formatPath } from "../block/schema.ts";
+import { formatPath, readJsonFile } from "../block/schema.ts";
 import {
   ARTIFACTS,
   type CircuitSpec,
@@ -49,14 +49,7 @@ export function parseGroth16Vkey(json: unknown, source = "verification key"): Sn
 }
 
 export function loadGroth16Vkey(file: string): SnarkjsVkey {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code === "ENOENT" ? "FILE_NOT_FOUND" : "INVALID_JSON";
-    throw desError(code, `cannot read ${file}: ${(e as Error).message}`, { file });
-  }
-  return parseGroth16Vkey(json, file);
+  return parseGroth16Vkey(readJsonFile(file), file);
 }
 
 export const VERIFIER_COMPILE_OPTIONS: CompileOptions = { O: 1 };

@@ -4,9 +4,8 @@
  * block's transaction list digest. Schema first; types are inferred.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { formatPath } from "../block/schema.ts";
+import { formatPath, readJsonFile } from "../block/schema.ts";
 import { desError } from "../errors.ts";
 
 export const BUNDLE_FORMAT = "des-block-bundle";
@@ -90,14 +89,7 @@ export function parseBundle(json: unknown, source = "bundle"): Bundle {
 }
 
 export function loadBundle(file: string): Bundle {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code === "ENOENT" ? "FILE_NOT_FOUND" : "INVALID_JSON";
-    throw desError(code, `cannot read ${file}: ${(e as Error).message}`, { file });
-  }
-  return parseBundle(json, file);
+  return parseBundle(readJsonFile(file), file);
 }
 
 /** Canonical hash of a verification key (sha256 of its JSON with sorted keys). */
