@@ -6,9 +6,9 @@
  *    form, IC0 − ΣΔ and K = MillerLoop(α, β);
  *  - renderVkeyCircom: those constants as the circom functions the verifier calls (a generated file
  *    that includes the verifier);
- *  - verifierWitness: every private input (hint) of one verification, computed here with bigint
- *    arithmetic (src/bn254/pairing.ts) in the order and normalisation the circuit uses, so that the
- *    residue witness matches the circuit's accumulator exactly.
+ *  - verifierTrace / verifierInput: every private input (hint) of one verification, computed here
+ *    with bigint arithmetic (src/bn254/pairing.ts) in the order and normalisation the circuit uses,
+ *    so that the residue witness matches the circuit's accumulator exactly.
  *
  * The accumulator the circuit computes (VerifierStep): start at c⁻¹; per step f ← f² (doubling) or
  * f·c^∓1 (digit ±1), then f ← f·ℓ_B(A)·G_s with ℓ_B(A) = y_A + c1·w + c3·w³ and
