@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { FIELD_P, onBabyJub, U64_MAX } from "../crypto/field.ts";
-import { desError } from "../errors.ts";
+import { desError, type ErrorCode } from "../errors.ts";
 
 export const BLOCK_FORMAT_VERSION = 1;
 export const MAX_DEPTH = 32;
@@ -149,6 +149,24 @@ export function parseBlock(json: unknown, source = "block"): Block {
     .join("\n");
   const more = issues.length > 20 ? `\n  … and ${issues.length - 20} more` : "";
   throw desError("INVALID_BLOCK", `${source} is not a valid block:\n${shown}${more}`, { issues });
+}
+
+/**
+ * Validates JSON against a zod schema; on failure a DesError with `code` naming the first issue's
+ * path, and every issue in its details.
+ */
+export function parseWithSchema<S extends z.ZodType>(
+  schema: S,
+  json: unknown,
+  code: ErrorCode,
+  source: string,
+): z.output<S> {
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  const first = r.error.issues[0]!;
+  throw desError(code, `${source}: ${formatPath(first.path)}: ${first.message}`, {
+    issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  });
 }
 
 /** Reads a JSON file: FILE_NOT_FOUND if it cannot be read, INVALID_JSON if it does not parse. */

@@ -28,12 +28,11 @@ import {
   type G2Affine,
   g1,
   groth16VkeyConstants,
-  jsonG1,
-  jsonG2,
   lineToFq12,
   type MillerStep,
   millerLines,
   NoResidueError,
+  proofValues,
   type ResidueWitness,
   residueWitness,
   type SnarkjsProof,
@@ -298,11 +297,7 @@ export function verifierTrace(
   publicSignal: string | bigint,
   opts: { allowInvalid?: boolean } = {},
 ): VerifierTrace {
-  const a = jsonG1(proof.pi_a);
-  const b = jsonG2(proof.pi_b);
-  const c = jsonG1(proof.pi_c);
-  const x = BigInt(publicSignal);
-  if (x < 0n || x >= R) throw new Error("public input out of range");
+  const { a, b, c, x } = proofValues(proof, publicSignal);
   const { l, adds } = fixedBaseMul(k, x);
   const norm: [[bigint, bigint], [bigint, bigint]] = [
     [modp(l[0] * fqInv(l[1])), fqInv(l[1])],

@@ -655,17 +655,23 @@ export interface Groth16Hints {
  * f = Miller(A, B)·Miller(L, −γ)·Miller(C, −δ)·K⁻¹ (K = Miller(α, β)) and the merged Miller loop.
  * Throws NoResidueError if the proof does not verify, and an Error for malformed points.
  */
+/** A snarkjs proof's points and public input x ∈ [0, r) (affine points; not checked on the curve). */
+export function proofValues(
+  proof: SnarkjsProof,
+  publicSignal: string | bigint,
+): { a: G1Affine; b: G2Affine; c: G1Affine; x: bigint } {
+  const x = BigInt(publicSignal);
+  if (x < 0n || x >= R) throw new Error("public input out of range");
+  return { a: jsonG1(proof.pi_a), b: jsonG2(proof.pi_b), c: jsonG1(proof.pi_c), x };
+}
+
 export function groth16VerifierHints(
   proof: SnarkjsProof,
   vkey: SnarkjsVkey,
   publicSignal: string | bigint,
   vk: Groth16VkeyConstants = groth16VkeyConstants(vkey),
 ): Groth16Hints {
-  const a = jsonG1(proof.pi_a);
-  const b = jsonG2(proof.pi_b);
-  const c = jsonG1(proof.pi_c);
-  const x = BigInt(publicSignal);
-  if (x < 0n || x >= R) throw new Error("public input out of range");
+  const { a, b, c, x } = proofValues(proof, publicSignal);
   if (!g1.onCurve(a) || !g1.onCurve(c)) throw new Error("A or C not on the curve");
   if (!g2.onCurve(b)) throw new Error("B not on the twist");
   const l = g1.add(vk.ic0, g1.mul(vk.ic1, x));

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
-import { formatPath, readJsonFile } from "../block/schema.ts";
+import { parseWithSchema, readJsonFile } from "../block/schema.ts";
 import {
   ARTIFACTS,
   type CircuitSpec,
@@ -21,7 +21,6 @@ import {
   compileCircuit,
   REPO_ROOT,
 } from "../build/circom.ts";
-import { desError } from "../errors.ts";
 import { MSM_WINDOWS, renderVkeyCircom, type VerifierConstants, verifierConstants } from "./groth16.ts";
 import type { SnarkjsVkey } from "./pairing.ts";
 import { ATE_LOOP as ATE_NAF } from "./pairing.ts";
@@ -40,12 +39,7 @@ export const Groth16VkeySchema = z.object({
 });
 
 export function parseGroth16Vkey(json: unknown, source = "verification key"): SnarkjsVkey {
-  const r = Groth16VkeySchema.safeParse(json);
-  if (r.success) return r.data;
-  const first = r.error.issues[0]!;
-  throw desError("INVALID_VKEY", `${source}: ${formatPath(first.path)}: ${first.message}`, {
-    issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-  });
+  return parseWithSchema(Groth16VkeySchema, json, "INVALID_VKEY", source);
 }
 
 export function loadGroth16Vkey(file: string): SnarkjsVkey {

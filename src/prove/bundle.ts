@@ -5,8 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { formatPath, readJsonFile } from "../block/schema.ts";
-import { desError } from "../errors.ts";
+import { parseWithSchema, readJsonFile } from "../block/schema.ts";
 
 export const BUNDLE_FORMAT = "des-block-bundle";
 export const BUNDLE_VERSION = 1;
@@ -80,12 +79,7 @@ export type ColumnEntry = z.output<typeof ColumnEntry>;
 export type StateEntry = z.output<typeof StateEntry>;
 
 export function parseBundle(json: unknown, source = "bundle"): Bundle {
-  const r = Bundle.safeParse(json);
-  if (r.success) return r.data;
-  const first = r.error.issues[0]!;
-  throw desError("INVALID_BUNDLE", `${source}: ${formatPath(first.path)}: ${first.message}`, {
-    issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-  });
+  return parseWithSchema(Bundle, json, "INVALID_BUNDLE", source);
 }
 
 export function loadBundle(file: string): Bundle {
