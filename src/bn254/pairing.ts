@@ -120,6 +120,16 @@ export function fq12Pow(a: Fq12, e: bigint): Fq12 {
 /** b' = 3/ξ of the twist E'. */
 export const TWIST_B: Fq2 = fq2.scale(fq2.inv([9n, 1n]), 3n);
 
+/** [k]·a by double-and-add over a group law with null as the identity (k ≥ 0). */
+function doubleAndAdd<T>(add: (a: T | null, b: T | null) => T | null, a: T, k: bigint): T | null {
+  let acc: T | null = null;
+  for (let i = BigInt(k.toString(2).length) - 1n; i >= 0n; i--) {
+    acc = add(acc, acc);
+    if ((k >> i) & 1n) acc = add(acc, a);
+  }
+  return acc;
+}
+
 export const g1 = {
   onCurve: ([x, y]: G1Affine): boolean => modp(y * y - x * x * x - 3n) === 0n,
   neg: ([x, y]: G1Affine): G1Affine => [x, modp(-y)],
@@ -136,14 +146,7 @@ export const g1 = {
     const x = modp(l * l - a[0] - b[0]);
     return [x, modp(l * (a[0] - x) - a[1])];
   },
-  mul(a: G1Affine, k: bigint): G1Affine | null {
-    let acc: G1Affine | null = null;
-    for (let i = BigInt(k.toString(2).length) - 1n; i >= 0n; i--) {
-      acc = g1.add(acc, acc);
-      if ((k >> i) & 1n) acc = g1.add(acc, a);
-    }
-    return acc;
-  },
+  mul: (a: G1Affine, k: bigint): G1Affine | null => doubleAndAdd(g1.add, a, k),
 };
 
 /** a⁻¹ in Fq by the extended Euclidean algorithm (faster than tower.ts's a^(p−2)). */
@@ -196,14 +199,7 @@ export const g2 = {
     if (fq2.eq(a[0], b[0]) && !fq2.eq(a[1], b[1])) return null;
     return g2.applySlope(g2.slope(a, b), a, b);
   },
-  mul(a: G2Affine, k: bigint): G2Affine | null {
-    let acc: G2Affine | null = null;
-    for (let i = BigInt(k.toString(2).length) - 1n; i >= 0n; i--) {
-      acc = g2.add(acc, acc);
-      if ((k >> i) & 1n) acc = g2.add(acc, a);
-    }
-    return acc;
-  },
+  mul: (a: G2Affine, k: bigint): G2Affine | null => doubleAndAdd(g2.add, a, k),
   /** ψ(x, y) = (conj(x)·γ₁², conj(y)·γ₁³) (G2Psi); ψ(Q) = [p]Q on G2. */
   psi: ([x, y]: G2Affine): G2Affine => [fq2.mul(fq2.conj(x), G1F[2]!), fq2.mul(fq2.conj(y), G1F[3]!)],
   /** ψ²(x, y) = (x·γ₂², y·γ₂³), γ₂ ∈ Fq. */
