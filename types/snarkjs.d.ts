@@ -56,6 +56,8 @@ declare module "snarkjs" {
   }
   export namespace wtns {
     function calculate(input: Record<string, unknown>, wasm: string, wtns: string): Promise<void>;
+    /** Checks a witness against every constraint of an r1cs file. */
+    function check(r1cs: string, wtns: string, logger?: Logger): Promise<boolean>;
   }
   export namespace powersOfTau {
     function newAccumulator(curve: unknown, power: number, ptau: string, logger?: Logger): Promise<unknown>;

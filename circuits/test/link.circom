@@ -1,0 +1,27 @@
+pragma circom 2.1.0;
+
+include "circomlib/circuits/poseidon.circom";
+
+// Circuits for the r1cs-linking tests (src/aggregate/link.ts).
+// LinkPart(N): x (public) = Poseidon(s) after N squarings of s: a part with private wires.
+template LinkPart(N) {
+    signal input x;
+    signal input s;
+    signal t[N + 1];
+    t[0] <== s;
+    for (var i = 0; i < N; i++) t[i + 1] <== t[i] * t[i];
+    component h = Poseidon(1);
+    h.inputs[0] <== t[N];
+    x === h.out;
+}
+
+// LinkGlue(): out = Poseidon(xL, xR); xL, xR are the parts' public inputs (private here).
+template LinkGlue() {
+    signal input xL;
+    signal input xR;
+    signal output out;
+    component h = Poseidon(2);
+    h.inputs[0] <== xL;
+    h.inputs[1] <== xR;
+    out <== h.out;
+}

@@ -1,0 +1,85 @@
+/**
+ * The aggregator's glue circuits (circuits/aggregator.circom) as compile targets, their inputs from
+ * statements (statement.ts), and the wires the linker binds the children's verifiers to.
+ */
+import { readFileSync } from "node:fs";
+import type { CircuitSpec, CompileOptions } from "../build/circom.ts";
+import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
+import { desError } from "../errors.ts";
+import type { ColumnSide, StateSide } from "./statement.ts";
+
+/** Child kinds: a leaf proof (column / state-update circuit) or a node of the aggregator. */
+export type ChildKind = "leaf" | "node";
+const K = (k: ChildKind) => (k === "leaf" ? 0 : 1);
+
+/** The glue is a few thousand constraints; --O1 keeps signal names for the soundness tests. */
+export const GLUE_COMPILE_OPTIONS: CompileOptions = { O: 1 };
+
+const FILE = "circuits/aggregator.circom";
+
+export function columnNodeSpec(kind: ChildKind): CircuitSpec {
+  return { name: `agg-column-node-${kind}`, file: FILE, template: "ColumnNode", params: [K(kind)] };
+}
+
+export function stateNodeSpec(kind: ChildKind, depth: number): CircuitSpec {
+  return {
+    name: `agg-state-node-${kind}-d${depth}`,
+    file: FILE,
+    template: "StateNode",
+    params: [K(kind), depth],
+  };
+}
+
+export function blockRootSpec(column: ChildKind, state: ChildKind, depth: number): CircuitSpec {
+  return {
+    name: `agg-block-root-${column}-${state}-d${depth}`,
+    file: FILE,
+    template: "BlockRoot",
+    params: [K(column), K(state), depth],
+  };
+}
+
+/** A child statement: a leaf's public values or a node's side statement. */
+export type ColumnChild = { kind: "leaf"; publics: ColumnPublics } | { kind: "node"; side: ColumnSide };
+export type StateChild = { kind: "leaf"; publics: StatePublics } | { kind: "node"; side: StateSide };
+
+const s = (v: bigint | number) => String(v);
+
+export function columnValues(c: ColumnChild): string[] {
+  if (c.kind === "leaf") {
+    const p = c.publics;
+    return [p.r0, p.txDigest, p.writeDigest, p.fingerprint, p.gamma].map(s);
+  }
+  const n = c.side;
+  return [n.r0, n.gamma, n.dig, n.fp].map(s);
+}
+
+export function stateValues(c: StateChild): string[] {
+  if (c.kind === "leaf") {
+    const p = c.publics;
+    return [p.rootBefore, p.rootAfter, p.shard, p.keyLo, p.keyHi, p.writeDigest, p.fingerprint, p.gamma].map(
+      s,
+    );
+  }
+  const n = c.side;
+  return [n.rootBefore, n.rootAfter, n.keyLo, n.keyHi, n.gamma, n.dig, n.fp].map(s);
+}
+
+/**
+ * Glue wires of the signals the children's verifiers are bound to (`main.xL`, `main.xR` or
+ * `main.xC`, `main.xS`), from the glue's .sym file. They are inputs of the main template, so the
+ * compiler keeps them as wires.
+ */
+export function glueBindings(sym: string, names: readonly string[]): number[] {
+  const wires = new Map<string, number>();
+  for (const line of readFileSync(sym, "utf8").split("\n")) {
+    const [, wire, , name] = line.split(",");
+    if (name) wires.set(name, Number(wire));
+  }
+  return names.map((n) => {
+    const w = wires.get(`main.${n}`);
+    if (w === undefined || w < 1)
+      throw desError("INVALID_R1CS", `${sym}: glue signal main.${n} is not a wire`);
+    return w;
+  });
+}
