@@ -27,7 +27,7 @@ format: $(NODE_OK)
 	npx biome check --write .
 
 ## The main job: compile, set up (development keys, cached), prove a committed sample block, verify it.
-PROVE_BLOCK ?= samples/independent-16.json
+PROVE_BLOCK ?= samples/independent-4.json
 PROFILE ?= tiny
 WORKERS ?= 2
 OUT ?= out
@@ -60,6 +60,7 @@ bench-verifier: $(NODE_OK)
 
 ## Regenerate the committed sample blocks (deterministic).
 samples: $(NODE_OK)
+	$(DES) sample --profile independent --txs 4 --depth 8 --seed s1 --out samples/independent-4.json
 	$(DES) sample --profile independent --txs 16 --depth 8 --seed s1 --out samples/independent-16.json
 	$(DES) sample --profile hotspot --txs 32 --depth 8 --seed s1 --out samples/hotspot-32.json
 	$(DES) sample --profile chain --txs 16 --depth 8 --seed s1 --out samples/chain-16.json

@@ -56,6 +56,7 @@ describe("des prove / des verify (tiny profile)", () => {
       outDir: dir,
       crashOnce: ["column-1"],
       log: quiet,
+      aggregate: false,
     });
     assert.equal(r.columns, 2);
     assert.equal(r.stateUpdates, 1);
@@ -81,13 +82,14 @@ describe("des prove / des verify (tiny profile)", () => {
           crashOnce: ["column-0"],
           retries: 0,
           log: quiet,
+          aggregate: false,
         }),
       (e: unknown) =>
         isDesError(e, "PROVER_FAULT") &&
         (e.details.kept as string[]).includes("column-1") &&
         (e.details.failures as { name: string }[])[0]!.name === "column-0",
     );
-    const r = await proveBlock(block, { profile, workers: 2, outDir: dir, log: quiet });
+    const r = await proveBlock(block, { profile, workers: 2, outDir: dir, log: quiet, aggregate: false });
     assert.deepEqual(
       r.proofs.map((p) => [p.name, p.reused]),
       [
@@ -172,7 +174,7 @@ describe("des prove / des verify (tiny profile)", () => {
     const bad = structuredClone(block);
     bad.txs[3] = { ...bad.txs[3]!, amount: bad.txs[3]!.amount + 1n };
     await assert.rejects(
-      () => proveBlock(bad, { profile, workers: 1, outDir: join(dir, "bad"), log: quiet }),
+      () => proveBlock(bad, { profile, workers: 1, outDir: join(dir, "bad"), log: quiet, aggregate: false }),
       (e: unknown) =>
         isDesError(e, "BLOCK_FAULT") &&
         e.details.index === 3 &&
@@ -185,7 +187,8 @@ describe("des prove / des verify (tiny profile)", () => {
     const chained = generateBlock({ profile: "chain", txs: 2, seed: "il", depth: profile.depth });
     chained.inclusionList = { columns: [0, 1] };
     await assert.rejects(
-      () => proveBlock(chained, { profile, workers: 1, outDir: join(dir, "il"), log: quiet }),
+      () =>
+        proveBlock(chained, { profile, workers: 1, outDir: join(dir, "il"), log: quiet, aggregate: false }),
       (e: unknown) => isDesError(e, "DISJOINTNESS_VIOLATION") && e.details.txA === 0 && e.details.txB === 1,
     );
   });

@@ -53,6 +53,8 @@ declare module "snarkjs" {
       proof: Groth16Proof,
       logger?: Logger,
     ): Promise<boolean>;
+    /** The arguments of the Solidity verifier's verifyProof, as `zkey export soliditycalldata` prints them. */
+    function exportSolidityCallData(proof: Groth16Proof, publicSignals: string[]): Promise<string>;
   }
   export namespace wtns {
     function calculate(input: Record<string, unknown>, wasm: string, wtns: string): Promise<void>;

@@ -10,7 +10,7 @@
 import type { Block } from "../block/schema.ts";
 import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";
 import { columnWitness, preStateTree, stateUpdateChunks } from "../circuits/witness.ts";
-import type { Partition } from "../columns/partition.ts";
+import type { Column, Partition } from "../columns/partition.ts";
 import { txDigest, writeDigest } from "../crypto/hash.ts";
 import { poseidon } from "../crypto/poseidon.ts";
 import { desError } from "../errors.ts";
@@ -32,8 +32,37 @@ export function treeDigest(leaves: readonly bigint[]): bigint {
   return level[0]!;
 }
 
+export const nextPow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/**
+ * The column side in tree order: the partition's columns, then empty columns (no transactions, no
+ * keys: fingerprint 1, digests of nothing) up to a power of two.
+ */
+export function paddedColumns(partition: Partition): Column[] {
+  const out = [...partition.columns];
+  let id = Math.max(-1, ...out.map((c) => c.id));
+  while (out.length < nextPow2(partition.columns.length)) out.push({ id: ++id, txs: [], keys: [] });
+  return out;
+}
+
+/** State-update chunks for the tree: a power of two, at least what the profile's capacity needs. */
+export function stateChunkCount(exec: ExecutionResult, profile: CircuitProfile): number {
+  if (profile.shardBits !== 0)
+    throw desError(
+      "PROFILE_MISMATCH",
+      `block proofs need an unsharded profile (shardBits 0), got ${profile.shardBits}`,
+    );
+  const needed = Math.max(1, Math.ceil(exec.writeSet.length / profile.writes));
+  const n = nextPow2(needed);
+  if (n > Math.max(1, exec.writeSet.length))
+    throw desError("PROFILE_MISMATCH", `${exec.writeSet.length} writes cannot fill ${n} state-update chunks`);
+  return n;
+}
+
 export interface LeafStatements {
   gamma: bigint;
+  /** The column side in tree order (padded). */
+  columnSide: Column[];
   columns: ColumnWitness[];
   states: StateWitness[];
   columnDigest: bigint;
@@ -41,8 +70,9 @@ export interface LeafStatements {
 }
 
 /**
- * γ from the tree digests, then every column's and state-update chunk's witness under it.
- * `partition.columns` is the column side in tree order.
+ * γ from the tree digests, then every column's and state-update chunk's witness under it. The
+ * column side is the partition's columns padded with empty ones; the state side is
+ * stateChunkCount chunks.
  */
 export function leafStatements(
   block: Block,
@@ -52,8 +82,9 @@ export function leafStatements(
 ): LeafStatements {
   const byKey = new Map(exec.writeSet.map((w) => [w.key, w]));
   const hashes = exec.txs.map((t) => t.hash);
+  const columnSide = paddedColumns(partition);
   const columnDigest = treeDigest(
-    partition.columns.map((c) =>
+    columnSide.map((c) =>
       poseidon([
         txDigest(c.txs.map((i) => ({ index: i, hash: hashes[i]! }))),
         writeDigest(c.keys.map((k) => byKey.get(k)!)),
@@ -61,7 +92,8 @@ export function leafStatements(
     ),
   );
   const tree = preStateTree(exec);
-  const shape = stateUpdateChunks(exec, 0n, profile, tree);
+  const count = stateChunkCount(exec, profile);
+  const shape = stateUpdateChunks(exec, 0n, profile, tree, count);
   const stateDigest = treeDigest(
     shape.map((s) => poseidon([s.publics.writeDigest, BigInt(s.publics.keyLo), BigInt(s.publics.keyHi)])),
   );
@@ -69,8 +101,9 @@ export function leafStatements(
   const pre = State.fromBlock(block);
   return {
     gamma,
-    columns: partition.columns.map((c) => columnWitness(block, exec, c, gamma, profile, pre)),
-    states: stateUpdateChunks(exec, gamma, profile, tree),
+    columnSide,
+    columns: columnSide.map((c) => columnWitness(block, exec, c, gamma, profile, pre)),
+    states: stateUpdateChunks(exec, gamma, profile, tree, count),
     columnDigest,
     stateDigest,
   };

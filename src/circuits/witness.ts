@@ -355,28 +355,46 @@ export function stateUpdateWitness(
  * rootBefore is the previous chunk's rootAfter: the aggregator checks exactly that (ranges tile the
  * shard, roots chain from the shard's root in R0 to its root in R1). Every chunk's witness is
  * computed here, so the proofs themselves are independent and can run in parallel.
+ * `count` (unsharded profiles only): split the writes into exactly that many chunks, as evenly as
+ * possible (the aggregation tree wants a power of two); it must be at least the chunks needed and
+ * at most the number of writes (every chunk non-empty, so its range holds a key).
  */
 export function stateUpdateChunks(
   exec: ExecutionResult,
   gamma: bigint,
   profile: CircuitProfile,
   preTree: SparseMerkleTree = preStateTree(exec),
+  count?: number,
 ): StateWitness[] {
   const out: StateWitness[] = [];
   const tree = preTree.clone();
   for (let shard = 0; shard < 2 ** profile.shardBits; shard++) {
     const whole = shardRange(profile, shard);
     const writes = shardWrites(exec, profile, shard);
+    const sizes: number[] = [];
+    if (count !== undefined) {
+      const needed = Math.max(1, Math.ceil(writes.length / profile.writes));
+      if (profile.shardBits !== 0 || count < needed || count > Math.max(1, writes.length))
+        throw desError(
+          "PROFILE_MISMATCH",
+          `cannot split ${writes.length} writes into ${count} state-update chunks of at most ${profile.writes}`,
+        );
+      for (let i = 0; i < count; i++)
+        sizes.push(Math.floor(writes.length / count) + (i < writes.length % count ? 1 : 0));
+    } else {
+      for (let left = writes.length; sizes.length === 0 || left > 0; left -= profile.writes)
+        sizes.push(Math.min(left, profile.writes));
+    }
     let lo = whole.lo;
     let start = 0;
-    do {
-      const chunk = writes.slice(start, start + profile.writes);
+    for (const size of sizes) {
+      const chunk = writes.slice(start, start + size);
       start += chunk.length;
       const hi = start >= writes.length ? whole.hi : chunk[chunk.length - 1]!.key;
       out.push(stateUpdateWitnessFromTree(tree, chunk, gamma, profile, shard, { lo, hi }));
       for (const w of chunk) tree.set(w.key, w.after);
       lo = hi + 1;
-    } while (start < writes.length);
+    }
   }
   if (profile.shardBits === 0 && out[out.length - 1]!.publics.rootAfter !== exec.postRoot) {
     throw desError("WITNESS_MISMATCH", "chained state updates do not end at the execution's post root");

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { loadBlock } from "../block/schema.ts";
 import { loadCrypto } from "../crypto/poseidon.ts";
+import { Budget } from "../pool/budget.ts";
 import { getProfile, PROFILES } from "../profiles.ts";
 import { proveBlock } from "../prove/pipeline.ts";
 import { releaseSnarkjs } from "../setup/index.ts";
@@ -11,22 +12,31 @@ const Flags = z.object({
   out: z.string().min(1).default("out"),
   profile: profileFlag.default("tiny"),
   retries: intFlag(0, 10).default(2),
+  "no-aggregate": z.boolean().default(false),
+  "memory-mib": intFlag(1024, 1 << 22).optional(),
   json: z.boolean().default(false),
 });
 
-const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile P] [--retries R] [--json]
+const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile P] [--retries R]
+                 [--no-aggregate] [--memory-mib M] [--json]
 
 Validates the block, partitions it into execution columns (or checks its inclusion list), executes
-it, derives γ, builds every witness, compiles and sets up the circuits of the profile (cached), and
-proves every column and state-update chunk in parallel on a pool of N worker threads. Writes the
-block bundle DIR/block.proof.json (format des-block-bundle v1), the proofs as they finish to
-DIR/proofs/ (a rerun reuses them) and the verification keys to DIR/vkeys/.
+it, derives γ from the tree digests, builds every witness, compiles and sets up the circuits of the
+profile (cached), and proves every column and state-update chunk in parallel on a pool of N worker
+threads: the leaf bundle DIR/leaves.json (format des-block-bundle v1), proofs as they finish in
+DIR/proofs/. Then aggregates them: a tree of nodes that verify two child proofs in-circuit each,
+proved as soon as their children exist within a memory budget, ending in the block proof
+DIR/block.proof.json (one Groth16 proof + header; node proofs in DIR/aggregate/). A rerun reuses
+every stored proof. Verification keys go to DIR/vkeys/. The first run for a tree shape compiles and
+sets up its node circuits (about 15 minutes per level; cached).
 
-  --workers N    worker threads (default 2)
-  --out DIR      output directory (default out)
-  --profile P    circuit profile: ${Object.keys(PROFILES).join(", ")} (default tiny; the block's depth must match)
-  --retries R    extra attempts for a proof whose worker crashed or timed out (default 2)
-  --json         print the report as JSON
+  --workers N       worker threads for leaf proofs and verifier witnesses (default 2)
+  --out DIR         output directory (default out)
+  --profile P       circuit profile: ${Object.keys(PROFILES).join(", ")} (default tiny; the block's depth must match)
+  --retries R       extra attempts for a leaf proof whose worker crashed or timed out (default 2)
+  --no-aggregate    stop after the leaf bundle
+  --memory-mib M    memory budget of the aggregation's tasks (default 85% of RAM)
+  --json            print the report as JSON
 
 Exit codes: 0 proved; 1 invalid block (BLOCK_FAULT names the column and transaction) or prover
 fault (PROVER_FAULT; finished proofs are kept); 2 usage error.`;
@@ -43,6 +53,8 @@ export const proveCommand: Command = {
         out: { type: "string", short: "o" },
         profile: { type: "string" },
         retries: { type: "string" },
+        "no-aggregate": { type: "boolean" },
+        "memory-mib": { type: "string" },
         json: { type: "boolean" },
       },
       Flags,
@@ -61,6 +73,11 @@ export const proveCommand: Command = {
         outDir: flags.out,
         retries: flags.retries,
         ...(crashOnce ? { crashOnce } : {}),
+        aggregate: !flags["no-aggregate"]
+          ? flags["memory-mib"]
+            ? { budget: new Budget({ memoryMiB: flags["memory-mib"] }) }
+            : {}
+          : false,
       });
       if (flags.json) {
         const u = process.resourceUsage();
@@ -85,9 +102,26 @@ export const proveCommand: Command = {
           ]),
         ),
       );
+      const a = r.aggregation;
+      if (a)
+        console.log(
+          table(
+            ["node", "level", "witness s", "prove s", "reused"],
+            a.nodes.map((n) => [
+              n.name,
+              n.level,
+              n.witnessSeconds.toFixed(1),
+              n.proveSeconds.toFixed(1),
+              n.reused ? "yes" : "",
+            ]),
+          ),
+        );
       console.log(
-        `wrote ${r.bundle}: ${r.columns} column proofs + ${r.stateUpdates} state-update proofs in ` +
-          `${(r.wallMs / 1000).toFixed(1)} s${r.development ? " — development setup — not for production" : ""}`,
+        `wrote ${r.bundle}: ${r.columns} column proofs + ${r.stateUpdates} state-update proofs` +
+          (a
+            ? `; ${a.blockProof}: block proof over ${a.nodes.length} aggregator nodes (circuits ${a.buildSeconds.toFixed(0)} s, tree ${a.proveSeconds.toFixed(0)} s)`
+            : "") +
+          ` in ${(r.wallMs / 1000).toFixed(1)} s${r.development ? " — development setup — not for production" : ""}`,
       );
       return 0;
     } finally {

@@ -6,6 +6,7 @@ import { benchCommand } from "./bench.ts";
 import { circuitsCommand } from "./circuits.ts";
 import { columnsCommand } from "./columns.ts";
 import type { Command } from "./command.ts";
+import { exportVerifierCommand } from "./export-verifier.ts";
 import { proveCommand } from "./prove.ts";
 import { sampleCommand } from "./sample.ts";
 import { setCircuitResolver, setupCommand } from "./setup.ts";
@@ -38,5 +39,6 @@ export const commands: Command[] = [
   setupCommand,
   proveCommand,
   verifyCommand,
+  exportVerifierCommand,
   benchCommand,
 ];

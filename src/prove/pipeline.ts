@@ -12,26 +12,23 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProveResult, ProveTask } from "../../workers/prove.ts";
+import { type AggregateOptions, type AggregateReport, aggregateBlock } from "../aggregate/prove.ts";
+import { leafStatements } from "../aggregate/tree.ts";
 import type { Block } from "../block/schema.ts";
+import { parseGroth16Vkey } from "../bn254/verifier-build.ts";
 import type { CompiledCircuit } from "../build/circom.ts";
 import { circuitsForProfile, compileProjectCircuit } from "../circuits/registry.ts";
-import {
-  type ColumnWitness,
-  columnWitness,
-  type StateWitness,
-  stateUpdateChunks,
-} from "../circuits/witness.ts";
+import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";
 import { checkDeclared, type Partition, planColumns } from "../columns/partition.ts";
-import { txDigest, writeDigest } from "../crypto/hash.ts";
+import { txDigest } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
 import { createPool } from "../pool/pool.ts";
 import type { CircuitProfile } from "../profiles.ts";
 import { DEV_NOTICE, type SetupResult, setupCircuit } from "../setup/index.ts";
-import { requireSigned, State } from "../state/execute.ts";
+import { requireSigned } from "../state/execute.ts";
 import { executeBlockParallel } from "../state/parallel.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleJSON, vkeyHash } from "./bundle.ts";
-import { deriveGamma } from "./gamma.ts";
 import { ProgressBar } from "./progress.ts";
 
 export interface ProveOptions {
@@ -46,6 +43,11 @@ export interface ProveOptions {
   crashOnce?: readonly string[];
   log?: (line: string) => void;
   progress?: boolean;
+  /**
+   * Aggregate the leaf proofs into the block proof (DIR/block.proof.json). false: stop at the leaf
+   * bundle (DIR/leaves.json). Options pass to src/aggregate/prove.ts (tests use a stand-in backend).
+   */
+  aggregate?: false | Omit<AggregateOptions, "outDir" | "log">;
 }
 
 export interface ProofRecord {
@@ -60,7 +62,10 @@ export interface ProofRecord {
 }
 
 export interface ProveReport {
+  /** The leaf proofs with their public values (DIR/leaves.json, format des-block-bundle). */
   bundle: string;
+  /** The aggregation (block proof and its report), unless disabled. */
+  aggregation: AggregateReport | null;
   /** Wall time before proving (execution, witnesses, compile/setup cache) and of the proving phase. */
   phases: { prepareMs: number; proveMs: number };
   /** Circuit inputs written for each proof (DIR/inputs/<name>.json) and the files they need. */
@@ -130,25 +135,13 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
     throw e;
   }
 
-  // 3. digests, γ, witnesses
-  const byKey = new Map(exec.writeSet.map((w) => [w.key, w]));
+  // 3. digests, γ (tree-shaped: src/aggregate/tree.ts), witnesses; the column side is padded with
+  // empty columns to a power of two, the state side is a power of two of chunks
   const hashes = exec.txs.map((t) => t.hash);
-  const colDigests = partition.columns.map((c) => ({
-    txDigest: txDigest(c.txs.map((i) => ({ index: i, hash: hashes[i]! }))),
-    writeDigest: writeDigest(c.keys.map((k) => byKey.get(k)!)),
-  }));
-  const chunkShape = stateUpdateChunks(exec, 0n, profile);
-  const gamma = deriveGamma({
-    r0: exec.preRoot,
-    r1: exec.postRoot,
-    columns: colDigests,
-    states: chunkShape.map((s) => s.publics),
-  });
-  const pre = State.fromBlock(block);
-  const colWitnesses: ColumnWitness[] = partition.columns.map((c) =>
-    columnWitness(block, exec, c, gamma, profile, pre),
-  );
-  const stateWitnesses: StateWitness[] = stateUpdateChunks(exec, gamma, profile);
+  const leaves = leafStatements(block, exec, partition, profile);
+  const { gamma, columnSide } = leaves;
+  const colWitnesses: ColumnWitness[] = leaves.columns;
+  const stateWitnesses: StateWitness[] = leaves.states;
 
   // 4. circuits and keys (cached by content hash)
   const specs = circuitsForProfile(profile);
@@ -185,7 +178,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   };
   const jobs: Job[] = [
     ...colWitnesses.map((w, i) =>
-      mkJob(`column-${partition.columns[i]!.id}`, "column", w.input, w.publics.publicHash),
+      mkJob(`column-${columnSide[i]!.id}`, "column", w.input, w.publics.publicHash),
     ),
     ...stateWitnesses.map((w, i) => mkJob(`state-${i}`, "state-update", w.input, w.publics.publicHash)),
   ];
@@ -213,7 +206,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   const todo = jobs.filter((j) => !results.has(j.name));
   const tProve = performance.now();
   log(
-    `proving ${jobs.length} proofs (${partition.columns.length} columns, ${stateWitnesses.length} state updates) ` +
+    `proving ${jobs.length} proofs (${columnSide.length} columns, ${stateWitnesses.length} state updates) ` +
       `with ${opts.workers} worker(s), profile ${profile.name}${results.size ? `; reusing ${results.size}` : ""}` +
       (development ? ` — ${DEV_NOTICE}` : ""),
   );
@@ -287,7 +280,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
     r1: exec.postRoot.toString(),
     gamma: gamma.toString(),
     txDigest: txDigest(hashes.map((hash, index) => ({ index, hash }))).toString(),
-    columns: partition.columns.map((c, i) => {
+    columns: columnSide.map((c, i) => {
       const name = `column-${c.id}`;
       const w = colWitnesses[i]!;
       return {
@@ -324,7 +317,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       proof: P(`state-${i}`).proof as BundleJSON["columns"][number]["proof"],
     })),
   };
-  const bundlePath = join(opts.outDir, "block.proof.json");
+  const bundlePath = join(opts.outDir, "leaves.json");
   writeFileAtomic(bundlePath, `${JSON.stringify(bundle, null, 1)}\n`);
   for (const [kind, k] of keys)
     writeFileAtomic(join(opts.outDir, "vkeys", `${compiled.get(kind)!.name}.json`), readFileSync(k.vkey));
@@ -342,11 +335,30 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       reused: r.reused,
     };
   });
+  // 7. the aggregation tree → DIR/block.proof.json
+  let aggregation: AggregateReport | null = null;
+  if (opts.aggregate !== false) {
+    const leaf = (name: string) => ({ name, proof: P(name).proof, publicSignal: P(name).publicSignals[0]! });
+    aggregation = await aggregateBlock(
+      {
+        columns: columnSide.map((c, i) => ({ ...leaf(`column-${c.id}`), publics: colWitnesses[i]!.publics })),
+        states: stateWitnesses.map((w, i) => ({ ...leaf(`state-${i}`), publics: w.publics })),
+        columnVkey: parseGroth16Vkey(JSON.parse(readFileSync(keys.get("column")!.vkey, "utf8"))),
+        stateVkey: parseGroth16Vkey(JSON.parse(readFileSync(keys.get("state-update")!.vkey, "utf8"))),
+        depth: block.depth,
+        id: { number: BigInt(block.number), parent: block.parent },
+        development,
+      },
+      { ...(opts.aggregate ?? {}), outDir: opts.outDir, log },
+    );
+  }
+
   return {
     bundle: bundlePath,
+    aggregation,
     phases: { prepareMs: tProve - t0, proveMs: tEnd - tProve },
     inputs,
-    columns: partition.columns.length,
+    columns: columnSide.length,
     stateUpdates: stateWitnesses.length,
     proofs,
     wallMs: performance.now() - t0,

@@ -5,18 +5,21 @@
  *  2. each Groth16 proof verifies with its single public signal;
  *  3. each public signal is the Poseidon hash of the public values listed beside it;
  *  4. every column read the bundle's R0 and used the bundle's γ;
- *  5. γ is the Fiat–Shamir hash of R0, R1 and all digests;
+ *  5. γ is the Fiat–Shamir hash of R0, R1 and the tree digests of the columns and state updates
+ *     (src/aggregate/statement.ts, treeGamma; bundle order is tree order);
  *  6. the columns' transactions cover the block's transactions exactly once, and each column's
  *     transaction digest matches the listed transaction hashes; the block digest matches the list;
  *  7. the state-update chunks tile each shard's key range and chain its roots from R0 to R1;
  *  8. ∏ column fingerprints = ∏ state-update fingerprints (same multiset of writes).
  */
 import * as snarkjs from "snarkjs";
+import { treeGamma } from "../aggregate/statement.ts";
+import { treeDigest } from "../aggregate/tree.ts";
 import { FIELD_P } from "../crypto/field.ts";
 import { columnPublicHash, nodeHash, statePublicHash, txDigest } from "../crypto/hash.ts";
+import { poseidon } from "../crypto/poseidon.ts";
 import { desError } from "../errors.ts";
 import { type Bundle, vkeyHash } from "./bundle.ts";
-import { deriveGamma } from "./gamma.ts";
 
 export interface VerifySummary {
   columns: number;
@@ -84,12 +87,19 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
   for (const { label, e } of entries) {
     if (e.publics.gamma !== b.gamma) fail("gamma", `${label} used another γ`);
   }
-  const gamma = deriveGamma({
-    r0: b.r0,
-    r1: b.r1,
-    columns: b.columns.map((c) => c.publics),
-    states: b.stateUpdates.map((s) => s.publics),
-  });
+  const pow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
+  if (!pow2(b.columns.length) || !pow2(b.stateUpdates.length))
+    fail("gamma", "the column and state-update counts must be powers of two (the aggregation tree's leaves)");
+  const gamma = treeGamma(
+    b.r0,
+    b.r1,
+    treeDigest(b.columns.map((c) => poseidon([c.publics.txDigest, c.publics.writeDigest]))),
+    treeDigest(
+      b.stateUpdates.map((s) =>
+        poseidon([s.publics.writeDigest, BigInt(s.publics.keyLo), BigInt(s.publics.keyHi)]),
+      ),
+    ),
+  );
   if (gamma !== b.gamma) fail("gamma", "γ is not the Fiat–Shamir hash of the roots and digests");
 
   // 6: transaction coverage

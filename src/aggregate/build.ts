@@ -1,0 +1,129 @@
+/**
+ * Builds an aggregator node circuit: its glue (circuits/aggregator.circom), the in-circuit verifier
+ * of each child's key (circuits/groth16_verifier.circom, compiled once per key), the linked r1cs
+ * (link.ts) and its keys (src/setup). Everything is cached by content: the glue and verifiers by
+ * the compiler's hash, the linked r1cs by the hashes of its parts, the keys by the r1cs bytes.
+ *
+ * The verifier is a backend so that the orchestration can be tested with a small stand-in circuit
+ * (test/aggregate.tree.test.ts); the real one is groth16Backend.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { verifierInput, verifierTrace } from "../bn254/groth16.ts";
+import type { SnarkjsVkey } from "../bn254/pairing.ts";
+import { compileVerifier } from "../bn254/verifier-build.ts";
+import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
+import type { CircuitInput } from "../circuits/wasm-witness.ts";
+import { readR1csInfo } from "../setup/devsetup.ts";
+import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
+import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
+import { linkR1cs } from "./link.ts";
+
+/** A compiled child verifier: a circuit with one public input x (wire 1) for a constant key. */
+export interface ChildVerifier {
+  name: string;
+  hash: string;
+  r1cs: string;
+  wasm: string;
+  /** Its witness input for a Groth16 proof with public signal x. */
+  input(proof: unknown, x: string): CircuitInput;
+}
+
+export interface VerifierBackend {
+  /** Stable id of the backend (part of the node circuits' cache keys). */
+  id: string;
+  compile(vkey: SnarkjsVkey): Promise<ChildVerifier>;
+  /** Measured peak memory (MiB) of one verifier witness computation (for the scheduler). */
+  witnessPeakMiB: number;
+}
+
+/** The in-circuit Groth16 verifier (issue #7): ≈ 1.96M constraints per child. */
+export const groth16Backend: VerifierBackend = {
+  id: "groth16-verifier",
+  witnessPeakMiB: 2400,
+  async compile(vkey) {
+    const v = await compileVerifier(vkey);
+    const key = v.build.keys[0]!;
+    return {
+      name: v.name,
+      hash: v.hash,
+      r1cs: v.r1cs,
+      wasm: v.wasm,
+      input: (proof, x) => verifierInput(verifierTrace(key, proof as never, x)) as CircuitInput,
+    };
+  },
+};
+
+export interface NodeCircuit {
+  name: string;
+  glue: CompiledCircuit;
+  /** Left and right child verifiers (the same object when the keys are equal). */
+  verifiers: [ChildVerifier, ChildVerifier];
+  /** Glue wires of the children's public signals. */
+  bindings: [number[], number[]];
+  r1cs: string;
+  constraints: number;
+  wires: number;
+  keys: SetupResult;
+  linkSeconds: number;
+}
+
+export interface BuildNodeOptions {
+  setup?: SetupOptions;
+  log?: (line: string) => void;
+}
+
+/**
+ * Compiles, links and sets up one node circuit: glue `spec` whose inputs `bindNames` carry the
+ * children's public signals, children verified under `vkeys` (left, right).
+ */
+export async function buildNode(
+  spec: CircuitSpec,
+  bindNames: readonly [string, string],
+  vkeys: readonly [SnarkjsVkey, SnarkjsVkey],
+  backend: VerifierBackend,
+  opts: BuildNodeOptions = {},
+): Promise<NodeCircuit> {
+  const log = opts.log ?? (() => {});
+  const glue = await compileCircuit(spec, GLUE_COMPILE_OPTIONS);
+  const same = JSON.stringify(vkeys[0]) === JSON.stringify(vkeys[1]);
+  // two different keys compile side by side (one compiler each; ≈ 3 GB apiece at the verifier's size)
+  const [vl, vr] = same
+    ? await backend.compile(vkeys[0]).then((v) => [v, v] as const)
+    : await Promise.all([backend.compile(vkeys[0]), backend.compile(vkeys[1])]);
+  const bindings = glueBindings(glue.sym, bindNames).map((w) => [w]) as [number[], number[]];
+  const hash = createHash("sha256")
+    .update(JSON.stringify({ glue: glue.hash, l: vl.hash, r: vr.hash, bindings, backend: backend.id }))
+    .digest("hex")
+    .slice(0, 16);
+  const name = `${spec.name}-${hash}`;
+  const dir = join(ARTIFACTS, "aggregate", name);
+  const r1cs = join(dir, `${name}.r1cs`);
+  let linkSeconds = 0;
+  if (!existsSync(r1cs)) {
+    mkdirSync(dir, { recursive: true });
+    linkSeconds = linkR1cs(
+      glue.r1cs,
+      [
+        { r1cs: vl.r1cs, bind: bindings[0] },
+        { r1cs: vr.r1cs, bind: bindings[1] },
+      ],
+      r1cs,
+    ).seconds;
+    log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
+  }
+  const info = readR1csInfo(r1cs);
+  const keys = await setupCircuit({ name, r1cs }, { log, ...opts.setup });
+  return {
+    name,
+    glue,
+    verifiers: [vl, vr],
+    bindings,
+    r1cs,
+    constraints: info.nConstraints,
+    wires: info.nWires,
+    keys,
+    linkSeconds,
+  };
+}

@@ -1,0 +1,408 @@
+/**
+ * Proves the aggregation tree of a block from its leaf proofs and writes the block proof.
+ *
+ * Tree: the column side is a balanced binary tree over the columns (tree order), the state side
+ * one over the state-update chunks, and the block root joins the two tops (statement.ts). A level
+ * of a side is one circuit (its children all have the key of the level below), so a block with
+ * 2^a columns and 2^b chunks needs a + b + 1 node circuits, built once per shape and cached
+ * (build.ts): the two sides' chains are built side by side.
+ *
+ * Scheduling: a node is proved as soon as its two children exist. Its work is two child-verifier
+ * witnesses (worker threads, ≈ 2.4 GiB each), the glue's witness, the linked witness (link.ts) and
+ * one Groth16 proof (snarkjs, both cores). Each heavy task declares its measured peak memory and
+ * cores to a Budget (src/pool/budget.ts), which never starts a task that does not fit.
+ *
+ * Resume: each node's proof is stored under DIR/aggregate/<node>.json with a hash of what it was
+ * made from (its key, its children's public signals and statements); a rerun reuses every stored
+ * proof that still matches, so an interrupted run continues where it stopped. A failing node keeps
+ * every finished proof.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import * as snarkjs from "snarkjs";
+import type { WtnsTask } from "../../workers/wtns.ts";
+import type { SnarkjsVkey } from "../bn254/pairing.ts";
+import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
+import { desError, isDesError } from "../errors.ts";
+import { Budget } from "../pool/budget.ts";
+import { createPool } from "../pool/pool.ts";
+import { vkeyHash } from "../prove/bundle.ts";
+import { DEV_NOTICE, type SetupOptions } from "../setup/index.ts";
+import { writeFileAtomic } from "../util/fsx.ts";
+import {
+  BLOCK_PROOF_FILE_VERSION,
+  BLOCK_PROOF_FORMAT,
+  type BlockProofJSON,
+  headerJSON,
+} from "./blockproof.ts";
+import { buildNode, groth16Backend, type NodeCircuit, type VerifierBackend } from "./build.ts";
+import {
+  blockRootSpec,
+  type ChildKind,
+  type ColumnChild,
+  columnNodeSpec,
+  columnValues,
+  type StateChild,
+  stateNodeSpec,
+  stateValues,
+} from "./glue.ts";
+import { linkWitness } from "./link.ts";
+import {
+  type BlockIdentity,
+  blockRoot,
+  type ColumnSide,
+  columnLeafSide,
+  columnNodeHash,
+  type Header,
+  headerHash,
+  joinColumns,
+  joinStates,
+  type StateSide,
+  stateLeafSide,
+  stateNodeHash,
+} from "./statement.ts";
+
+export interface LeafProof {
+  name: string;
+  proof: unknown;
+  publicSignal: string;
+}
+
+export interface AggregateInput {
+  /** Column leaves in tree order (a power of two), state-update leaves in key order (likewise). */
+  columns: (LeafProof & { publics: ColumnPublics })[];
+  states: (LeafProof & { publics: StatePublics })[];
+  columnVkey: SnarkjsVkey;
+  stateVkey: SnarkjsVkey;
+  depth: number;
+  id: BlockIdentity;
+  development: boolean;
+}
+
+export interface AggregateOptions {
+  outDir: string;
+  backend?: VerifierBackend;
+  budget?: Budget;
+  /** Declared peak memory of one node proof, MiB (measured: see the README). */
+  provePeakMiB?: number;
+  /** Witness worker threads (default 2). */
+  workers?: number;
+  setup?: SetupOptions;
+  log?: (line: string) => void;
+}
+
+export interface NodeReport {
+  name: string;
+  circuit: string;
+  level: string;
+  reused: boolean;
+  witnessSeconds: number;
+  proveSeconds: number;
+}
+
+export interface AggregateReport {
+  blockProof: string;
+  header: Header;
+  circuits: { name: string; constraints: number; buildSeconds: number; cached: boolean }[];
+  nodes: NodeReport[];
+  buildSeconds: number;
+  proveSeconds: number;
+  maxDeclaredMiB: number;
+}
+
+interface Proved {
+  name: string;
+  proof: unknown;
+  publicSignal: string;
+}
+interface ColRef extends Proved {
+  child: ColumnChild;
+  side: ColumnSide;
+}
+interface StRef extends Proved {
+  child: StateChild;
+  side: StateSide;
+}
+
+interface StoredNode {
+  name: string;
+  inputHash: string;
+  proof: unknown;
+  publicSignal: string;
+  witnessSeconds: number;
+  proveSeconds: number;
+}
+
+const log2 = (n: number) => {
+  const k = Math.log2(n);
+  if (!Number.isInteger(k))
+    throw desError("PROFILE_MISMATCH", `an aggregation side needs a power of two of leaves, got ${n}`);
+  return k;
+};
+
+/** Default declared peak of one node proof (2^22 domain, snarkjs, 2 threads), MiB. */
+export const NODE_PROVE_PEAK_MIB = 12_000;
+
+export async function aggregateBlock(
+  input: AggregateInput,
+  opts: AggregateOptions,
+): Promise<AggregateReport> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const backend = opts.backend ?? groth16Backend;
+  const budget = opts.budget ?? new Budget();
+  const provePeak = opts.provePeakMiB ?? NODE_PROVE_PEAK_MIB;
+  const a = log2(input.columns.length);
+  const b = log2(input.states.length);
+  const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
+
+  // 1. circuits: the two sides' chains side by side, then the root
+  const t0 = performance.now();
+  const circuits: AggregateReport["circuits"] = [];
+  const built = (c: NodeCircuit) => {
+    circuits.push({
+      name: c.name,
+      constraints: c.constraints,
+      buildSeconds: c.keys.buildSeconds,
+      cached: c.keys.cached,
+    });
+    log(
+      `circuit ${c.name}: ${c.constraints} constraints, keys ${c.keys.cached ? "cached" : `built in ${c.keys.buildSeconds.toFixed(0)} s`}`,
+    );
+    return c;
+  };
+  const vkeyOf = (c: NodeCircuit) => JSON.parse(readFileSync(c.keys.vkey, "utf8")) as SnarkjsVkey;
+  const chain = async (
+    levels: number,
+    spec: (k: number) => Parameters<typeof buildNode>[0],
+    leafVkey: SnarkjsVkey,
+  ) => {
+    const out: NodeCircuit[] = [];
+    let vk = leafVkey;
+    for (let k = 1; k <= levels; k++) {
+      const c = built(await buildNode(spec(k), ["xL", "xR"], [vk, vk], backend, { setup: opts.setup, log }));
+      out.push(c);
+      vk = vkeyOf(c);
+    }
+    return { circuits: out, top: vk };
+  };
+  const [colChain, stChain] = await Promise.all([
+    chain(a, (k) => columnNodeSpec(kind(k - 1)), input.columnVkey),
+    chain(b, (k) => stateNodeSpec(kind(k - 1), input.depth), input.stateVkey),
+  ]);
+  const root = built(
+    await buildNode(
+      blockRootSpec(kind(a), kind(b), input.depth),
+      ["xC", "xS"],
+      [colChain.top, stChain.top],
+      backend,
+      {
+        setup: opts.setup,
+        log,
+      },
+    ),
+  );
+  const tBuilt = performance.now();
+
+  // 2. the tree, proved bottom-up as children become available
+  const nodes: NodeReport[] = [];
+  const pool = createPool({ task: "wtns.ts", threads: opts.workers ?? 2 });
+  const dir = join(opts.outDir, "aggregate");
+  const proveNode = async (
+    name: string,
+    level: string,
+    c: NodeCircuit,
+    l: Proved,
+    r: Proved,
+    glueInput: Record<string, unknown>,
+    expected: bigint,
+  ): Promise<Proved> => {
+    const file = join(dir, `${name}.json`);
+    const inputHash = createHash("sha256")
+      .update(JSON.stringify({ key: c.keys.hash, l: l.publicSignal, r: r.publicSignal, glueInput }))
+      .digest("hex");
+    if (existsSync(file)) {
+      try {
+        const s = JSON.parse(readFileSync(file, "utf8")) as StoredNode;
+        if (s.inputHash === inputHash && s.publicSignal === expected.toString()) {
+          nodes.push({ name, circuit: c.name, level, reused: true, witnessSeconds: 0, proveSeconds: 0 });
+          return { name, proof: s.proof, publicSignal: s.publicSignal };
+        }
+      } catch {
+        // unreadable: prove again
+      }
+    }
+    const work = join(dir, "work", name);
+    const w0 = performance.now();
+    const childWitness = (side: 0 | 1, child: Proved) => {
+      const v = c.verifiers[side];
+      const task: WtnsTask = {
+        wasm: v.wasm,
+        input: v.input(child.proof, child.publicSignal),
+        out: join(work, `child${side}.wtns`),
+      };
+      return budget.run(
+        { name: `${name} child ${side} witness`, peakMiB: backend.witnessPeakMiB },
+        async () => {
+          try {
+            await pool.run(task);
+          } catch (e) {
+            throw desError(
+              "PROVER_FAULT",
+              `${name}: the verifier of child ${child.name} rejects its proof (${(e as Error).message.split("\n")[0]})`,
+              {
+                node: name,
+                child: child.name,
+              },
+            );
+          }
+          return task.out;
+        },
+      );
+    };
+    const [wl, wr] = await Promise.all([childWitness(0, l), childWitness(1, r)]);
+    const glueW = join(work, "glue.wtns");
+    await snarkjs.wtns.calculate(glueInput, c.glue.wasm, glueW);
+    const nodeW = join(work, "node.wtns");
+    linkWitness(
+      glueW,
+      [
+        { wtns: wl, bind: c.bindings[0] },
+        { wtns: wr, bind: c.bindings[1] },
+      ],
+      nodeW,
+    );
+    const witnessSeconds = (performance.now() - w0) / 1000;
+    const p0 = performance.now();
+    const { proof, publicSignals } = await budget.run(
+      { name: `${name} proof`, peakMiB: provePeak, cores: 2 },
+      () => snarkjs.groth16.prove(c.keys.zkey, nodeW),
+    );
+    const proveSeconds = (performance.now() - p0) / 1000;
+    if (publicSignals[0] !== expected.toString())
+      throw desError(
+        "WITNESS_MISMATCH",
+        `${name}: node public signal ${publicSignals[0]} ≠ the reference statement hash ${expected}`,
+      );
+    writeFileAtomic(
+      file,
+      JSON.stringify({
+        name,
+        inputHash,
+        proof,
+        publicSignal: publicSignals[0],
+        witnessSeconds,
+        proveSeconds,
+      } satisfies StoredNode),
+    );
+    rmSync(work, { recursive: true, force: true });
+    nodes.push({ name, circuit: c.name, level, reused: false, witnessSeconds, proveSeconds });
+    log(`${name}: witness ${witnessSeconds.toFixed(0)} s, proof ${proveSeconds.toFixed(0)} s`);
+    return { name, proof, publicSignal: publicSignals[0]! };
+  };
+
+  const colSide = async (level: number, i: number): Promise<ColRef> => {
+    if (level === 0) {
+      const leaf = input.columns[i]!;
+      return { ...leaf, child: { kind: "leaf", publics: leaf.publics }, side: columnLeafSide(leaf.publics) };
+    }
+    const [l, r] = await Promise.all([colSide(level - 1, 2 * i), colSide(level - 1, 2 * i + 1)]);
+    const side = joinColumns(l.side, r.side);
+    const glueInput = {
+      xL: l.publicSignal,
+      xR: r.publicSignal,
+      l: columnValues(l.child),
+      r: columnValues(r.child),
+    };
+    const p = await proveNode(
+      `column-L${level}-${i}`,
+      `column level ${level}`,
+      colChain.circuits[level - 1]!,
+      l,
+      r,
+      glueInput,
+      columnNodeHash(side),
+    );
+    return { ...p, child: { kind: "node", side }, side };
+  };
+  const stSide = async (level: number, i: number): Promise<StRef> => {
+    if (level === 0) {
+      const leaf = input.states[i]!;
+      return { ...leaf, child: { kind: "leaf", publics: leaf.publics }, side: stateLeafSide(leaf.publics) };
+    }
+    const [l, r] = await Promise.all([stSide(level - 1, 2 * i), stSide(level - 1, 2 * i + 1)]);
+    const side = joinStates(l.side, r.side, input.depth, level === 1, level === 1);
+    const glueInput = {
+      xL: l.publicSignal,
+      xR: r.publicSignal,
+      l: stateValues(l.child),
+      r: stateValues(r.child),
+    };
+    const p = await proveNode(
+      `state-L${level}-${i}`,
+      `state level ${level}`,
+      stChain.circuits[level - 1]!,
+      l,
+      r,
+      glueInput,
+      stateNodeHash(side),
+    );
+    return { ...p, child: { kind: "node", side }, side };
+  };
+
+  let header: Header;
+  let top: Proved;
+  try {
+    const [c, s] = await Promise.all([colSide(a, 0), stSide(b, 0)]);
+    header = blockRoot(c.side, s.side, input.depth, input.id);
+    const glueInput = {
+      xC: c.publicSignal,
+      xS: s.publicSignal,
+      c: columnValues(c.child),
+      s: stateValues(s.child),
+      number: String(input.id.number),
+      parent: String(input.id.parent),
+    };
+    top = await proveNode("block-root", "root", root, c, s, glueInput, headerHash(header));
+  } catch (e) {
+    if (isDesError(e)) {
+      e.details.kept = nodes.map((n) => n.name);
+      throw e;
+    }
+    throw desError(
+      "PROVER_FAULT",
+      `aggregation failed: ${(e as Error).message}; the ${nodes.length} finished node proofs are kept in ${dir}`,
+      {
+        kept: nodes.map((n) => n.name),
+      },
+    );
+  } finally {
+    await pool.destroy();
+  }
+
+  // 3. the block proof
+  const rootVkey = JSON.parse(readFileSync(root.keys.vkey, "utf8"));
+  const bp: BlockProofJSON = {
+    format: BLOCK_PROOF_FORMAT,
+    version: BLOCK_PROOF_FILE_VERSION,
+    development: input.development || root.keys.dev,
+    notice: input.development || root.keys.dev ? DEV_NOTICE : null,
+    header: headerJSON(header),
+    circuit: root.name,
+    vkeyHash: vkeyHash(rootVkey),
+    publicSignal: top.publicSignal,
+    proof: top.proof as BlockProofJSON["proof"],
+  };
+  const blockProof = join(opts.outDir, "block.proof.json");
+  writeFileAtomic(blockProof, `${JSON.stringify(bp, null, 1)}\n`);
+  writeFileAtomic(join(opts.outDir, "vkeys", `${root.name}.json`), readFileSync(root.keys.vkey));
+  return {
+    blockProof,
+    header,
+    circuits,
+    nodes,
+    buildSeconds: (tBuilt - t0) / 1000,
+    proveSeconds: (performance.now() - tBuilt) / 1000,
+    maxDeclaredMiB: budget.stats.maxMemoryMiB,
+  };
+}
