@@ -16,8 +16,15 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import * as snarkjs from "snarkjs";
+import { groth16Backend } from "../src/aggregate/build.ts";
+import { columnNodeSpec, columnValues, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
+import { linkWitness, readWtns } from "../src/aggregate/link.ts";
+import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
 import {
   evalFixedLinesForms,
   fixedBaseMul,
@@ -45,10 +52,14 @@ import {
 } from "../src/bn254/pairing.ts";
 import { type Fq2, fq2, modp, P, powmod, R } from "../src/bn254/tower.ts";
 import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
+import { compileCircuit } from "../src/build/circom.ts";
 import type { CircuitInput } from "../src/circuits/wasm-witness.ts";
+import type { ColumnPublics } from "../src/crypto/hash.ts";
+import { loadCrypto } from "../src/crypto/poseidon.ts";
 import type { DesError } from "../src/errors.ts";
 import { createPool } from "../src/pool/pool.ts";
 import type { WitnessOutcome } from "../workers/witness.ts";
+import type { WtnsTask } from "../workers/wtns.ts";
 import { compileGadgetTest } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
 
@@ -358,4 +369,104 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
   rejects("B off the twist", 1, "twist check");
   rejects("other key", 5, "a state-update proof against the column key: residue identity");
   rejects("wrong inverse hint", 6, "one addition step's (x_Q − x_T)⁻¹ off: deferred batch check");
+});
+
+/**
+ * An aggregator node at witness level with real child proofs: the column node's glue
+ * (circuits/aggregator.circom) linked with two column-key verifiers (src/aggregate/link.ts), over
+ * the two column proofs of a real block (test/fixtures/aggregate-columns-tiny.json). The proof of
+ * the whole node (3.9M constraints, ≈ 5 min) is `make prove`'s; here every part's witness is
+ * computed strictly (a failed check throws) and linked.
+ */
+describe("aggregator node over two real column proofs (linked witness)", { timeout: 30 * 60_000 }, () => {
+  interface Leaf {
+    name: string;
+    publics: Record<keyof ColumnPublics, string>;
+    publicSignal: string;
+    proof: SnarkjsProof;
+  }
+  const fx = JSON.parse(readFileSync("test/fixtures/aggregate-columns-tiny.json", "utf8")) as {
+    columns: Leaf[];
+  };
+  const publics = (l: Leaf): ColumnPublics => ({
+    r0: BigInt(l.publics.r0),
+    txDigest: BigInt(l.publics.txDigest),
+    writeDigest: BigInt(l.publics.writeDigest),
+    fingerprint: BigInt(l.publics.fingerprint),
+    gamma: BigInt(l.publics.gamma),
+  });
+  const [L, Rt] = fx.columns as [Leaf, Leaf];
+  const work = mkdtempSync(join(tmpdir(), "des-agg-node-"));
+  const pool = createPool({ task: "wtns.ts", threads: 2 });
+  let verifier: Awaited<ReturnType<typeof groth16Backend.compile>>;
+  let glue: Awaited<ReturnType<typeof compileCircuit>>;
+  let bind: number[];
+  const childWtns = (leaf: Leaf, proof: SnarkjsProof, out: string) =>
+    pool.run({
+      wasm: verifier.wasm,
+      input: verifier.input(proof, leaf.publicSignal),
+      out,
+    } satisfies WtnsTask);
+  const glueInput = (l: Leaf, r: Leaf, edit: (v: string[][]) => void = () => {}) => {
+    const v = [
+      columnValues({ kind: "leaf", publics: publics(l) }),
+      columnValues({ kind: "leaf", publics: publics(r) }),
+    ];
+    edit(v);
+    return { xL: l.publicSignal, xR: r.publicSignal, l: v[0]!, r: v[1]! };
+  };
+
+  before(async () => {
+    await loadCrypto();
+    verifier = await groth16Backend.compile(column.vkey);
+    glue = await compileCircuit(columnNodeSpec("leaf"), GLUE_COMPILE_OPTIONS);
+    bind = glueBindings(glue.sym, ["xL", "xR"]);
+    await Promise.all([
+      childWtns(L, L.proof, join(work, "l.wtns")),
+      childWtns(Rt, Rt.proof, join(work, "r.wtns")),
+    ]);
+  });
+  after(async () => {
+    await pool.destroy();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test("accepts the pair: both verifier parts pass, bind to the glue's xL/xR, and the node states the reference hash", async () => {
+    await snarkjs.wtns.calculate(glueInput(L, Rt), glue.wasm, join(work, "glue.wtns"));
+    const { nWitness } = linkWitness(
+      join(work, "glue.wtns"),
+      [
+        { wtns: join(work, "l.wtns"), bind: [bind[0]!] },
+        { wtns: join(work, "r.wtns"), bind: [bind[1]!] },
+      ],
+      join(work, "node.wtns"),
+    );
+    assert.ok(nWitness > 3_900_000);
+    const w = readWtns(join(work, "glue.wtns"));
+    assert.equal(w[1], columnNodeHash(joinColumns(columnLeafSide(publics(L)), columnLeafSide(publics(Rt)))));
+  });
+
+  test("rejects a tampered child proof: its verifier part fails", async () => {
+    const bad = { ...Rt.proof, pi_a: g1Json(g1.add(pointA(Rt.proof), G1_GEN)!) };
+    await assert.rejects(childWtns(Rt, bad, join(work, "bad.wtns")), /Assert Failed|Error in template/);
+  });
+
+  test("rejects child statements the real proofs do not state: another R0, γ or fingerprint", async () => {
+    for (const k of [0, 3, 4]) {
+      const input = glueInput(L, Rt, (v) => {
+        v[1]![k] = String(BigInt(v[1]![k]!) + 1n);
+      });
+      await assert.rejects(
+        snarkjs.wtns.calculate(input, glue.wasm, join(work, "bad-glue.wtns")),
+        /Assert Failed|Error/,
+      );
+    }
+  });
+
+  test("swapped children: the node states another digest, so γ fails at the block root", () => {
+    const honest = joinColumns(columnLeafSide(publics(L)), columnLeafSide(publics(Rt)));
+    const swapped = joinColumns(columnLeafSide(publics(Rt)), columnLeafSide(publics(L)));
+    assert.notEqual(swapped.dig, honest.dig);
+    assert.equal(swapped.gamma, honest.gamma);
+  });
 });

@@ -1,0 +1,78 @@
+/**
+ * The memory- and core-aware scheduler (src/pool/budget.ts): declared peaks of running tasks never
+ * sum above the budget, cores likewise, tasks start in submission order, and a task larger than
+ * the whole budget is refused with a message naming it.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Budget } from "../src/pool/budget.ts";
+
+describe("memory budget", () => {
+  test("running tasks never declare more memory or cores than the budget; everything finishes", async () => {
+    const b = new Budget({ memoryMiB: 20_000, cores: 2 });
+    let mem = 0;
+    let cores = 0;
+    let maxMem = 0;
+    let maxCores = 0;
+    const tasks = [
+      ...Array.from({ length: 6 }, (_, i) => ({ name: `witness ${i}`, peakMiB: 2_400, cores: 1 })),
+      { name: "proof A", peakMiB: 12_000, cores: 2 },
+      ...Array.from({ length: 4 }, (_, i) => ({ name: `witness b${i}`, peakMiB: 2_400, cores: 1 })),
+      { name: "proof B", peakMiB: 12_000, cores: 2 },
+    ];
+    const done: string[] = [];
+    await Promise.all(
+      tasks.map((t, i) =>
+        b.run(t, async () => {
+          mem += t.peakMiB;
+          cores += t.cores;
+          maxMem = Math.max(maxMem, mem);
+          maxCores = Math.max(maxCores, cores);
+          await sleep(5 + (i % 3) * 7);
+          mem -= t.peakMiB;
+          cores -= t.cores;
+          done.push(t.name);
+        }),
+      ),
+    );
+    assert.equal(done.length, tasks.length);
+    assert.ok(maxMem <= 20_000, `${maxMem} MiB at once`);
+    assert.ok(maxCores <= 2);
+    assert.equal(b.stats.maxMemoryMiB, maxMem);
+    assert.equal(b.stats.started, tasks.length);
+  });
+
+  test("tasks start in submission order: a big task is not overtaken by small ones behind it", async () => {
+    const b = new Budget({ memoryMiB: 10_000, cores: 4 });
+    const started: string[] = [];
+    const run = (name: string, peakMiB: number, ms: number) =>
+      b.run({ name, peakMiB }, async () => {
+        started.push(name);
+        await sleep(ms);
+      });
+    await Promise.all([run("small 1", 6_000, 30), run("big", 9_000, 5), run("small 2", 1_000, 5)]);
+    assert.deepEqual(started, ["small 1", "big", "small 2"]);
+  });
+
+  test("a task that declares more than the whole budget is refused, naming it; bad options are refused", async () => {
+    const b = new Budget({ memoryMiB: 1_000 });
+    await assert.rejects(
+      b.run({ name: "node proof", peakMiB: 1_001 }, async () => {}),
+      /node proof declares 1001 MiB, more than the whole budget of 1000 MiB/,
+    );
+    assert.throws(() => new Budget({ memoryMiB: 0 }), /memoryMiB/);
+    assert.throws(() => new Budget({ cores: 0 }), /cores/);
+  });
+
+  test("a failing task releases its claim", async () => {
+    const b = new Budget({ memoryMiB: 1_000, cores: 1 });
+    await assert.rejects(
+      b.run({ name: "fails", peakMiB: 1_000 }, async () => {
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+    assert.equal(await b.run({ name: "next", peakMiB: 1_000 }, async () => 42), 42);
+  });
+});
