@@ -193,6 +193,29 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     const ok = des("verify", join(dir, "block.proof.json"), "--vkeys", join(dir, "vkeys"));
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /^OK: block 1 \(parent/);
+    // with the leaf bundle it was made from: checked, and the header must be that bundle's
+    const withLeaves = des(
+      "verify",
+      join(dir, "block.proof.json"),
+      "--vkeys",
+      join(dir, "vkeys"),
+      "--leaves",
+      first.bundle,
+    );
+    assert.equal(withLeaves.status, 0, withLeaves.stderr);
+    const other = JSON.parse(readFileSync(first.bundle, "utf8"));
+    other.block.number = 2;
+    writeFileSync(join(dir, "other-leaves.json"), JSON.stringify(other));
+    const mismatch = des(
+      "verify",
+      join(dir, "block.proof.json"),
+      "--vkeys",
+      join(dir, "vkeys"),
+      "--leaves",
+      join(dir, "other-leaves.json"),
+    );
+    assert.equal(mismatch.status, 1);
+    assert.match(mismatch.stderr, /VERIFICATION_FAILED: leaves: the block proof's header number/);
     const j = JSON.parse(readFileSync(join(dir, "block.proof.json"), "utf8")) as BlockProofJSON;
     j.header.txDigest = "5";
     writeFileSync(join(dir, "bad.json"), JSON.stringify(j));

@@ -68,8 +68,19 @@ function rule(check: string, message: string): never {
   throw desError("VERIFICATION_FAILED", `${check}: ${message}`, { check });
 }
 
+/** A column leaf's digest in the tree: Poseidon(txDigest, writeDigest). */
+export const columnLeafDigest = (txDigest: bigint, writeDigest: bigint): bigint =>
+  poseidon([txDigest, writeDigest]);
+
+/** A state-update leaf's digest in the tree: Poseidon(writeDigest, keyLo, keyHi). */
+export const stateLeafDigest = (
+  writeDigest: bigint,
+  keyLo: number | bigint,
+  keyHi: number | bigint,
+): bigint => poseidon([writeDigest, BigInt(keyLo), BigInt(keyHi)]);
+
 export function columnLeafSide(p: ColumnPublics): ColumnSide {
-  return { r0: p.r0, gamma: p.gamma, dig: poseidon([p.txDigest, p.writeDigest]), fp: p.fingerprint };
+  return { r0: p.r0, gamma: p.gamma, dig: columnLeafDigest(p.txDigest, p.writeDigest), fp: p.fingerprint };
 }
 
 export function stateLeafSide(p: StatePublics): StateSide {
@@ -82,7 +93,7 @@ export function stateLeafSide(p: StatePublics): StateSide {
     keyLo,
     keyHi,
     gamma: p.gamma,
-    dig: poseidon([p.writeDigest, keyLo, keyHi]),
+    dig: stateLeafDigest(p.writeDigest, keyLo, keyHi),
     fp: p.fingerprint,
   };
 }

@@ -16,7 +16,7 @@ import { poseidon } from "../crypto/poseidon.ts";
 import { desError } from "../errors.ts";
 import type { CircuitProfile } from "../profiles.ts";
 import { type ExecutionResult, State } from "../state/execute.ts";
-import { treeGamma } from "./statement.ts";
+import { columnLeafDigest, stateLeafDigest, treeGamma } from "./statement.ts";
 
 /** Root of the balanced binary Poseidon tree over `leaves` (a power of two of them). */
 export function treeDigest(leaves: readonly bigint[]): bigint {
@@ -85,17 +85,17 @@ export function leafStatements(
   const columnSide = paddedColumns(partition);
   const columnDigest = treeDigest(
     columnSide.map((c) =>
-      poseidon([
+      columnLeafDigest(
         txDigest(c.txs.map((i) => ({ index: i, hash: hashes[i]! }))),
         writeDigest(c.keys.map((k) => byKey.get(k)!)),
-      ]),
+      ),
     ),
   );
   const tree = preStateTree(exec);
   const count = stateChunkCount(exec, profile);
   const shape = stateUpdateChunks(exec, 0n, profile, tree, count);
   const stateDigest = treeDigest(
-    shape.map((s) => poseidon([s.publics.writeDigest, BigInt(s.publics.keyLo), BigInt(s.publics.keyHi)])),
+    shape.map((s) => stateLeafDigest(s.publics.writeDigest, s.publics.keyLo, s.publics.keyHi)),
   );
   const gamma = treeGamma(exec.preRoot, exec.postRoot, columnDigest, stateDigest);
   const pre = State.fromBlock(block);

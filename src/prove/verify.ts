@@ -13,11 +13,10 @@
  *  8. ∏ column fingerprints = ∏ state-update fingerprints (same multiset of writes).
  */
 import * as snarkjs from "snarkjs";
-import { treeGamma } from "../aggregate/statement.ts";
+import { columnLeafSide, stateLeafSide, treeGamma } from "../aggregate/statement.ts";
 import { treeDigest } from "../aggregate/tree.ts";
 import { FIELD_P } from "../crypto/field.ts";
 import { columnPublicHash, nodeHash, statePublicHash, txDigest } from "../crypto/hash.ts";
-import { poseidon } from "../crypto/poseidon.ts";
 import { desError } from "../errors.ts";
 import { type Bundle, vkeyHash } from "./bundle.ts";
 
@@ -93,12 +92,8 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
   const gamma = treeGamma(
     b.r0,
     b.r1,
-    treeDigest(b.columns.map((c) => poseidon([c.publics.txDigest, c.publics.writeDigest]))),
-    treeDigest(
-      b.stateUpdates.map((s) =>
-        poseidon([s.publics.writeDigest, BigInt(s.publics.keyLo), BigInt(s.publics.keyHi)]),
-      ),
-    ),
+    treeDigest(b.columns.map((c) => columnLeafSide(c.publics).dig)),
+    treeDigest(b.stateUpdates.map((s) => stateLeafSide(s.publics).dig)),
   );
   if (gamma !== b.gamma) fail("gamma", "γ is not the Fiat–Shamir hash of the roots and digests");
 
