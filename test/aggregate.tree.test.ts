@@ -80,7 +80,7 @@ const prove = () =>
     workers: 2,
     outDir: dir,
     log: quiet,
-    aggregate: { backend: standIn, budget: budget(), provePeakMiB: 150 },
+    aggregate: { backend: standIn, budget: budget(), provePeakMiB: 150, buildPeakMiB: 100 },
   });
 
 before(async () => {

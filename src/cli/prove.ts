@@ -119,7 +119,7 @@ export const proveCommand: Command = {
       console.log(
         `wrote ${r.bundle}: ${r.columns} column proofs + ${r.stateUpdates} state-update proofs` +
           (a
-            ? `; ${a.blockProof}: block proof over ${a.nodes.length} aggregator nodes (circuits ${a.buildSeconds.toFixed(0)} s, tree ${a.proveSeconds.toFixed(0)} s)`
+            ? `; ${a.blockProof}: block proof over ${a.nodes.length} aggregator nodes (${a.wallSeconds.toFixed(0)} s, circuits ready after ${a.buildSeconds.toFixed(0)} s)`
             : "") +
           ` in ${(r.wallMs / 1000).toFixed(1)} s${r.development ? " — development setup — not for production" : ""}`,
       );
