@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_OK := node_modules/.install-stamp
 DES := ./bin/des
 
-.PHONY: all install test check typecheck lint format bench bench-columns bench-exec bench-verifier samples clean prove verify setup circuits
+.PHONY: all install test check typecheck lint format bench bench-columns bench-exec bench-verifier samples clean prove verify setup circuits prove-evm
 
 all: test
 
@@ -68,3 +68,7 @@ samples: $(NODE_OK)
 
 clean:
 	rm -rf artifacts out .tmp
+
+## The block proof of `make prove` verified by its exported Solidity verifier in an EVM (ethereumjs).
+prove-evm: $(NODE_OK)
+	DES_BLOCK_PROOF=$(OUT)/block.proof.json DES_VKEYS=$(OUT)/vkeys node --import tsx --test --test-name-pattern="make prove in the EVM" test/export-verifier.test.ts

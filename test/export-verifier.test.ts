@@ -323,3 +323,45 @@ describe("des export-verifier", () => {
     });
   });
 });
+
+/**
+ * The real block proof of `make prove` in the EVM (opt-in: DES_BLOCK_PROOF=out/block.proof.json,
+ * keys from DES_VKEYS, default the proof's directory's vkeys/; `make prove-evm` sets both): its
+ * root key's contract accepts it and rejects it with the public signal changed.
+ */
+const BLOCK_PROOF = process.env.DES_BLOCK_PROOF;
+describe("the block proof of make prove in the EVM", { skip: !BLOCK_PROOF && "set DES_BLOCK_PROOF" }, () => {
+  test("its root key's contract accepts it; a changed header hash is rejected", async () => {
+    const bp = JSON.parse(readFileSync(BLOCK_PROOF!, "utf8")) as BlockProofJSON;
+    const dir = process.env.DES_VKEYS ?? join(BLOCK_PROOF!, "..", "vkeys");
+    const vk = JSON.parse(readFileSync(join(dir, `${bp.circuit}.json`), "utf8"));
+    assert.equal(vkeyHash(vk), bp.vkeyHash);
+    const compiled = compileSolidity(vkeyToSolidity(vk));
+    const chain = await createEVM({ common: new Common({ chain: Mainnet, hardfork: Hardfork.Cancun }) });
+    const from = createAddressFromString("0x00000000000000000000000000000000000000ef");
+    await chain.stateManager.putAccount(from, new Account(0n, 10n ** 20n));
+    const deploy = await chain.runCall({
+      caller: from,
+      data: hexToBytes(`0x${compiled.bytecode}`),
+      gasLimit: 10_000_000n,
+    });
+    assert.equal(deploy.execResult.exceptionError, undefined);
+    const callWith = async (cd: SolidityCalldata) => {
+      const r = await chain.runCall({
+        caller: from,
+        to: deploy.createdAddress!,
+        data: hexToBytes(encodeVerifyProof(cd) as `0x${string}`),
+        gasLimit: 10_000_000n,
+      });
+      return {
+        ok: !r.execResult.exceptionError && BigInt(bytesToHex(r.execResult.returnValue)) === 1n,
+        gas: r.execResult.executionGasUsed,
+      };
+    };
+    const cd = proofToCalldata(bp.proof, bp.publicSignal);
+    const good = await callWith(cd);
+    assert.equal(good.ok, true);
+    console.log(`block proof ${bp.circuit}: verifyProof ${good.gas} gas of execution`);
+    assert.equal((await callWith({ ...cd, input: [plusOne(cd.input[0])] })).ok, false);
+  });
+});
