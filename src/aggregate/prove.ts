@@ -251,32 +251,23 @@ export async function aggregateBlock(
     }
     const work = join(dir, "work", name);
     const w0 = performance.now();
-    const childWitness = (side: 0 | 1, child: Proved) => {
-      const v = c.verifiers[side];
-      const task: WtnsTask = {
-        wasm: v.wasm,
-        input: v.input(child.proof, child.publicSignal),
-        out: join(work, `child${side}.wtns`),
-      };
-      return budget.run(
-        { name: `${name} child ${side} witness`, peakMiB: backend.witnessPeakMiB },
-        async () => {
-          try {
-            await pool.run(task);
-          } catch (e) {
-            throw desError(
-              "PROVER_FAULT",
-              `${name}: the verifier of child ${child.name} rejects its proof (${(e as Error).message.split("\n")[0]})`,
-              {
-                node: name,
-                child: child.name,
-              },
-            );
-          }
-          return task.out;
-        },
-      );
-    };
+    const childWitness = (side: 0 | 1, child: Proved) =>
+      budget.run({ name: `${name} child ${side} witness`, peakMiB: backend.witnessPeakMiB }, async () => {
+        const v = c.verifiers[side];
+        const out = join(work, `child${side}.wtns`);
+        try {
+          // the hints of an invalid proof do not exist (no residue witness) or fail in the circuit
+          const task: WtnsTask = { wasm: v.wasm, input: v.input(child.proof, child.publicSignal), out };
+          await pool.run(task);
+        } catch (e) {
+          throw desError(
+            "PROVER_FAULT",
+            `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
+            { node: name, child: child.name },
+          );
+        }
+        return out;
+      });
     const [wl, wr] = await Promise.all([childWitness(0, l), childWitness(1, r)]);
     const glueW = join(work, "glue.wtns");
     await snarkjs.wtns.calculate(glueInput, c.glue.wasm, glueW);
