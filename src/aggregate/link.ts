@@ -23,9 +23,10 @@
  *   part i's wire 0 → 0, its public wire k (1 ≤ k ≤ nPub_i) → bind_i[k − 1].
  * The witness is laid out the same way (linkWitness), from each circuit's own .wtns file.
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, renameSync } from "node:fs";
 import { desError } from "../errors.ts";
 import { type R1csInfo, readR1csInfo } from "../setup/devsetup.ts";
+import { BinWriter, readExact, readSections } from "../util/binfile.ts";
 
 export interface LinkPart {
   r1cs: string;
@@ -44,51 +45,6 @@ export interface LinkResult {
 }
 
 const CHUNK = 16 << 20;
-
-class Out {
-  private pos = 0;
-  private readonly buf = Buffer.alloc(CHUNK);
-  private used = 0;
-  constructor(private readonly fd: number) {}
-  get position(): number {
-    return this.pos + this.used;
-  }
-  write(b: Uint8Array): void {
-    if (this.used + b.length > this.buf.length) this.flush();
-    if (b.length > this.buf.length) {
-      this.raw(b);
-      return;
-    }
-    this.buf.set(b, this.used);
-    this.used += b.length;
-  }
-  u32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
-    this.write(b);
-  }
-  u64(v: number): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(v));
-    this.write(b);
-  }
-  private raw(b: Uint8Array): void {
-    let done = 0;
-    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, this.pos + done);
-    this.pos += b.length;
-  }
-  flush(): void {
-    if (this.used) this.raw(this.buf.subarray(0, this.used));
-    this.used = 0;
-  }
-  /** Overwrites 8 bytes at an earlier position (a section length), after flushing. */
-  patchU64(at: number, v: number): void {
-    this.flush();
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(v));
-    writeSync(this.fd, b, 0, 8, at);
-  }
-}
 
 /** Sequential reader over a byte range of a file. */
 class In {
@@ -126,30 +82,6 @@ class In {
     this.off += n;
     return [this.buf, at];
   }
-}
-
-/** Reads the nLabels field of an r1cs header (not part of R1csInfo). */
-function readLabels(file: string): number {
-  const fd = openSync(file, "r");
-  try {
-    const head = Buffer.alloc(12);
-    readSync(fd, head, 0, 12, 0);
-    let pos = 12;
-    for (let i = 0; i < head.readUInt32LE(8); i++) {
-      const sh = Buffer.alloc(12);
-      readSync(fd, sh, 0, 12, pos);
-      pos += 12;
-      if (sh.readUInt32LE(0) === 1) {
-        const h = Buffer.alloc(4 + 32 + 24);
-        readSync(fd, h, 0, h.length, pos);
-        return Number(h.readBigUInt64LE(4 + h.readUInt32LE(0) + 16));
-      }
-      pos += Number(sh.readBigUInt64LE(4));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  throw desError("INVALID_R1CS", `${file}: missing header section`);
 }
 
 /** The wire map of a part as a function (see the module comment). */
@@ -190,19 +122,13 @@ export function linkR1cs(glue: string, parts: readonly LinkPart[], out: string):
     nWires += info.nWires - 1 - info.nPubOut - info.nPubIn;
   }
   const nConstraints = g.nConstraints + infos.reduce((a, i) => a + i.nConstraints, 0);
-  const nLabels = readLabels(glue) + parts.reduce((a, p) => a + readLabels(p.r1cs), 0);
+  const nLabels = g.nLabels + infos.reduce((a, i) => a + i.nLabels, 0);
 
   const tmp = `${out}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
   try {
-    const o = new Out(fd);
-    const magic = Buffer.from("r1cs", "latin1");
-    o.write(magic);
-    o.u32(1);
-    o.u32(3);
-    // header
-    o.u32(1);
-    o.u64(4 + g.n8 + 28);
+    const o = new BinWriter(fd, "r1cs", 1, 3);
+    o.begin(1);
     o.u32(g.n8);
     const prime = Buffer.alloc(g.n8);
     let pv = g.prime;
@@ -217,11 +143,8 @@ export function linkR1cs(glue: string, parts: readonly LinkPart[], out: string):
     o.u32(g.nPrvIn + infos.reduce((a, i) => a + i.nPrvIn, 0));
     o.u64(nLabels);
     o.u32(nConstraints);
-    // constraints
-    o.u32(2);
-    const lenAt = o.position;
-    o.u64(0);
-    const start = o.position;
+    o.end();
+    o.begin(2);
     const copy = (file: string, info: R1csInfo, map: ((w: number) => number) | null) => {
       const rfd = openSync(file, "r");
       try {
@@ -252,45 +175,31 @@ export function linkR1cs(glue: string, parts: readonly LinkPart[], out: string):
     infos.forEach((info, i) => {
       copy(parts[i]!.r1cs, info, partMap(info, parts[i]!.bind, bases[i]!));
     });
-    const constraintsLen = o.position - start;
+    o.end();
     // wire → label map: the glue's labels, then each part's private wires' labels, offset
-    o.u32(3);
-    o.u64(nWires * 8);
+    o.begin(3);
     /** Copies a file's wire → label map, dropping wires 0 … skip (a part's one and public wires). */
     const copyLabels = (file: string, skip: number, labelOffset: number) => {
       const rfd = openSync(file, "r");
       try {
-        const head = Buffer.alloc(12);
-        readSync(rfd, head, 0, 12, 0);
-        let pos = 12;
-        for (let s = 0; s < head.readUInt32LE(8); s++) {
-          const sh = Buffer.alloc(12);
-          readSync(rfd, sh, 0, 12, pos);
-          pos += 12;
-          const len = Number(sh.readBigUInt64LE(4));
-          if (sh.readUInt32LE(0) === 3) {
-            const src = new In(rfd, pos, pos + len, file);
-            for (let w = 0; w < len / 8; w++) {
-              const [b, at] = src.need(8);
-              if (w > skip) o.u64(Number(b.readBigUInt64LE(at)) + labelOffset);
-            }
-            return;
-          }
-          pos += len;
+        const map = readSections(rfd, file, "r1cs", "INVALID_R1CS").get(3);
+        if (!map) throw desError("INVALID_R1CS", `${file}: no wire-to-label section`);
+        const src = new In(rfd, map.pos, map.pos + map.len, file);
+        for (let w = 0; w < map.len / 8; w++) {
+          const [b, at] = src.need(8);
+          if (w > skip) o.u64(Number(b.readBigUInt64LE(at)) + labelOffset);
         }
-        throw desError("INVALID_R1CS", `${file}: no wire-to-label section`);
       } finally {
         closeSync(rfd);
       }
     };
     copyLabels(glue, -1, 0);
-    let labelOffset = readLabels(glue);
+    let labelOffset = g.nLabels;
     infos.forEach((info, i) => {
       copyLabels(parts[i]!.r1cs, info.nPubOut + info.nPubIn, labelOffset);
-      labelOffset += readLabels(parts[i]!.r1cs);
+      labelOffset += info.nLabels;
     });
-    o.patchU64(lenAt, constraintsLen);
-    o.flush();
+    o.end();
   } finally {
     closeSync(fd);
   }
@@ -315,49 +224,23 @@ interface WtnsInfo {
 function readWtnsInfo(file: string): WtnsInfo {
   const fd = openSync(file, "r");
   try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(12);
-    readSync(fd, head, 0, 12, 0);
-    if (head.toString("latin1", 0, 4) !== "wtns") throw desError("INVALID_R1CS", `${file}: not a wtns file`);
-    let pos = 12;
-    let n8 = 0;
-    let nWitness = 0;
-    let valuesAt = -1;
-    let primeAt = -1;
-    for (let s = 0; s < head.readUInt32LE(8); s++) {
-      const sh = Buffer.alloc(12);
-      readSync(fd, sh, 0, 12, pos);
-      pos += 12;
-      const len = Number(sh.readBigUInt64LE(4));
-      if (sh.readUInt32LE(0) === 1) {
-        const h = Buffer.alloc(len);
-        readSync(fd, h, 0, len, pos);
-        n8 = h.readUInt32LE(0);
-        primeAt = pos + 4;
-        nWitness = h.readUInt32LE(4 + n8);
-      } else if (sh.readUInt32LE(0) === 2) {
-        valuesAt = pos;
-      }
-      pos += len;
-    }
-    if (valuesAt < 0 || primeAt < 0 || !n8 || valuesAt + nWitness * n8 > size)
+    const sections = readSections(fd, file, "wtns", "INVALID_R1CS");
+    const h = sections.get(1);
+    const v = sections.get(2);
+    if (!h || !v || h.len < 8) throw desError("INVALID_R1CS", `${file}: malformed wtns file`);
+    const head = readExact(fd, h.pos, h.len, "INVALID_R1CS", file);
+    const n8 = head.readUInt32LE(0);
+    const nWitness = head.readUInt32LE(4 + n8);
+    if (!n8 || v.len < nWitness * n8)
       throw desError("INVALID_R1CS", `${file}: malformed or truncated wtns file`);
-    return { n8, nWitness, primeAt, valuesAt };
+    return { n8, nWitness, primeAt: h.pos + 4, valuesAt: v.pos };
   } finally {
     closeSync(fd);
   }
 }
 
-function readRange(fd: number, pos: number, len: number): Buffer {
-  const b = Buffer.alloc(len);
-  let got = 0;
-  while (got < len) {
-    const r = readSync(fd, b, got, len - got, pos + got);
-    if (r <= 0) throw desError("INVALID_R1CS", "wtns file is truncated");
-    got += r;
-  }
-  return b;
-}
+const readRange = (fd: number, pos: number, len: number) =>
+  readExact(fd, pos, len, "INVALID_R1CS", "wtns file");
 
 export interface WitnessPart {
   wtns: string;
@@ -379,19 +262,14 @@ export function linkWitness(glue: string, parts: readonly WitnessPart[], out: st
   const tmp = `${out}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
   try {
-    const o = new Out(fd);
-    // wtns v2: magic, version, 2 sections; 1: n8, prime, nWitness; 2: the values.
-    const prime = readRange(gfd, g.primeAt, n8);
-    o.write(Buffer.from("wtns", "latin1"));
-    o.u32(2);
-    o.u32(2);
-    o.u32(1);
-    o.u64(4 + n8 + 4);
+    // wtns v2: section 1: n8, prime, nWitness; section 2: the values
+    const o = new BinWriter(fd, "wtns", 2, 2);
+    o.begin(1);
     o.u32(n8);
-    o.write(prime);
+    o.write(readRange(gfd, g.primeAt, n8));
     o.u32(nWitness);
-    o.u32(2);
-    o.u64(nWitness * n8);
+    o.end();
+    o.begin(2);
     for (let at = 0; at < g.nWitness * n8; at += CHUNK)
       o.write(readRange(gfd, g.valuesAt + at, Math.min(CHUNK, g.nWitness * n8 - at)));
     parts.forEach((p, i) => {
@@ -421,7 +299,7 @@ export function linkWitness(glue: string, parts: readonly WitnessPart[], out: st
         closeSync(pfd);
       }
     });
-    o.flush();
+    o.end();
   } finally {
     closeSync(fd);
     closeSync(gfd);

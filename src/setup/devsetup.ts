@@ -17,8 +17,9 @@
  * Σ_j (A·B−C)(ω_{2n}^j)·L'_j(τ)/δ = (A·B−C)(τ)/δ = h(τ)·Z(τ)/δ, the term Groth16 needs.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { desError } from "../errors.ts";
+import { BinWriter, readExact, readSections } from "../util/binfile.ts";
 import type { ProgressFn } from "./progress.ts";
 import { Bn128Wasm, bn128Code, chooseWindow, MsmPool, Q, R, type Bn128Wasm as W } from "./wasm.ts";
 
@@ -31,6 +32,7 @@ export interface R1csInfo {
   nPubOut: number;
   nPubIn: number;
   nPrvIn: number;
+  nLabels: number;
   nConstraints: number;
   /** Byte offset and size of the constraints section. */
   constraintsAt: number;
@@ -38,40 +40,15 @@ export interface R1csInfo {
   fileSize: number;
 }
 
-function readAt(fd: number, pos: number, len: number): Buffer {
-  const b = Buffer.alloc(len);
-  const got = readSync(fd, b, 0, len, pos);
-  if (got !== len) throw desError("INVALID_R1CS", "r1cs file is truncated", { at: pos });
-  return b;
-}
-
 /** Parses an r1cs file's section table and header (circom's format, version 1). */
 export function readR1csInfo(file: string): R1csInfo {
   const fd = openSync(file, "r");
   try {
-    const size = fstatSync(fd).size;
-    const head = readAt(fd, 0, 12);
-    if (head.toString("latin1", 0, 4) !== "r1cs") throw desError("INVALID_R1CS", `${file}: not an r1cs file`);
-    const nSections = head.readUInt32LE(8);
-    let pos = 12;
-    let header: Buffer | undefined;
-    let cAt = -1;
-    let cSize = 0;
-    for (let i = 0; i < nSections; i++) {
-      const sh = readAt(fd, pos, 12);
-      const type = sh.readUInt32LE(0);
-      const len = Number(sh.readBigUInt64LE(4));
-      pos += 12;
-      if (pos + len > size)
-        throw desError("INVALID_R1CS", `${file}: section ${type} runs past the end of the file`);
-      if (type === 1) header = readAt(fd, pos, len);
-      if (type === 2) {
-        cAt = pos;
-        cSize = len;
-      }
-      pos += len;
-    }
-    if (!header || cAt < 0) throw desError("INVALID_R1CS", `${file}: missing header or constraints section`);
+    const sections = readSections(fd, file, "r1cs", "INVALID_R1CS");
+    const h = sections.get(1);
+    const c = sections.get(2);
+    if (!h || !c) throw desError("INVALID_R1CS", `${file}: missing header or constraints section`);
+    const header = readExact(fd, h.pos, h.len, "INVALID_R1CS", file);
     const n8 = header.readUInt32LE(0);
     let prime = 0n;
     for (let i = n8 - 1; i >= 0; i--) prime = (prime << 8n) | BigInt(header[4 + i]!);
@@ -83,10 +60,11 @@ export function readR1csInfo(file: string): R1csInfo {
       nPubOut: header.readUInt32LE(o + 4),
       nPubIn: header.readUInt32LE(o + 8),
       nPrvIn: header.readUInt32LE(o + 12),
+      nLabels: Number(header.readBigUInt64LE(o + 16)),
       nConstraints: header.readUInt32LE(o + 24),
-      constraintsAt: cAt,
-      constraintsSize: cSize,
-      fileSize: size,
+      constraintsAt: c.pos,
+      constraintsSize: c.len,
+      fileSize: fstatSync(fd).size,
     };
   } finally {
     closeSync(fd);
@@ -97,49 +75,6 @@ export function readR1csInfo(file: string): R1csInfo {
 export function domainPower(nConstraints: number, nPublic: number): number {
   const v = nConstraints + nPublic;
   return (v === 0 ? 0 : 31 - Math.clz32(v)) + 1;
-}
-
-/** Sequential binary-file writer in the iden3 binfile layout (magic, version, sections). */
-class BinWriter {
-  private pos = 0;
-  private sectionStart = -1;
-  constructor(
-    private readonly fd: number,
-    magic: string,
-    version: number,
-    nSections: number,
-  ) {
-    const h = Buffer.alloc(12);
-    h.write(magic, 0, "latin1");
-    h.writeUInt32LE(version, 4);
-    h.writeUInt32LE(nSections, 8);
-    this.write(h);
-  }
-  get position(): number {
-    return this.pos;
-  }
-  write(buf: Uint8Array, offset = 0, length = buf.length - offset): void {
-    let done = 0;
-    while (done < length) done += writeSync(this.fd, buf, offset + done, length - done, this.pos + done);
-    this.pos += length;
-  }
-  u32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
-    this.write(b);
-  }
-  begin(type: number): void {
-    const h = Buffer.alloc(12);
-    h.writeUInt32LE(type, 0);
-    this.write(h);
-    this.sectionStart = this.pos;
-  }
-  end(): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(this.pos - this.sectionStart));
-    writeSync(this.fd, b, 0, 8, this.sectionStart - 8);
-    this.sectionStart = -1;
-  }
 }
 
 const R_BYTES_LE = (() => {
@@ -464,11 +399,7 @@ export async function devSetup(
     nCoefs += nPublic + 1;
     flushCoefs();
     zk.end();
-    {
-      const b = Buffer.alloc(4);
-      b.writeUInt32LE(nCoefs);
-      writeSync(out, b, 0, 4, countAt);
-    }
+    zk.patchU32(countAt, nCoefs);
     lap("constraints");
 
     // ---- points
