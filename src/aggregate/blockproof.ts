@@ -11,14 +11,11 @@ import * as snarkjs from "snarkjs";
 import { z } from "zod";
 import { parseWithSchema, readJsonFile } from "../block/schema.ts";
 import { desError } from "../errors.ts";
-import { Groth16Proof, vkeyHash } from "../prove/bundle.ts";
+import { Big, Groth16Proof, vkeyHash } from "../prove/bundle.ts";
 import { BLOCK_PROOF_VERSION, type Header, headerHash } from "./statement.ts";
 
 export const BLOCK_PROOF_FORMAT = "des-block-proof";
 export const BLOCK_PROOF_FILE_VERSION = 1;
-
-const Dec = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
-const Big = Dec.transform((v) => BigInt(v));
 
 export const BlockProof = z.object({
   format: z.literal(BLOCK_PROOF_FORMAT),

@@ -2,8 +2,8 @@
  * The aggregator's glue circuits (circuits/aggregator.circom) as compile targets, their inputs from
  * statements (statement.ts), and the wires the linker binds the children's verifiers to.
  */
-import { readFileSync } from "node:fs";
 import type { CircuitSpec, CompileOptions } from "../build/circom.ts";
+import { loadSymbols } from "../circuits/r1cs.ts";
 import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
 import { desError } from "../errors.ts";
 import type { ColumnSide, StateSide } from "./statement.ts";
@@ -72,10 +72,7 @@ export function stateValues(c: StateChild): string[] {
  */
 export function glueBindings(sym: string, names: readonly string[]): number[] {
   const wires = new Map<string, number>();
-  for (const line of readFileSync(sym, "utf8").split("\n")) {
-    const [, wire, , name] = line.split(",");
-    if (name) wires.set(name, Number(wire));
-  }
+  for (const [wire, signals] of loadSymbols(sym)) for (const n of signals) wires.set(n, wire);
   return names.map((n) => {
     const w = wires.get(`main.${n}`);
     if (w === undefined || w < 1)

@@ -10,8 +10,9 @@ import { parseWithSchema, readJsonFile } from "../block/schema.ts";
 export const BUNDLE_FORMAT = "des-block-bundle";
 export const BUNDLE_VERSION = 1;
 
-const Dec = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
-const Big = Dec.transform((v) => BigInt(v));
+/** A decimal integer string, and the same parsed to a bigint. */
+export const Dec = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
+export const Big = Dec.transform((v) => BigInt(v));
 
 export const Groth16Proof = z.object({
   pi_a: z.array(Dec).length(3),
