@@ -23,6 +23,7 @@ import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { WtnsTask } from "../../workers/wtns.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
+import { loadGroth16Vkey } from "../bn254/verifier-build.ts";
 import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
 import { Budget } from "../pool/budget.ts";
@@ -194,7 +195,7 @@ export async function aggregateBlock(
         return c;
       },
     );
-  const vkeyOf = (c: NodeCircuit) => JSON.parse(readFileSync(c.keys.vkey, "utf8")) as SnarkjsVkey;
+  const vkeyOf = (c: NodeCircuit) => loadGroth16Vkey(c.keys.vkey);
   const quietly = <T>(p: Promise<T>) => {
     p.catch(() => {}); // awaited later; a failure surfaces there
     return p;

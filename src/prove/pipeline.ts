@@ -15,7 +15,7 @@ import type { ProveResult, ProveTask } from "../../workers/prove.ts";
 import { type AggregateOptions, type AggregateReport, aggregateBlock } from "../aggregate/prove.ts";
 import { leafStatements } from "../aggregate/tree.ts";
 import type { Block } from "../block/schema.ts";
-import { parseGroth16Vkey } from "../bn254/verifier-build.ts";
+import { loadGroth16Vkey } from "../bn254/verifier-build.ts";
 import type { CompiledCircuit } from "../build/circom.ts";
 import { circuitsForProfile, compileProjectCircuit } from "../circuits/registry.ts";
 import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";
@@ -343,8 +343,8 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       {
         columns: columnSide.map((c, i) => ({ ...leaf(`column-${c.id}`), publics: colWitnesses[i]!.publics })),
         states: stateWitnesses.map((w, i) => ({ ...leaf(`state-${i}`), publics: w.publics })),
-        columnVkey: parseGroth16Vkey(JSON.parse(readFileSync(keys.get("column")!.vkey, "utf8"))),
-        stateVkey: parseGroth16Vkey(JSON.parse(readFileSync(keys.get("state-update")!.vkey, "utf8"))),
+        columnVkey: loadGroth16Vkey(keys.get("column")!.vkey),
+        stateVkey: loadGroth16Vkey(keys.get("state-update")!.vkey),
         depth: block.depth,
         id: { number: BigInt(block.number), parent: block.parent },
         development,
