@@ -2,7 +2,7 @@
  * The aggregation tree's orchestration (src/aggregate/prove.ts) end to end at the tiny profile, with
  * real leaf proofs and a stand-in child verifier (circuits/test/link.circom StandInVerifier: one
  * public input x like the real verifier, which is too large for the test suite and has its own
- * tests in groth16-verifier.test.ts; `make prove-block` runs the real tree). Checks: the block proof
+ * tests in groth16-verifier.test.ts; `make prove` runs the real tree). Checks: the block proof
  * verifies (ours and the snarkjs CLI) and names the block's R0, R1 and transaction digest; tampered
  * headers, proofs and keys fail with the matching check; a rerun reuses every node proof, a lost
  * node proof is made again alone; the scheduler keeps the declared memory within its budget; the
@@ -85,7 +85,7 @@ const prove = () =>
 
 before(async () => {
   await loadCrypto();
-  block = generateBlock({ profile: "independent", txs: 4, seed: "agg", depth: profile.depth });
+  block = generateBlock({ profile: "independent", txs: 6, seed: "agg", depth: profile.depth });
   first = await prove();
   vkey = JSON.parse(
     readFileSync(join(dir, "vkeys", `${first.aggregation!.circuits.at(-1)!.name}.json`), "utf8"),
@@ -106,13 +106,20 @@ const failsWith = (check: string) => (e: unknown) =>
   isDesError(e, "VERIFICATION_FAILED") && e.details.check === check;
 
 describe("aggregation tree (stand-in child verifiers)", () => {
-  test("the tree: 2 columns and 1 state update → one column node and the root", () => {
+  test("the tree: 3 columns padded to 4 and 2 state chunks → 2 + 1 column nodes, 1 state node, the root", () => {
     const a = first.aggregation!;
+    const leaves = loadBundle(first.bundle);
+    assert.equal(leaves.columns.length, 4);
+    assert.deepEqual(leaves.columns.at(-1)!.txs, []);
+    assert.equal(leaves.stateUpdates.length, 2);
     assert.deepEqual(a.nodes.map((n) => [n.name, n.reused]).sort(), [
       ["block-root", false],
       ["column-L1-0", false],
+      ["column-L1-1", false],
+      ["column-L2-0", false],
+      ["state-L1-0", false],
     ]);
-    assert.equal(a.circuits.length, 2);
+    assert.equal(a.circuits.length, 4);
     assert.ok(a.maxDeclaredMiB <= 150, `declared ${a.maxDeclaredMiB} MiB at once`);
   });
 

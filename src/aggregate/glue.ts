@@ -40,8 +40,9 @@ export function blockRootSpec(column: ChildKind, state: ChildKind, depth: number
 }
 
 /** A child statement: a leaf's public values or a node's side statement. */
-export type ColumnChild = { kind: "leaf"; publics: ColumnPublics } | { kind: "node"; side: ColumnSide };
-export type StateChild = { kind: "leaf"; publics: StatePublics } | { kind: "node"; side: StateSide };
+export type Child<P, S> = { kind: "leaf"; publics: P } | { kind: "node"; side: S };
+export type ColumnChild = Child<ColumnPublics, ColumnSide>;
+export type StateChild = Child<StatePublics, StateSide>;
 
 const s = (v: bigint | number) => String(v);
 

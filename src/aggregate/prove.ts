@@ -40,11 +40,10 @@ import {
 import { buildNode, groth16Backend, type NodeCircuit, type VerifierBackend } from "./build.ts";
 import {
   blockRootSpec,
+  type Child,
   type ChildKind,
-  type ColumnChild,
   columnNodeSpec,
   columnValues,
-  type StateChild,
   stateNodeSpec,
   stateValues,
 } from "./glue.ts";
@@ -120,14 +119,7 @@ interface Proved {
   proof: unknown;
   publicSignal: string;
 }
-interface ColRef extends Proved {
-  child: ColumnChild;
-  side: ColumnSide;
-}
-interface StRef extends Proved {
-  child: StateChild;
-  side: StateSide;
-}
+type Ref<P, S> = Proved & { child: Child<P, S>; side: S };
 
 interface StoredNode {
   name: string;
@@ -310,54 +302,61 @@ export async function aggregateBlock(
     return { name, proof, publicSignal: publicSignals[0]! };
   };
 
-  const colSide = async (level: number, i: number): Promise<ColRef> => {
-    if (level === 0) {
-      const leaf = input.columns[i]!;
-      return { ...leaf, child: { kind: "leaf", publics: leaf.publics }, side: columnLeafSide(leaf.publics) };
-    }
-    const [l, r] = await Promise.all([colSide(level - 1, 2 * i), colSide(level - 1, 2 * i + 1)]);
-    const side = joinColumns(l.side, r.side);
-    const glueInput = {
-      xL: l.publicSignal,
-      xR: r.publicSignal,
-      l: columnValues(l.child),
-      r: columnValues(r.child),
+  /** One side of the tree, proved bottom-up: leaves at level 0, nodes of `circuits[level − 1]` above. */
+  const side = <P, S>(o: {
+    name: string;
+    leaves: (LeafProof & { publics: P })[];
+    leafSide: (p: P) => S;
+    join: (l: S, r: S, level: number) => S;
+    values: (c: Child<P, S>) => string[];
+    hash: (s: S) => bigint;
+    circuits: Promise<NodeCircuit>[];
+  }) => {
+    const rec = async (level: number, i: number): Promise<Ref<P, S>> => {
+      if (level === 0) {
+        const leaf = o.leaves[i]!;
+        return { ...leaf, child: { kind: "leaf", publics: leaf.publics }, side: o.leafSide(leaf.publics) };
+      }
+      const [l, r] = await Promise.all([rec(level - 1, 2 * i), rec(level - 1, 2 * i + 1)]);
+      const joined = o.join(l.side, r.side, level);
+      const glueInput = {
+        xL: l.publicSignal,
+        xR: r.publicSignal,
+        l: o.values(l.child),
+        r: o.values(r.child),
+      };
+      const c = await o.circuits[level - 1]!;
+      const p = await proveNode(
+        `${o.name}-L${level}-${i}`,
+        `${o.name} level ${level}`,
+        c,
+        l,
+        r,
+        glueInput,
+        o.hash(joined),
+      );
+      return { ...p, child: { kind: "node", side: joined }, side: joined };
     };
-    const p = await proveNode(
-      `column-L${level}-${i}`,
-      `column level ${level}`,
-      await colChain.circuits[level - 1]!,
-      l,
-      r,
-      glueInput,
-      columnNodeHash(side),
-    );
-    return { ...p, child: { kind: "node", side }, side };
+    return rec;
   };
-  const stSide = async (level: number, i: number): Promise<StRef> => {
-    if (level === 0) {
-      const leaf = input.states[i]!;
-      return { ...leaf, child: { kind: "leaf", publics: leaf.publics }, side: stateLeafSide(leaf.publics) };
-    }
-    const [l, r] = await Promise.all([stSide(level - 1, 2 * i), stSide(level - 1, 2 * i + 1)]);
-    const side = joinStates(l.side, r.side, input.depth, level === 1, level === 1);
-    const glueInput = {
-      xL: l.publicSignal,
-      xR: r.publicSignal,
-      l: stateValues(l.child),
-      r: stateValues(r.child),
-    };
-    const p = await proveNode(
-      `state-L${level}-${i}`,
-      `state level ${level}`,
-      await stChain.circuits[level - 1]!,
-      l,
-      r,
-      glueInput,
-      stateNodeHash(side),
-    );
-    return { ...p, child: { kind: "node", side }, side };
-  };
+  const colSide = side({
+    name: "column",
+    leaves: input.columns,
+    leafSide: columnLeafSide,
+    join: (l: ColumnSide, r: ColumnSide) => joinColumns(l, r),
+    values: columnValues,
+    hash: columnNodeHash,
+    circuits: colChain.circuits,
+  });
+  const stSide = side({
+    name: "state",
+    leaves: input.states,
+    leafSide: stateLeafSide,
+    join: (l: StateSide, r: StateSide, level) => joinStates(l, r, input.depth, level === 1, level === 1),
+    values: stateValues,
+    hash: stateNodeHash,
+    circuits: stChain.circuits,
+  });
 
   let header: Header;
   let top: Proved;
