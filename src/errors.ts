@@ -69,6 +69,11 @@ export function desError(code: ErrorCode, message: string, details: Record<strin
   return new DesError(code, message, details);
 }
 
+/** A failed verification check: VERIFICATION_FAILED, "check: message", details.check = check. */
+export function checkFailed(check: string, message: string, details: Record<string, unknown> = {}): never {
+  throw desError("VERIFICATION_FAILED", `${check}: ${message}`, { check, ...details });
+}
+
 export function isDesError(e: unknown, code?: ErrorCode): e is DesError {
   return e instanceof DesError && (code === undefined || e.code === code);
 }

@@ -10,7 +10,7 @@
 import * as snarkjs from "snarkjs";
 import { z } from "zod";
 import { parseWithSchema, readJsonFile } from "../block/schema.ts";
-import { desError } from "../errors.ts";
+import { checkFailed } from "../errors.ts";
 import { Big, Groth16Proof, vkeyHash } from "../prove/bundle.ts";
 import { BLOCK_PROOF_VERSION, type Header, headerHash } from "./statement.ts";
 
@@ -72,10 +72,6 @@ export interface BlockProofSummary {
   ms: number;
 }
 
-function fail(check: string, message: string): never {
-  throw desError("VERIFICATION_FAILED", `${check}: ${message}`, { check });
-}
-
 /**
  * Checks a block proof against a trusted verification key of its root circuit: the key is the one
  * the proof names, the header version is known, the public signal is the header's hash, and the
@@ -84,11 +80,11 @@ function fail(check: string, message: string): never {
 export async function verifyBlockProof(bp: BlockProof, vkey: unknown): Promise<BlockProofSummary> {
   const t0 = performance.now();
   if (vkeyHash(vkey) !== bp.vkeyHash)
-    fail("verification-key", `the proof was made for another key of ${bp.circuit}`);
+    checkFailed("verification-key", `the proof was made for another key of ${bp.circuit}`);
   if (bp.header.version !== BLOCK_PROOF_VERSION)
-    fail("header", `header version ${bp.header.version} (this verifier knows ${BLOCK_PROOF_VERSION})`);
+    checkFailed("header", `header version ${bp.header.version} (this verifier knows ${BLOCK_PROOF_VERSION})`);
   if (headerHash(bp.header) !== bp.publicSignal)
-    fail("public-hash", "the public signal is not the hash of the header");
+    checkFailed("public-hash", "the public signal is not the hash of the header");
   let ok = false;
   try {
     ok = await snarkjs.groth16.verify(
@@ -99,6 +95,6 @@ export async function verifyBlockProof(bp: BlockProof, vkey: unknown): Promise<B
   } catch {
     ok = false;
   }
-  if (!ok) fail("proof", "the Groth16 block proof does not verify");
+  if (!ok) checkFailed("proof", "the Groth16 block proof does not verify");
   return { header: bp.header, development: bp.development, ms: performance.now() - t0 };
 }

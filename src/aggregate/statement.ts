@@ -30,7 +30,7 @@
 import { FIELD_P } from "../crypto/field.ts";
 import { type ColumnPublics, columnPublicHash, type StatePublics, statePublicHash } from "../crypto/hash.ts";
 import { poseidon } from "../crypto/poseidon.ts";
-import { desError } from "../errors.ts";
+import { checkFailed } from "../errors.ts";
 
 export const TAG_COLUMNS = 0x636f6c73n; // "cols"
 export const TAG_STATE = 0x7374617465n; // "state"
@@ -64,10 +64,6 @@ export interface Header {
   txDigest: bigint;
 }
 
-function rule(check: string, message: string): never {
-  throw desError("VERIFICATION_FAILED", `${check}: ${message}`, { check });
-}
-
 /** A column leaf's digest in the tree: Poseidon(txDigest, writeDigest). */
 export const columnLeafDigest = (txDigest: bigint, writeDigest: bigint): bigint =>
   poseidon([txDigest, writeDigest]);
@@ -84,7 +80,7 @@ export function columnLeafSide(p: ColumnPublics): ColumnSide {
 }
 
 export function stateLeafSide(p: StatePublics): StateSide {
-  if (BigInt(p.shard) !== 0n) rule("shard", "state-update leaves must be unsharded (shard 0)");
+  if (BigInt(p.shard) !== 0n) checkFailed("shard", "state-update leaves must be unsharded (shard 0)");
   const keyLo = BigInt(p.keyLo);
   const keyHi = BigInt(p.keyHi);
   return {
@@ -114,8 +110,8 @@ export function headerHash(h: Header): bigint {
 }
 
 export function joinColumns(l: ColumnSide, r: ColumnSide): ColumnSide {
-  if (l.r0 !== r.r0) rule("r0", "the children read different pre-state roots");
-  if (l.gamma !== r.gamma) rule("gamma", "the children used different γ");
+  if (l.r0 !== r.r0) checkFailed("r0", "the children read different pre-state roots");
+  if (l.gamma !== r.gamma) checkFailed("gamma", "the children used different γ");
   return { r0: l.r0, gamma: l.gamma, dig: poseidon([l.dig, r.dig]), fp: (l.fp * r.fp) % FIELD_P };
 }
 
@@ -127,17 +123,17 @@ export function joinStates(
   leafL = false,
   leafR = false,
 ): StateSide {
-  if (l.gamma !== r.gamma) rule("gamma", "the children used different γ");
+  if (l.gamma !== r.gamma) checkFailed("gamma", "the children used different γ");
   if (l.rootAfter !== r.rootBefore)
-    rule("state-chain", "the left child's root after is not the right child's root before");
+    checkFailed("state-chain", "the left child's root after is not the right child's root before");
   if (r.keyLo !== l.keyHi + 1n)
-    rule("key-ranges", "the right child's key range does not start after the left child's");
+    checkFailed("key-ranges", "the right child's key range does not start after the left child's");
   for (const [leaf, s] of [
     [leafL, l],
     [leafR, r],
   ] as const) {
     if (leaf && (s.keyHi < s.keyLo || s.keyHi >= 1n << BigInt(depth)))
-      rule("key-ranges", "a key range is empty or out of the tree");
+      checkFailed("key-ranges", "a key range is empty or out of the tree");
   }
   return {
     rootBefore: l.rootBefore,
@@ -160,14 +156,15 @@ export interface BlockIdentity {
 }
 
 export function blockRoot(c: ColumnSide, s: StateSide, depth: number, id: BlockIdentity): Header {
-  if (c.gamma !== s.gamma) rule("gamma", "the column side and the state side used different γ");
+  if (c.gamma !== s.gamma) checkFailed("gamma", "the column side and the state side used different γ");
   if (c.r0 !== s.rootBefore)
-    rule("r0", "the columns read another pre-state root than the state update starts from");
+    checkFailed("r0", "the columns read another pre-state root than the state update starts from");
   if (s.keyLo !== 0n || s.keyHi !== (1n << BigInt(depth)) - 1n)
-    rule("key-ranges", "the state update does not cover every key");
-  if (c.fp !== s.fp) rule("fingerprint", "the columns' writes and the applied writes differ (fingerprints)");
+    checkFailed("key-ranges", "the state update does not cover every key");
+  if (c.fp !== s.fp)
+    checkFailed("fingerprint", "the columns' writes and the applied writes differ (fingerprints)");
   if (c.gamma !== treeGamma(c.r0, s.rootAfter, c.dig, s.dig))
-    rule("gamma", "γ is not the Fiat–Shamir hash of the roots and digests");
+    checkFailed("gamma", "γ is not the Fiat–Shamir hash of the roots and digests");
   return {
     version: BLOCK_PROOF_VERSION,
     number: id.number,

@@ -9,7 +9,7 @@ import {
   vkeyToSolidity,
 } from "../aggregate/solidity.ts";
 import { readJsonFile } from "../block/schema.ts";
-import { desError } from "../errors.ts";
+import { checkFailed, desError } from "../errors.ts";
 import { vkeyHash } from "../prove/bundle.ts";
 import { loadVkeys } from "../prove/vkeys.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
@@ -84,10 +84,10 @@ export const exportVerifierCommand: Command = {
       source = flags.vkeys ? join(flags.vkeys, `${proof.circuit}.json`) : `local key of ${proof.circuit}`;
     }
     if (bp && vkeyHash(vkey) !== bp.vkeyHash) {
-      throw desError(
-        "VERIFICATION_FAILED",
-        `verification-key: ${source} is not the key the block proof was made for (circuit ${bp.circuit}, vkey ${bp.vkeyHash.slice(0, 16)}…)`,
-        { check: "verification-key", circuit: bp.circuit, vkeyHash: bp.vkeyHash },
+      checkFailed(
+        "verification-key",
+        `${source} is not the key the block proof was made for (circuit ${bp.circuit}, vkey ${bp.vkeyHash.slice(0, 16)}…)`,
+        { circuit: bp.circuit, vkeyHash: bp.vkeyHash },
       );
     }
     const sol = vkeyToSolidity(vkey, source);

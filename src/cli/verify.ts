@@ -5,7 +5,7 @@ import { columnLeafSide, type Header } from "../aggregate/statement.ts";
 import { treeDigest } from "../aggregate/tree.ts";
 import { readJsonFile } from "../block/schema.ts";
 import { loadCrypto } from "../crypto/poseidon.ts";
-import { desError } from "../errors.ts";
+import { checkFailed } from "../errors.ts";
 import { type Bundle, parseBundle } from "../prove/bundle.ts";
 import { verifyBundle } from "../prove/verify.ts";
 import { loadVkeys } from "../prove/vkeys.ts";
@@ -52,14 +52,7 @@ function matchHeader(h: Header, b: Bundle): void {
   ];
   for (const [field, got, expected] of want) {
     if (got !== expected)
-      throw desError(
-        "VERIFICATION_FAILED",
-        `leaves: the block proof's header ${field} is not the leaf bundle's`,
-        {
-          check: "leaves",
-          field,
-        },
-      );
+      checkFailed("leaves", `the block proof's header ${field} is not the leaf bundle's`, { field });
   }
 }
 

@@ -17,7 +17,7 @@ import { columnLeafSide, stateLeafSide, treeGamma } from "../aggregate/statement
 import { treeDigest } from "../aggregate/tree.ts";
 import { FIELD_P } from "../crypto/field.ts";
 import { columnPublicHash, nodeHash, statePublicHash, txDigest } from "../crypto/hash.ts";
-import { desError } from "../errors.ts";
+import { checkFailed } from "../errors.ts";
 import { type Bundle, vkeyHash } from "./bundle.ts";
 
 export interface VerifySummary {
@@ -28,10 +28,6 @@ export interface VerifySummary {
   r1: bigint;
   development: boolean;
   ms: number;
-}
-
-function fail(check: string, message: string, details: Record<string, unknown> = {}): never {
-  throw desError("VERIFICATION_FAILED", `${check}: ${message}`, { check, ...details });
 }
 
 /** Root of a tree whose 2^bits subtrees (of height depth − bits) have the given roots, in order. */
@@ -57,45 +53,54 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
   const hashes = new Map<string, string>();
   for (const { label, e } of entries) {
     const vk = vkeys.get(e.circuit);
-    if (!vk) fail("verification-key", `no trusted verification key for circuit ${e.circuit} (${label})`);
+    if (!vk)
+      checkFailed("verification-key", `no trusted verification key for circuit ${e.circuit} (${label})`);
     let h = hashes.get(e.circuit);
     if (!h) {
       h = vkeyHash(vk);
       hashes.set(e.circuit, h);
     }
     if (h !== e.vkeyHash)
-      fail("verification-key", `${label} was made for another verification key of ${e.circuit}`);
+      checkFailed("verification-key", `${label} was made for another verification key of ${e.circuit}`);
   }
   for (const c of b.columns) {
     if (columnPublicHash(c.publics) !== c.publicSignal)
-      fail("public-hash", `column ${c.id}: public signal is not the hash of its public values`, {
+      checkFailed("public-hash", `column ${c.id}: public signal is not the hash of its public values`, {
         column: c.id,
       });
   }
   for (const s of b.stateUpdates) {
     if (statePublicHash(s.publics) !== s.publicSignal)
-      fail("public-hash", `state update ${s.index}: public signal is not the hash of its public values`, {
-        stateUpdate: s.index,
-      });
+      checkFailed(
+        "public-hash",
+        `state update ${s.index}: public signal is not the hash of its public values`,
+        {
+          stateUpdate: s.index,
+        },
+      );
   }
 
   // 4–5: R0, γ
   for (const c of b.columns) {
-    if (c.publics.r0 !== b.r0) fail("r0", `column ${c.id} read another pre-state root`, { column: c.id });
+    if (c.publics.r0 !== b.r0)
+      checkFailed("r0", `column ${c.id} read another pre-state root`, { column: c.id });
   }
   for (const { label, e } of entries) {
-    if (e.publics.gamma !== b.gamma) fail("gamma", `${label} used another γ`);
+    if (e.publics.gamma !== b.gamma) checkFailed("gamma", `${label} used another γ`);
   }
   const pow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
   if (!pow2(b.columns.length) || !pow2(b.stateUpdates.length))
-    fail("gamma", "the column and state-update counts must be powers of two (the aggregation tree's leaves)");
+    checkFailed(
+      "gamma",
+      "the column and state-update counts must be powers of two (the aggregation tree's leaves)",
+    );
   const gamma = treeGamma(
     b.r0,
     b.r1,
     treeDigest(b.columns.map((c) => columnLeafSide(c.publics).dig)),
     treeDigest(b.stateUpdates.map((s) => stateLeafSide(s.publics).dig)),
   );
-  if (gamma !== b.gamma) fail("gamma", "γ is not the Fiat–Shamir hash of the roots and digests");
+  if (gamma !== b.gamma) checkFailed("gamma", "γ is not the Fiat–Shamir hash of the roots and digests");
 
   // 6: transaction coverage
   const n = b.block.txHashes.length;
@@ -103,23 +108,24 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
   for (const c of b.columns) {
     let prev = -1;
     for (const t of c.txs) {
-      if (t >= n) fail("tx-coverage", `column ${c.id} lists transaction ${t}, the block has ${n}`);
-      if (t <= prev) fail("tx-coverage", `column ${c.id} lists transactions out of order`);
+      if (t >= n) checkFailed("tx-coverage", `column ${c.id} lists transaction ${t}, the block has ${n}`);
+      if (t <= prev) checkFailed("tx-coverage", `column ${c.id} lists transactions out of order`);
       if (seen[t] !== -1)
-        fail("tx-coverage", `transaction ${t} is in columns ${seen[t]} and ${c.id}`, { index: t });
+        checkFailed("tx-coverage", `transaction ${t} is in columns ${seen[t]} and ${c.id}`, { index: t });
       seen[t] = c.id;
       prev = t;
     }
     const d = txDigest(c.txs.map((i) => ({ index: i, hash: b.block.txHashes[i]! })));
     if (d !== c.publics.txDigest)
-      fail("tx-digest", `column ${c.id}: transaction digest does not match the block's transactions`, {
+      checkFailed("tx-digest", `column ${c.id}: transaction digest does not match the block's transactions`, {
         column: c.id,
       });
   }
   const missing = seen.indexOf(-1);
-  if (missing !== -1) fail("tx-coverage", `transaction ${missing} is in no column`, { index: missing });
+  if (missing !== -1)
+    checkFailed("tx-coverage", `transaction ${missing} is in no column`, { index: missing });
   if (txDigest(b.block.txHashes.map((hash, index) => ({ index, hash }))) !== b.txDigest)
-    fail("tx-digest", "block transaction digest does not match the transaction list");
+    checkFailed("tx-digest", "block transaction digest does not match the transaction list");
 
   // 7: state-update chunks tile the key space and chain R0 → R1
   const shards = 2 ** b.shardBits;
@@ -133,22 +139,23 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
     let root: bigint | undefined;
     while (i < b.stateUpdates.length && b.stateUpdates[i]!.publics.shard === shard) {
       const s = b.stateUpdates[i]!.publics;
-      if (s.keyLo !== lo) fail("state-chain", `state update ${i} starts at key ${s.keyLo}, expected ${lo}`);
-      if (s.keyHi < s.keyLo) fail("state-chain", `state update ${i} has an empty key range`);
+      if (s.keyLo !== lo)
+        checkFailed("state-chain", `state update ${i} starts at key ${s.keyLo}, expected ${lo}`);
+      if (s.keyHi < s.keyLo) checkFailed("state-chain", `state update ${i} has an empty key range`);
       if (root === undefined) before[shard] = s.rootBefore;
       else if (s.rootBefore !== root)
-        fail("state-chain", `state update ${i} does not start from the previous root`);
+        checkFailed("state-chain", `state update ${i} does not start from the previous root`);
       root = s.rootAfter;
       lo = s.keyHi + 1;
       i++;
     }
-    if (root === undefined) fail("state-chain", `shard ${shard} has no state update`);
-    if (lo !== (shard + 1) * size) fail("state-chain", `shard ${shard}: key ranges stop at ${lo - 1}`);
+    if (root === undefined) checkFailed("state-chain", `shard ${shard} has no state update`);
+    if (lo !== (shard + 1) * size) checkFailed("state-chain", `shard ${shard}: key ranges stop at ${lo - 1}`);
     after[shard] = root;
   }
-  if (i !== b.stateUpdates.length) fail("state-chain", "state updates out of shard order");
-  if (combineShards(before) !== b.r0) fail("state-chain", "state updates do not start from R0");
-  if (combineShards(after) !== b.r1) fail("state-chain", "state updates do not end at R1");
+  if (i !== b.stateUpdates.length) checkFailed("state-chain", "state updates out of shard order");
+  if (combineShards(before) !== b.r0) checkFailed("state-chain", "state updates do not start from R0");
+  if (combineShards(after) !== b.r1) checkFailed("state-chain", "state updates do not end at R1");
 
   // 8: same multiset of writes
   const prod = (xs: bigint[]) => xs.reduce((a, x) => (a * x) % FIELD_P, 1n);
@@ -156,7 +163,7 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
     prod(b.columns.map((c) => c.publics.fingerprint)) !==
     prod(b.stateUpdates.map((s) => s.publics.fingerprint))
   )
-    fail("fingerprint", "the columns' writes and the state update's writes differ");
+    checkFailed("fingerprint", "the columns' writes and the state update's writes differ");
 
   // 2: the pairings
   for (const { label, e } of entries) {
@@ -170,7 +177,7 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
     } catch {
       ok = false;
     }
-    if (!ok) fail("proof", `${label}: Groth16 proof does not verify`);
+    if (!ok) checkFailed("proof", `${label}: Groth16 proof does not verify`);
   }
 
   return {
