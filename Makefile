@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_OK := node_modules/.install-stamp
 DES := ./bin/des
 
-.PHONY: all install test check typecheck lint format bench bench-columns bench-exec bench-verifier samples clean prove verify setup circuits prove-evm
+.PHONY: all install native-deps test check typecheck lint format bench bench-columns bench-exec bench-verifier samples clean prove verify setup circuits prove-evm
 
 all: test
 
@@ -13,8 +13,19 @@ $(NODE_OK): package.json package-lock.json
 
 install: $(NODE_OK)
 
+## C++ toolchain of the native witness generators (src/build/native.ts), from Debian: g++, GMP and
+## nlohmann/json. Without it (no root, no apt-get), witnesses fall back to WebAssembly.
+NATIVE_PROBE := printf '\#include <gmp.h>\n\#include <nlohmann/json.hpp>\nint main(){}\n' | g++ -std=c++11 -fsyntax-only -x c++ - 2>/dev/null
+native-deps:
+	@if $(NATIVE_PROBE); then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "native-deps: installing g++ libgmp-dev nlohmann-json3-dev"; \
+	  apt-get install -y -qq --no-install-recommends g++ libgmp-dev nlohmann-json3-dev >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq --no-install-recommends g++ libgmp-dev nlohmann-json3-dev >/dev/null; }; \
+	else echo "native-deps: g++, libgmp-dev or nlohmann-json3-dev missing and not installable here: witnesses use WebAssembly"; fi
+
 ## Tests: typecheck, lint, then the node:test suite (tiny circuit profile).
-test: $(NODE_OK) typecheck lint
+test: $(NODE_OK) native-deps typecheck lint
 	node --import tsx --test --test-reporter=spec test/*.test.ts
 
 typecheck: $(NODE_OK)
@@ -31,7 +42,7 @@ PROVE_BLOCK ?= samples/independent-4.json
 PROFILE ?= tiny
 WORKERS ?= 2
 OUT ?= out
-prove: $(NODE_OK)
+prove: $(NODE_OK) native-deps
 	$(DES) prove $(PROVE_BLOCK) --profile $(PROFILE) --workers $(WORKERS) --out $(OUT)
 	$(DES) verify $(OUT)/block.proof.json
 

@@ -5,16 +5,18 @@
  *                  compiles into a temporary artifacts directory so the time and memory are real),
  *   2. witness   — snarkjs's WebAssembly witness calculator on the hints of src/bn254/groth16.ts
  *                  (hint building timed separately),
+ *      witness-native — the same witness from circom's C++ output built with g++ (first run
+ *                  includes the C++ generation and build), compared byte for byte with stage 2's,
  *   3. setup     — the development setup of the verifier's r1cs (src/setup, dev mode),
  *   4. prove     — snarkjs groth16 prove of one verification (2 threads), then snarkjs verify of it.
  * Each stage runs in its own child process under /usr/bin/time, which reports wall time and the
  * peak RSS of the stage and its children (the compiler is a child of its stage).
  * Prints a table; writes artifacts/bench/verifier.json.
- * Usage: node --import tsx bench/verifier.ts [--vkey FILE --proof FILE] [--fresh] [--stages compile,witness,setup,prove]
+ * Usage: node --import tsx bench/verifier.ts [--vkey FILE --proof FILE] [--fresh] [--stages compile,witness,witness-native,setup,prove]
  *   --proof FILE: {"proof": {...}, "publicSignals": ["…"]} (the first proof of a fixture file also works)
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -26,7 +28,7 @@ const { values } = parseArgs({
     vkey: { type: "string", default: "test/fixtures/groth16-column-tiny.vkey.json" },
     proof: { type: "string", default: "test/fixtures/groth16-column-tiny.proofs.json" },
     fresh: { type: "boolean" },
-    stages: { type: "string", default: "compile,witness,setup,prove" },
+    stages: { type: "string", default: "compile,witness,witness-native,setup,prove" },
     child: { type: "string" },
     work: { type: "string" },
   },
@@ -54,7 +56,7 @@ if (values.child) {
   const detail: Record<string, unknown> = {};
   const { loadGroth16Vkey, compileVerifier } = await import("../src/bn254/verifier-build.ts");
   const vkey = loadGroth16Vkey(values.vkey!);
-  const v = await compileVerifier(vkey);
+  const v = await compileVerifier(vkey, { cpp: values.child === "witness-native" });
   if (values.child === "compile") {
     Object.assign(detail, {
       constraints: v.constraints,
@@ -74,6 +76,18 @@ if (values.child) {
     await snarkjs.wtns.calculate(input, v.wasm, join(work, "verifier.wtns"));
     detail.witnessSeconds = +((performance.now() - w0) / 1000).toFixed(1);
     detail.wires = v.wires;
+  } else if (values.child === "witness-native") {
+    // the same witness from circom's C++ output built with g++ (src/build/native.ts)
+    const { verifierTrace, verifierInput } = await import("../src/bn254/groth16.ts");
+    const { buildNativeWitness, nativeWitness } = await import("../src/build/native.ts");
+    const { proof, publicSignals } = loadProof(values.proof!);
+    const n = await buildNativeWitness(v.cpp!, v.name);
+    detail.nativeBuildSeconds = +n.buildSeconds.toFixed(1);
+    const input = verifierInput(verifierTrace(v.build.keys[0]!, proof, publicSignals[0]!));
+    const out = join(work, "verifier-native.wtns");
+    detail.witnessSeconds = +(await nativeWitness(n.bin, input, out)).seconds.toFixed(2);
+    const wasmOut = join(work, "verifier.wtns");
+    if (existsSync(wasmOut)) detail.identicalToWasm = readFileSync(out).equals(readFileSync(wasmOut));
   } else if (values.child === "setup") {
     const { setupCircuit, releaseSnarkjs } = await import("../src/setup/index.ts");
     const r = await setupCircuit({ name: v.name, r1cs: v.r1cs }, { log: () => {} });

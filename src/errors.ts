@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   // circuits and witnesses
   PROFILE_MISMATCH: "the block does not fit the circuit profile",
   WITNESS_MISMATCH: "a witness disagrees with native execution",
+  WITNESS_FAILED: "a witness generator rejected its input (a failed constraint or assert)",
   // proving and verification
   BLOCK_FAULT: "a transaction makes its column invalid (fault of the block's builder)",
   PROVER_FAULT: "a prover failed or timed out (fault of the prover, not of the block)",

@@ -22,7 +22,7 @@ import {
   parseBlockProof,
   verifyBlockProof,
 } from "../src/aggregate/blockproof.ts";
-import type { VerifierBackend } from "../src/aggregate/build.ts";
+import { nativeGenerator, useNativeWitness, type VerifierBackend } from "../src/aggregate/build.ts";
 import { headerHash } from "../src/aggregate/statement.ts";
 import { generateBlock } from "../src/block/sample.ts";
 import type { Block } from "../src/block/schema.ts";
@@ -50,20 +50,25 @@ let vkey: unknown;
 
 const standIn: VerifierBackend = {
   id: "stand-in-test",
-  witnessPeakMiB: WITNESS_MIB,
+  witnessPeakMiB: { wasm: WITNESS_MIB, native: WITNESS_MIB },
   async compile() {
-    const c = await compileCircuit({
-      name: "agg-test-stand-in",
-      file: "circuits/test/link.circom",
-      template: "StandInVerifier",
-      params: [],
-      publicInputs: ["x"],
-    });
+    // with its native witness generator, like the real verifier where the toolchain is there
+    const c = await compileCircuit(
+      {
+        name: "agg-test-stand-in",
+        file: "circuits/test/link.circom",
+        template: "StandInVerifier",
+        params: [],
+        publicInputs: ["x"],
+      },
+      { cpp: useNativeWitness() },
+    );
     return {
       name: c.name,
       hash: c.hash,
       r1cs: c.r1cs,
       wasm: c.wasm,
+      native: await nativeGenerator(c),
       input: (proof, x) => {
         const a = BigInt((proof as { pi_a: string[] }).pi_a[0]!) % FIELD_P;
         return { x, a: String(a), h: String(poseidon([BigInt(x), (a * a) % FIELD_P])) };

@@ -14,11 +14,15 @@ import { verifierInput, verifierTrace } from "../bn254/groth16.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
 import { compileVerifier } from "../bn254/verifier-build.ts";
 import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
+import { buildNativeWitness, nativeToolchain } from "../build/native.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
 import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
 import { linkR1cs } from "./link.ts";
+
+/** Measured peak RSS (MiB) of one native verifier witness (README, "Witness generators"). */
+const NATIVE_VERIFIER_WITNESS_MIB = 1000;
 
 /** A compiled child verifier: a circuit with one public input x (wire 1) for a constant key. */
 export interface ChildVerifier {
@@ -26,6 +30,8 @@ export interface ChildVerifier {
   hash: string;
   r1cs: string;
   wasm: string;
+  /** Its native witness generator (native.ts), when the C++ toolchain is there; else wasm is used. */
+  native?: string;
   /** Its witness input for a Groth16 proof with public signal x. */
   input(proof: unknown, x: string): CircuitInput;
 }
@@ -35,21 +41,41 @@ export interface VerifierBackend {
   id: string;
   compile(vkey: SnarkjsVkey): Promise<ChildVerifier>;
   /** Measured peak memory (MiB) of one verifier witness computation (for the scheduler). */
-  witnessPeakMiB: number;
+  witnessPeakMiB: { wasm: number; native: number };
+}
+
+/**
+ * Whether verifiers get native witness generators: when the toolchain is there (once per process,
+ * with the reason logged when not) and DES_NATIVE_WITNESS is not 0.
+ */
+export function useNativeWitness(log: (line: string) => void = () => {}): boolean {
+  const tc = nativeToolchain();
+  if (!tc.ok && !warned) {
+    warned = true;
+    log(`verifier witnesses use WebAssembly: ${tc.reason}`);
+  }
+  return tc.ok;
+}
+let warned = false;
+
+/** Adds the native witness generator to a circuit compiled with C++ sources, when it has them. */
+export async function nativeGenerator(c: CompiledCircuit): Promise<string | undefined> {
+  return c.cpp ? (await buildNativeWitness(c.cpp, c.name)).bin : undefined;
 }
 
 /** The in-circuit Groth16 verifier (issue #7): ≈ 1.96M constraints per child. */
 export const groth16Backend: VerifierBackend = {
   id: "groth16-verifier",
-  witnessPeakMiB: 2400,
+  witnessPeakMiB: { wasm: 2400, native: NATIVE_VERIFIER_WITNESS_MIB },
   async compile(vkey) {
-    const v = await compileVerifier(vkey);
+    const v = await compileVerifier(vkey, { cpp: useNativeWitness() });
     const key = v.build.keys[0]!;
     return {
       name: v.name,
       hash: v.hash,
       r1cs: v.r1cs,
       wasm: v.wasm,
+      native: await nativeGenerator(v),
       input: (proof, x) => verifierInput(verifierTrace(key, proof as never, x)) as CircuitInput,
     };
   },

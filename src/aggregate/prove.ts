@@ -24,6 +24,7 @@ import * as snarkjs from "snarkjs";
 import type { WtnsTask } from "../../workers/wtns.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
 import { loadGroth16Vkey } from "../bn254/verifier-build.ts";
+import { nativeWitness } from "../build/native.ts";
 import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
 import { Budget } from "../pool/budget.ts";
@@ -37,7 +38,14 @@ import {
   type BlockProofJSON,
   headerJSON,
 } from "./blockproof.ts";
-import { buildNode, groth16Backend, type NodeCircuit, type VerifierBackend } from "./build.ts";
+import {
+  buildNode,
+  type ChildVerifier,
+  groth16Backend,
+  type NodeCircuit,
+  useNativeWitness,
+  type VerifierBackend,
+} from "./build.ts";
 import {
   blockRootSpec,
   type Child,
@@ -154,6 +162,9 @@ export async function aggregateBlock(
   const backend = opts.backend ?? groth16Backend;
   const budget = opts.budget ?? new Budget();
   const provePeak = opts.provePeakMiB ?? NODE_PROVE_PEAK_MIB;
+  useNativeWitness(log); // says once why verifier witnesses fall back to WebAssembly, if they do
+  const witnessPeak = (v: ChildVerifier) =>
+    v.native ? backend.witnessPeakMiB.native : backend.witnessPeakMiB.wasm;
   const a = log2(input.columns.length);
   const b = log2(input.states.length);
   const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
@@ -245,22 +256,26 @@ export async function aggregateBlock(
     const work = join(dir, "work", name);
     const w0 = performance.now();
     const childWitness = (side: 0 | 1, child: Proved) =>
-      budget.run({ name: `${name} child ${side} witness`, peakMiB: backend.witnessPeakMiB }, async () => {
-        const v = c.verifiers[side];
-        const out = join(work, `child${side}.wtns`);
-        try {
-          // the hints of an invalid proof do not exist (no residue witness) or fail in the circuit
-          const task: WtnsTask = { wasm: v.wasm, input: v.input(child.proof, child.publicSignal), out };
-          await pool.run(task);
-        } catch (e) {
-          throw desError(
-            "PROVER_FAULT",
-            `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
-            { node: name, child: child.name },
-          );
-        }
-        return out;
-      });
+      budget.run(
+        { name: `${name} child ${side} witness`, peakMiB: witnessPeak(c.verifiers[side]) },
+        async () => {
+          const v = c.verifiers[side];
+          const out = join(work, `child${side}.wtns`);
+          try {
+            // the hints of an invalid proof do not exist (no residue witness) or fail in the circuit
+            const input = v.input(child.proof, child.publicSignal);
+            if (v.native) await nativeWitness(v.native, input, out);
+            else await pool.run({ wasm: v.wasm, input, out } satisfies WtnsTask);
+          } catch (e) {
+            throw desError(
+              "PROVER_FAULT",
+              `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
+              { node: name, child: child.name },
+            );
+          }
+          return out;
+        },
+      );
     const [wl, wr] = await Promise.all([childWitness(0, l), childWitness(1, r)]);
     const glueW = join(work, "glue.wtns");
     await snarkjs.wtns.calculate(glueInput, c.glue.wasm, glueW);

@@ -30,7 +30,11 @@ export interface CircuitSpec {
 export interface CompileOptions {
   /** circom simplification level; 1 is circom's default. */
   O?: 0 | 1 | 2;
-  /** Also emit the C++ witness generator sources. */
+  /**
+   * Also emit circom's C++ witness generator sources (`--c --no_asm`, into `<name>_cpp/`), for a
+   * native witness generator (native.ts). They describe the same constraint system, so they are
+   * not part of the cache key: a circuit compiled without them gets them added on demand.
+   */
   cpp?: boolean;
   /** Print compiler output. */
   verbose?: boolean;
@@ -43,6 +47,8 @@ export interface CompiledCircuit {
   r1cs: string;
   wasm: string;
   sym: string;
+  /** circom's C++ output directory, when compiled with `cpp`. */
+  cpp?: string;
   /** From the r1cs header. */
   constraints: number;
   wires: number;
@@ -86,7 +92,8 @@ function mainSource(spec: CircuitSpec, mainDir: string): string {
 export function circuitHash(spec: CircuitSpec, opts: CompileOptions = {}): string {
   const h = createHash("sha256");
   h.update(JSON.stringify({ t: spec.template, p: spec.params.map(String), pub: spec.publicInputs ?? [] }));
-  h.update(JSON.stringify({ O: opts.O ?? 1, cpp: !!opts.cpp, compiler: "circom2@0.2.23" }));
+  // `cpp: false` for every circuit: the C++ sources are an addition (see CompileOptions.cpp)
+  h.update(JSON.stringify({ O: opts.O ?? 1, cpp: false, compiler: "circom2@0.2.23" }));
   for (const f of includeClosure(spec.file)) {
     h.update(relative(REPO_ROOT, f));
     h.update(readFileSync(f));
@@ -154,9 +161,14 @@ export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {
     wasm: join(dir, `${spec.name}_js`, `${spec.name}.wasm`),
     sym: join(dir, `${spec.name}.sym`),
   };
+  const cppDir = join(dir, `${spec.name}_cpp`);
+  const withCpp = (c: CompiledCircuit): CompiledCircuit => (existsSync(cppDir) ? { ...c, cpp: cppDir } : c);
   // meta.json holds no paths, so the artifacts directory can move.
-  if (existsSync(metaFile))
-    return { ...(JSON.parse(readFileSync(metaFile, "utf8")) as CompiledCircuit), ...paths };
+  if (existsSync(metaFile)) {
+    const cached = { ...(JSON.parse(readFileSync(metaFile, "utf8")) as CompiledCircuit), ...paths };
+    if (opts.cpp && !existsSync(cppDir)) await addCpp(spec, dir, opts);
+    return withCpp(cached);
+  }
 
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -164,7 +176,7 @@ export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {
   const main = join(tmp, `${spec.name}.circom`);
   writeFileSync(main, mainSource(spec, tmp));
   const args = [main, "--r1cs", "--wasm", "--sym", `--O${opts.O ?? 1}`, "-l", NODE_MODULES, "-o", tmp];
-  if (opts.cpp) args.push("--c");
+  if (opts.cpp) args.push(...CPP_FLAGS);
   const t0 = performance.now();
   let out: string;
   try {
@@ -187,5 +199,25 @@ export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {
   writeFileSync(join(tmp, "meta.json"), JSON.stringify(meta, null, 2));
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
-  return { ...meta, ...paths };
+  return withCpp({ ...meta, ...paths });
+}
+
+const CPP_FLAGS = ["--c", "--no_asm"];
+
+/** Adds the C++ sources to a cached circuit: a compile run with only `--c` (as long as the first). */
+async function addCpp(spec: CircuitSpec, dir: string, opts: CompileOptions): Promise<void> {
+  const tmp = `${dir}.cpp-tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const main = join(tmp, `${spec.name}.circom`);
+    writeFileSync(main, mainSource(spec, tmp));
+    await runCompiler(
+      [main, ...CPP_FLAGS, `--O${opts.O ?? 1}`, "-l", NODE_MODULES, "-o", tmp],
+      !!opts.verbose,
+    );
+    renameSync(join(tmp, `${spec.name}_cpp`), join(dir, `${spec.name}_cpp`));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

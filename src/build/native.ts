@@ -1,0 +1,174 @@
+/**
+ * Native witness generators: circom's C++ output (`--c --no_asm`) built with g++ and GMP.
+ *
+ * The WebAssembly witness generator runs at about 43 µs per wire, over a minute for one in-circuit
+ * Groth16 verifier (≈ 2M wires); the same code compiled natively runs it in seconds. The C++ build
+ * needs g++, GMP (`libgmp-dev`) and nlohmann's JSON header (`nlohmann-json3-dev`), all Debian
+ * packages (`make native-deps` installs them). Where they are missing, callers fall back to the
+ * WebAssembly generator: `nativeToolchain()` says which, and why.
+ *
+ * Builds are cached by content: circom's runtime files (main.cpp, calcwit.cpp, fr.cpp), identical
+ * for every circuit of one prime, are compiled once into `artifacts/native/obj/<sha256>.o`; the
+ * circuit's own translation unit and the linked binary live beside its sources in the circuit's
+ * artifact directory.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { desError } from "../errors.ts";
+import { ARTIFACTS } from "./circom.ts";
+
+/**
+ * g++ flags. -O1: the verifier's generated translation unit is 32 MB of C++, which -O3 compiles
+ * for a long time for little gain over -O1 (measured in the README's table); asserts stay on,
+ * because they are how the generated code reports a failed `===`/`assert`.
+ */
+const CXX = "g++";
+const CXXFLAGS = ["-std=c++11", "-I.", "-Wno-address-of-packed-member"];
+const RUNTIME_OPT = "-O3";
+const CIRCUIT_OPT = "-O1";
+const RUNTIME_FILES = ["main.cpp", "calcwit.cpp", "fr.cpp"];
+
+export interface NativeToolchain {
+  ok: boolean;
+  /** Why not, when not ok. */
+  reason?: string;
+}
+
+let toolchain: NativeToolchain | undefined;
+
+/** Whether g++, GMP and nlohmann/json can build circom's C++ output (checked once per process). */
+export function nativeToolchain(): NativeToolchain {
+  if (toolchain) return toolchain;
+  if (process.env.DES_NATIVE_WITNESS === "0") {
+    toolchain = { ok: false, reason: "disabled by DES_NATIVE_WITNESS=0" };
+    return toolchain;
+  }
+  const probe = spawnSync(CXX, ["-std=c++11", "-fsyntax-only", "-x", "c++", "-"], {
+    input: "#include <gmp.h>\n#include <nlohmann/json.hpp>\nint main() { return 0; }\n",
+    encoding: "utf8",
+  });
+  if (probe.error) toolchain = { ok: false, reason: `${CXX} not found (${probe.error.message})` };
+  else if (probe.status !== 0)
+    toolchain = {
+      ok: false,
+      reason: `${CXX} cannot build with GMP and nlohmann/json (run \`make native-deps\`): ${probe.stderr.split("\n")[0]}`,
+    };
+  else toolchain = { ok: true };
+  return toolchain;
+}
+
+function run(cmd: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((res, rej) => {
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    child.on("error", rej);
+    child.on("close", (code, signal) =>
+      code === 0
+        ? res()
+        : rej(
+            new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${err.slice(-4000)}`),
+          ),
+    );
+  });
+}
+
+/** Compiles `src` (in `cwd`) to `obj`, atomically. */
+async function compileObject(cwd: string, src: string, obj: string, opt: string): Promise<void> {
+  const tmp = `${obj}.tmp-${process.pid}`;
+  await run(CXX, [...CXXFLAGS, opt, "-c", src, "-o", tmp], cwd);
+  renameSync(tmp, obj);
+}
+
+export interface NativeWitness {
+  /** The witness generator: `<bin> <input.json> <out.wtns>`; reads `<bin>.dat`. */
+  bin: string;
+  buildSeconds: number;
+}
+
+/**
+ * Builds (or reuses) the native witness generator of a circuit compiled with C++ output:
+ * `cppDir` is circom's `<name>_cpp` directory.
+ */
+export async function buildNativeWitness(cppDir: string, name: string): Promise<NativeWitness> {
+  const bin = join(cppDir, name);
+  if (existsSync(bin)) return { bin, buildSeconds: 0 };
+  const tc = nativeToolchain();
+  if (!tc.ok) throw new Error(`native witness generator unavailable: ${tc.reason}`);
+  const t0 = performance.now();
+  const objDir = join(ARTIFACTS, "native", "obj");
+  mkdirSync(objDir, { recursive: true });
+  const objects: string[] = [];
+  for (const f of RUNTIME_FILES) {
+    const h = createHash("sha256")
+      .update(JSON.stringify([CXX, CXXFLAGS, RUNTIME_OPT]))
+      .update(readFileSync(join(cppDir, f)))
+      // the runtime includes these headers; fr.hpp and circom.hpp depend on the prime only
+      .update(readFileSync(join(cppDir, "calcwit.hpp")))
+      .update(readFileSync(join(cppDir, "circom.hpp")))
+      .update(readFileSync(join(cppDir, "fr.hpp")))
+      .digest("hex")
+      .slice(0, 24);
+    const obj = join(objDir, `${f.replace(/\.cpp$/, "")}-${h}.o`);
+    if (!existsSync(obj)) await compileObject(cppDir, f, obj, RUNTIME_OPT);
+    objects.push(obj);
+  }
+  const own = join(cppDir, `${name}.o`);
+  if (!existsSync(own)) await compileObject(cppDir, `${name}.cpp`, own, CIRCUIT_OPT);
+  const tmp = `${bin}.tmp-${process.pid}`;
+  await run(CXX, ["-o", tmp, own, ...objects, "-lgmp"], cppDir);
+  renameSync(tmp, bin);
+  return { bin, buildSeconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Computes a witness with a native generator and writes it to `out` (.wtns). A failed constraint
+ * or assert in the circuit aborts the generator; its message is in the thrown error.
+ */
+export async function nativeWitness(bin: string, input: unknown, out: string): Promise<{ seconds: number }> {
+  const t0 = performance.now();
+  const inputFile = `${out}.input.json`;
+  const tmp = `${out}.tmp-${process.pid}`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(inputFile, JSON.stringify(input));
+  try {
+    await new Promise<void>((res, rej) => {
+      const child = spawn(bin, [inputFile, tmp], { stdio: ["ignore", "pipe", "pipe"] });
+      let msg = "";
+      const collect = (d: Buffer) => {
+        if (msg.length < 16_000) msg += d;
+      };
+      child.stdout.on("data", collect);
+      child.stderr.on("data", collect);
+      child.on("error", rej);
+      child.on("close", (code, signal) => {
+        if (code === 0) return res();
+        const first = msg
+          .split("\n")
+          .map((l) => l.trim())
+          .map((l) => l.replace(/^terminate called after throwing .*$/, ""))
+          .filter((l) => l && !l.includes("Aborted"))
+          .slice(0, 3)
+          .join("; ");
+        rej(
+          desError(
+            "WITNESS_FAILED",
+            `native witness generator failed (${signal ?? `exit ${code}`}): ${first}`,
+            {
+              bin,
+            },
+          ),
+        );
+      });
+    });
+    renameSync(tmp, out);
+  } finally {
+    rmSync(inputFile, { force: true });
+    rmSync(tmp, { force: true });
+  }
+  return { seconds: (performance.now() - t0) / 1000 };
+}
