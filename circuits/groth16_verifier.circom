@@ -584,7 +584,9 @@ template Groth16Verifier(N, K, VK) {
     var KK[6][2][6] = bn_vk_k(VK);
     component fin = ExtSumOfProducts(N, K, 12, 2, [1, -1], 0, [0], 0, 0);
     for (var j = 0; j < 12; j++) {
-        fin.x[0][j] <== st[NS - 1].fOut[j \ 2][j % 2];
+        // limb by limb: circom 2.2.3's C++ witness code copies this slice (computed indices into an
+        // output of a component-array element) from the wrong offsets; same constraints either way
+        for (var i = 0; i < K; i++) fin.x[0][j][i] <== st[NS - 1].fOut[j \ 2][j % 2][i];
         for (var i = 0; i < K; i++) {
             if (j % 4 < 2) {
                 fin.y[0][j][i] <== rw[j \ 4][j % 4][i];

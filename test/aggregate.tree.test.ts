@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -198,6 +198,34 @@ describe("aggregation tree (stand-in child verifiers)", () => {
       loadBlockProof(third.aggregation!.blockProof).publicSignal,
       loadBlockProof(first.aggregation!.blockProof).publicSignal,
     );
+  });
+
+  test("circuits only: every circuit of the shape is ready (here cached), and no node is proved", async () => {
+    const out = mkdtempSync(join(tmpdir(), "des-agg-circuits-"));
+    try {
+      const r = await proveBlock(block, {
+        profile,
+        workers: 2,
+        outDir: out,
+        log: quiet,
+        aggregate: {
+          backend: standIn,
+          budget: budget(),
+          provePeakMiB: 150,
+          buildPeakMiB: 100,
+          circuitsOnly: true,
+        },
+      });
+      assert.equal(r.aggregation, null);
+      assert.deepEqual(
+        r.aggregationCircuits!.circuits.map((c) => [c.name, c.cached]).sort(),
+        first.aggregation!.circuits.map((c) => [c.name, true]).sort(),
+      );
+      assert.ok(!existsSync(join(out, "block.proof.json")));
+      assert.ok(!existsSync(join(out, "aggregate")));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   test("CLI: des verify accepts the block proof and exits 1 on a tampered one", () => {

@@ -36,6 +36,21 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** A reduction input d[11] (FqReduce(43, 6, 11, 97, 516, ·)) from a real verifier witness. */
+const REAL_D = [
+  "21888242871839275222246405745257275088548364400415807971022356697003987567386",
+  "429670749585231526525417158",
+  "21888242871839275222246405745257275088548364400415801071212463617726155620697",
+  "84705236100557097877123461",
+  "1252571297975685486203213053",
+  "905505032148639803696368360",
+  "834645291513341126035828422",
+  "1421821791552501366592878667",
+  "418717250492405452055336413",
+  "26132316967629008799354968",
+  "21888242871839275222246405745257275088548364400416034104671404262165496429867",
+].map(BigInt);
+
 const input = (a: bigint[][], b: bigint) => ({
   a: a.map((row) => row.map(String)),
   b: String(b),
@@ -123,6 +138,68 @@ describe("native witness generator", () => {
       nativeWitness(bin, { a: [["1", "1"]], b: "1" }, join(work, "short.wtns")),
       (e: unknown) => isDesError(e, "WITNESS_FAILED") && /Not enough values/.test((e as Error).message),
     );
+  });
+
+  test("non-native reduction hints (negative limbs, integer division) agree with WebAssembly", async () => {
+    // d: a reduction's input taken from a real verifier witness (the final Fq12 check of a
+    // column-tiny proof), its negation, and both with HASR 1 (remainder output) and 0 (≡ 0 proof)
+    const neg = REAL_D.map((v) => (v === 0n ? 0n : P - v));
+    for (const hasr of [0, 1]) {
+      const c = await compileCircuit(
+        {
+          name: `native-reduce-probe-${hasr}`,
+          file: "circuits/test/native.circom",
+          template: "ReduceProbe",
+          params: [43, 6, 11, 97, 516, hasr],
+        },
+        { cpp: true },
+      );
+      const b = (await buildNativeWitness(c.cpp!, c.name)).bin;
+      for (const [tag, d] of [
+        ["real", REAL_D],
+        ["negated", neg],
+      ] as const) {
+        const inp = { d: d.map(String) };
+        const w = join(work, `reduce-${hasr}-${tag}.wasm.wtns`);
+        const n = join(work, `reduce-${hasr}-${tag}.native.wtns`);
+        await snarkjs.wtns.calculate(inp, c.wasm, w);
+        await nativeWitness(b, inp, n);
+        assert.ok(readFileSync(n).equals(readFileSync(w)), `HASR ${hasr}, ${tag}: witness files differ`);
+      }
+    }
+  });
+
+  test("slices of a component-array output: limb by limb agrees; circom 2.2.3 miscopies a whole slice", async () => {
+    // why groth16_verifier.circom copies st[NS − 1].fOut into fin limb by limb (same constraints)
+    const inp = {
+      f: [0, 1, 2].map((i) => [0, 1].map((j) => [0, 1, 2].map((l) => String(i * 100 + j * 10 + l + 2)))),
+      y: [0, 1, 2, 3, 4, 5].map((j) => [0, 1, 2].map((l) => String(j * 7 + l + 1))),
+    };
+    const files: Record<string, [Buffer, Buffer]> = {};
+    const r1cs: string[] = [];
+    for (const slice of [0, 1]) {
+      const c = await compileCircuit(
+        {
+          name: `native-het-probe-${slice}`,
+          file: "circuits/test/native.circom",
+          template: "HetProbe",
+          params: [5, 3, slice],
+        },
+        { cpp: true },
+      );
+      r1cs.push(readFileSync(c.r1cs).toString("hex"));
+      const b = (await buildNativeWitness(c.cpp!, c.name)).bin;
+      const w = join(work, `het-${slice}.wasm.wtns`);
+      const n = join(work, `het-${slice}.native.wtns`);
+      await snarkjs.wtns.calculate(inp, c.wasm, w);
+      await nativeWitness(b, inp, n);
+      files[slice] = [readFileSync(w), readFileSync(n)];
+    }
+    assert.ok(r1cs[0] === r1cs[1], "both forms compile to the same constraint system");
+    assert.ok(files[0]![1].equals(files[0]![0]), "limb by limb: native = WebAssembly");
+    assert.ok(files[1]![0].equals(files[0]![0]), "WebAssembly computes both forms alike");
+    // If this fails, circom's C++ output copies slices right: the limb-by-limb workaround can go.
+    assert.ok(!files[1]![1].equals(files[1]![0]), "whole slice: circom 2.2.3's C++ output differs");
   });
 
   test("a cached generator is reused", async () => {

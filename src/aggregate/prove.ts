@@ -154,28 +154,40 @@ export const NODE_PROVE_PEAK_MIB = 12_000;
  */
 export const NODE_BUILD_PEAK_MIB = 6_500;
 
-export async function aggregateBlock(
-  input: AggregateInput,
-  opts: AggregateOptions,
-): Promise<AggregateReport> {
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const backend = opts.backend ?? groth16Backend;
-  const budget = opts.budget ?? new Budget();
-  const provePeak = opts.provePeakMiB ?? NODE_PROVE_PEAK_MIB;
-  useNativeWitness(log); // says once why verifier witnesses fall back to WebAssembly, if they do
-  const witnessPeak = (v: ChildVerifier) =>
-    v.native ? backend.witnessPeakMiB.native : backend.witnessPeakMiB.wasm;
-  const a = log2(input.columns.length);
-  const b = log2(input.states.length);
-  const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
+/** The node circuits of a tree, as promises built in dependency order (see planCircuits). */
+interface CircuitPlan {
+  columns: Promise<NodeCircuit>[];
+  states: Promise<NodeCircuit>[];
+  root: Promise<NodeCircuit>;
+  report: AggregateReport["circuits"];
+  /** When the last circuit was built (performance.now()). */
+  builtAt(): number;
+}
 
-  // 1. circuits, as promises: each side's chain (level k needs level k − 1's key), the root after
-  // both tops. Proofs of a level start as soon as its circuit and its children exist, so building
-  // the upper levels' circuits overlaps proving the lower ones. A build declares the compiler's and
-  // the setup's peak to the budget (cached circuits return at once).
-  const t0 = performance.now();
-  let tBuilt = t0;
-  const circuits: AggregateReport["circuits"] = [];
+export interface CircuitsReport {
+  circuits: AggregateReport["circuits"];
+  wallSeconds: number;
+  maxDeclaredMiB: number;
+}
+
+/**
+ * Step 1 of the aggregation: the circuits, as promises: each side's chain (level k needs level
+ * k − 1's key), the root after both tops. Proofs of a level start as soon as its circuit and its
+ * children exist, so building the upper levels' circuits overlaps proving the lower ones. A build
+ * declares the compiler's and the setup's peak to the budget (cached circuits return at once).
+ */
+function planCircuits(
+  input: Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth"> & { columns: number; states: number },
+  opts: AggregateOptions,
+  budget: Budget,
+  backend: VerifierBackend,
+  log: (line: string) => void,
+): CircuitPlan {
+  const a = log2(input.columns);
+  const b = log2(input.states);
+  const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
+  let tBuilt = performance.now();
+  const report: AggregateReport["circuits"] = [];
   const build = (
     spec: Parameters<typeof buildNode>[0],
     names: readonly [string, string],
@@ -185,7 +197,7 @@ export async function aggregateBlock(
       { name: `build ${spec.name}`, peakMiB: opts.buildPeakMiB ?? NODE_BUILD_PEAK_MIB, cores: 2 },
       async () => {
         const c = await buildNode(spec, names, vks, backend, { setup: opts.setup, log });
-        circuits.push({
+        report.push({
           name: c.name,
           constraints: c.constraints,
           buildSeconds: c.keys.buildSeconds,
@@ -199,10 +211,6 @@ export async function aggregateBlock(
       },
     );
   const vkeyOf = (c: NodeCircuit) => loadGroth16Vkey(c.keys.vkey);
-  const quietly = <T>(p: Promise<T>) => {
-    p.catch(() => {}); // awaited later; a failure surfaces there
-    return p;
-  };
   const chain = (
     levels: number,
     spec: (k: number) => Parameters<typeof buildNode>[0],
@@ -219,11 +227,66 @@ export async function aggregateBlock(
   };
   const colChain = chain(a, (k) => columnNodeSpec(kind(k - 1)), input.columnVkey);
   const stChain = chain(b, (k) => stateNodeSpec(kind(k - 1), input.depth), input.stateVkey);
-  const rootCircuit = quietly(
+  const root = quietly(
     Promise.all([colChain.top, stChain.top]).then(([vc, vs]) =>
       build(blockRootSpec(kind(a), kind(b), input.depth), ["xC", "xS"], [vc, vs]),
     ),
   );
+  return { columns: colChain.circuits, states: stChain.circuits, root, report, builtAt: () => tBuilt };
+}
+
+/** A promise awaited later: a failure surfaces there, not as an unhandled rejection now. */
+function quietly<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * Compiles, links and sets up every node circuit of a tree with `columns` and `states` leaves
+ * (powers of two), and proves nothing: `des prove --circuits-only`, to build a tree shape's
+ * circuits ahead of time (they are cached by content).
+ */
+export async function buildAggregateCircuits(
+  input: Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth"> & { columns: number; states: number },
+  opts: Omit<AggregateOptions, "outDir"> = {},
+): Promise<CircuitsReport> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const budget = opts.budget ?? new Budget();
+  const t0 = performance.now();
+  useNativeWitness(log);
+  const plan = planCircuits(input, { ...opts, outDir: "" }, budget, opts.backend ?? groth16Backend, log);
+  await Promise.all([...plan.columns, ...plan.states, plan.root]);
+  return {
+    circuits: plan.report,
+    wallSeconds: (performance.now() - t0) / 1000,
+    maxDeclaredMiB: budget.stats.maxMemoryMiB,
+  };
+}
+
+export async function aggregateBlock(
+  input: AggregateInput,
+  opts: AggregateOptions,
+): Promise<AggregateReport> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const backend = opts.backend ?? groth16Backend;
+  const budget = opts.budget ?? new Budget();
+  const provePeak = opts.provePeakMiB ?? NODE_PROVE_PEAK_MIB;
+  useNativeWitness(log); // says once why verifier witnesses fall back to WebAssembly, if they do
+  const witnessPeak = (v: ChildVerifier) =>
+    v.native ? backend.witnessPeakMiB.native : backend.witnessPeakMiB.wasm;
+  const a = log2(input.columns.length);
+  const b = log2(input.states.length);
+
+  // 1. circuits, as promises (planCircuits)
+  const t0 = performance.now();
+  const plan = planCircuits(
+    { ...input, columns: input.columns.length, states: input.states.length },
+    opts,
+    budget,
+    backend,
+    log,
+  );
+  const circuits = plan.report;
 
   // 2. the tree, proved bottom-up as children become available
   const nodes: NodeReport[] = [];
@@ -361,7 +424,7 @@ export async function aggregateBlock(
     join: (l: ColumnSide, r: ColumnSide) => joinColumns(l, r),
     values: columnValues,
     hash: columnNodeHash,
-    circuits: colChain.circuits,
+    circuits: plan.columns,
   });
   const stSide = side({
     name: "state",
@@ -370,7 +433,7 @@ export async function aggregateBlock(
     join: (l: StateSide, r: StateSide, level) => joinStates(l, r, input.depth, level === 1, level === 1),
     values: stateValues,
     hash: stateNodeHash,
-    circuits: stChain.circuits,
+    circuits: plan.states,
   });
 
   let header: Header;
@@ -387,7 +450,7 @@ export async function aggregateBlock(
       number: String(input.id.number),
       parent: String(input.id.parent),
     };
-    root = await rootCircuit;
+    root = await plan.root;
     top = await proveNode("block-root", "root", root, c, s, glueInput, headerHash(header));
   } catch (e) {
     if (isDesError(e)) {
@@ -426,7 +489,7 @@ export async function aggregateBlock(
     header,
     circuits,
     nodes,
-    buildSeconds: (tBuilt - t0) / 1000,
+    buildSeconds: (plan.builtAt() - t0) / 1000,
     wallSeconds: (performance.now() - t0) / 1000,
     maxDeclaredMiB: budget.stats.maxMemoryMiB,
   };

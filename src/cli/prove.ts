@@ -7,18 +7,25 @@ import { proveBlock } from "../prove/pipeline.ts";
 import { releaseSnarkjs } from "../setup/index.ts";
 import { type Command, intFlag, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
-const Flags = z.object({
-  workers: intFlag(1, 64).default(2),
-  out: z.string().min(1).default("out"),
-  profile: profileFlag.default("tiny"),
-  retries: intFlag(0, 10).default(2),
-  "no-aggregate": z.boolean().default(false),
-  "memory-mib": intFlag(1024, 1 << 22).optional(),
-  json: z.boolean().default(false),
-});
+const Flags = z
+  .object({
+    workers: intFlag(1, 64).default(2),
+    out: z.string().min(1).default("out"),
+    profile: profileFlag.default("tiny"),
+    retries: intFlag(0, 10).default(2),
+    "no-aggregate": z.boolean().default(false),
+    "circuits-only": z.boolean().default(false),
+    "memory-mib": intFlag(1024, 1 << 22).optional(),
+    json: z.boolean().default(false),
+  })
+  .refine((f) => !(f["no-aggregate"] && f["circuits-only"]), {
+    message:
+      "--circuits-only builds the aggregation's circuits, --no-aggregate skips the aggregation: choose one",
+    path: ["circuits-only"],
+  });
 
 const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile P] [--retries R]
-                 [--no-aggregate] [--memory-mib M] [--json]
+                 [--no-aggregate | --circuits-only] [--memory-mib M] [--json]
 
 Validates the block, partitions it into execution columns (or checks its inclusion list), executes
 it, derives γ from the tree digests, builds every witness, compiles and sets up the circuits of the
@@ -35,6 +42,8 @@ sets up its node circuits (about 15 minutes per level; cached).
   --profile P       circuit profile: ${Object.keys(PROFILES).join(", ")} (default tiny; the block's depth must match)
   --retries R       extra attempts for a leaf proof whose worker crashed or timed out (default 2)
   --no-aggregate    stop after the leaf bundle
+  --circuits-only   after the leaf bundle, build and set up every node circuit of the block's tree
+                    shape (cached for later runs), and prove no node
   --memory-mib M    memory budget of the aggregation's tasks (default 85% of RAM)
   --json            print the report as JSON
 
@@ -54,6 +63,7 @@ export const proveCommand: Command = {
         profile: { type: "string" },
         retries: { type: "string" },
         "no-aggregate": { type: "boolean" },
+        "circuits-only": { type: "boolean" },
         "memory-mib": { type: "string" },
         json: { type: "boolean" },
       },
@@ -73,11 +83,12 @@ export const proveCommand: Command = {
         outDir: flags.out,
         retries: flags.retries,
         ...(crashOnce ? { crashOnce } : {}),
-        aggregate: !flags["no-aggregate"]
-          ? flags["memory-mib"]
-            ? { budget: new Budget({ memoryMiB: flags["memory-mib"] }) }
-            : {}
-          : false,
+        aggregate: flags["no-aggregate"]
+          ? false
+          : {
+              circuitsOnly: flags["circuits-only"],
+              ...(flags["memory-mib"] ? { budget: new Budget({ memoryMiB: flags["memory-mib"] }) } : {}),
+            },
       });
       if (flags.json) {
         const u = process.resourceUsage();
@@ -103,6 +114,19 @@ export const proveCommand: Command = {
         ),
       );
       const a = r.aggregation;
+      const built = r.aggregationCircuits;
+      if (built)
+        console.log(
+          table(
+            ["circuit", "constraints", "keys", "build s"],
+            built.circuits.map((c) => [
+              c.name,
+              c.constraints,
+              c.cached ? "cached" : "built",
+              c.buildSeconds.toFixed(0),
+            ]),
+          ),
+        );
       if (a)
         console.log(
           table(
@@ -120,6 +144,9 @@ export const proveCommand: Command = {
         `wrote ${r.bundle}: ${r.columns} column proofs + ${r.stateUpdates} state-update proofs` +
           (a
             ? `; ${a.blockProof}: block proof over ${a.nodes.length} aggregator nodes (${a.wallSeconds.toFixed(0)} s, circuits ready after ${a.buildSeconds.toFixed(0)} s)`
+            : "") +
+          (built
+            ? `; ${built.circuits.length} aggregation circuits ready (${built.wallSeconds.toFixed(0)} s), no node proved`
             : "") +
           ` in ${(r.wallMs / 1000).toFixed(1)} s${r.development ? " — development setup — not for production" : ""}`,
       );

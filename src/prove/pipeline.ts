@@ -12,7 +12,13 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProveResult, ProveTask } from "../../workers/prove.ts";
-import { type AggregateOptions, type AggregateReport, aggregateBlock } from "../aggregate/prove.ts";
+import {
+  type AggregateOptions,
+  type AggregateReport,
+  aggregateBlock,
+  buildAggregateCircuits,
+  type CircuitsReport,
+} from "../aggregate/prove.ts";
 import { leafStatements } from "../aggregate/tree.ts";
 import type { Block } from "../block/schema.ts";
 import { loadGroth16Vkey } from "../bn254/verifier-build.ts";
@@ -47,7 +53,7 @@ export interface ProveOptions {
    * Aggregate the leaf proofs into the block proof (DIR/block.proof.json). false: stop at the leaf
    * bundle (DIR/leaves.json). Options pass to src/aggregate/prove.ts (tests use a stand-in backend).
    */
-  aggregate?: false | Omit<AggregateOptions, "outDir" | "log">;
+  aggregate?: false | (Omit<AggregateOptions, "outDir" | "log"> & { circuitsOnly?: boolean });
 }
 
 export interface ProofRecord {
@@ -66,6 +72,8 @@ export interface ProveReport {
   bundle: string;
   /** The aggregation (block proof and its report), unless disabled. */
   aggregation: AggregateReport | null;
+  /** With `aggregate.circuitsOnly`: the tree's circuits, built and set up, and no node proofs. */
+  aggregationCircuits?: CircuitsReport;
   /** Wall time before proving (execution, witnesses, compile/setup cache) and of the proving phase. */
   phases: { prepareMs: number; proveMs: number };
   /** Circuit inputs written for each proof (DIR/inputs/<name>.json) and the files they need. */
@@ -337,7 +345,19 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   });
   // 7. the aggregation tree → DIR/block.proof.json
   let aggregation: AggregateReport | null = null;
-  if (opts.aggregate !== false) {
+  let aggregationCircuits: CircuitsReport | undefined;
+  if (opts.aggregate && opts.aggregate.circuitsOnly) {
+    aggregationCircuits = await buildAggregateCircuits(
+      {
+        columns: columnSide.length,
+        states: stateWitnesses.length,
+        columnVkey: loadGroth16Vkey(keys.get("column")!.vkey),
+        stateVkey: loadGroth16Vkey(keys.get("state-update")!.vkey),
+        depth: block.depth,
+      },
+      { ...opts.aggregate, log },
+    );
+  } else if (opts.aggregate !== false) {
     const leaf = (name: string) => ({ name, proof: P(name).proof, publicSignal: P(name).publicSignals[0]! });
     aggregation = await aggregateBlock(
       {
@@ -356,6 +376,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   return {
     bundle: bundlePath,
     aggregation,
+    ...(aggregationCircuits ? { aggregationCircuits } : {}),
     phases: { prepareMs: tProve - t0, proveMs: tEnd - tProve },
     inputs,
     columns: columnSide.length,
