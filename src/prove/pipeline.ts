@@ -346,7 +346,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   // 7. the aggregation tree → DIR/block.proof.json
   let aggregation: AggregateReport | null = null;
   let aggregationCircuits: CircuitsReport | undefined;
-  if (opts.aggregate && opts.aggregate.circuitsOnly) {
+  if (opts.aggregate && opts.aggregate.circuitsOnly === true) {
     aggregationCircuits = await buildAggregateCircuits(
       {
         columns: columnSide.length,
