@@ -21,8 +21,8 @@ import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/inde
 import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
 import { linkR1cs } from "./link.ts";
 
-/** Measured peak RSS (MiB) of one native verifier witness (README, "Witness generators"). */
-const NATIVE_VERIFIER_WITNESS_MIB = 1000;
+/** Declared peak of one native verifier witness, MiB (measured: 186 MiB; README "Native witness generators"). */
+const NATIVE_VERIFIER_WITNESS_MIB = 400;
 
 /** A compiled child verifier: a circuit with one public input x (wire 1) for a constant key. */
 export interface ChildVerifier {
