@@ -164,6 +164,12 @@ interface CircuitPlan {
   builtAt(): number;
 }
 
+/** What fixes a tree's circuits: its leaf keys, leaf counts (powers of two) and tree depth. */
+export type TreeShape = Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth"> & {
+  columns: number;
+  states: number;
+};
+
 export interface CircuitsReport {
   circuits: AggregateReport["circuits"];
   wallSeconds: number;
@@ -177,12 +183,13 @@ export interface CircuitsReport {
  * declares the compiler's and the setup's peak to the budget (cached circuits return at once).
  */
 function planCircuits(
-  input: Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth"> & { columns: number; states: number },
-  opts: AggregateOptions,
+  input: TreeShape,
+  opts: Pick<AggregateOptions, "buildPeakMiB" | "setup">,
   budget: Budget,
   backend: VerifierBackend,
   log: (line: string) => void,
 ): CircuitPlan {
+  useNativeWitness(log); // says once why verifier witnesses fall back to WebAssembly, if they do
   const a = log2(input.columns);
   const b = log2(input.states);
   const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
@@ -247,14 +254,13 @@ function quietly<T>(p: Promise<T>): Promise<T> {
  * circuits ahead of time (they are cached by content).
  */
 export async function buildAggregateCircuits(
-  input: Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth"> & { columns: number; states: number },
+  input: TreeShape,
   opts: Omit<AggregateOptions, "outDir"> = {},
 ): Promise<CircuitsReport> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const budget = opts.budget ?? new Budget();
   const t0 = performance.now();
-  useNativeWitness(log);
-  const plan = planCircuits(input, { ...opts, outDir: "" }, budget, opts.backend ?? groth16Backend, log);
+  const plan = planCircuits(input, opts, budget, opts.backend ?? groth16Backend, log);
   await Promise.all([...plan.columns, ...plan.states, plan.root]);
   return {
     circuits: plan.report,
@@ -271,7 +277,6 @@ export async function aggregateBlock(
   const backend = opts.backend ?? groth16Backend;
   const budget = opts.budget ?? new Budget();
   const provePeak = opts.provePeakMiB ?? NODE_PROVE_PEAK_MIB;
-  useNativeWitness(log); // says once why verifier witnesses fall back to WebAssembly, if they do
   const witnessPeak = (v: ChildVerifier) =>
     v.native ? backend.witnessPeakMiB.native : backend.witnessPeakMiB.wasm;
   const a = log2(input.columns.length);
