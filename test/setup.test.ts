@@ -236,6 +236,23 @@ describe("corrupted keys", () => {
     });
   });
 
+  test("a circuit renamed with the same r1cs reuses the keys; a corrupted one is rebuilt under the new name", async () => {
+    const dir = join(work, "keys4");
+    const k1 = await setupCircuit(muls, { ...quiet, keysDir: dir });
+    const renamed = { ...muls, name: `${muls.name}-renamed` };
+    const k2 = await setupCircuit(renamed, { ...quiet, keysDir: dir });
+    assert.equal(k2.cached, true);
+    assert.equal(k2.zkey, k1.zkey);
+    assert.equal(k2.name, renamed.name);
+    const b = readFileSync(k1.zkey);
+    b[b.length - 3000] ^= 0xff;
+    writeFileSync(k1.zkey, b);
+    const k3 = await setupCircuit(renamed, { ...quiet, keysDir: dir });
+    assert.equal(k3.cached, false);
+    assert.ok(k3.dir.endsWith(`${renamed.name}-${k1.hash}`), k3.dir);
+    assert.equal((await proveAndVerify(k3, await witness(muls, mulsInput, "renamed"))).ok, true);
+  });
+
   test("a corrupted cached key is rebuilt, not used", async () => {
     const dir = join(work, "keys3");
     const k1 = await setupCircuit(muls, { ...quiet, keysDir: dir });

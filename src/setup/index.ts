@@ -10,7 +10,16 @@
  * it could forge proofs. Ceremony mode uses a real powers-of-tau file with snarkjs's own path.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { ARTIFACTS } from "../build/circom.ts";
@@ -138,13 +147,20 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     throw desError("FILE_NOT_FOUND", `${opts.ptau}: no such powers-of-tau file`, { file: opts.ptau });
   const { hash, r1csSha256, ptauSha256 } = setupHash(circuit.r1cs, mode, opts.ptau);
   const root = opts.keysDir ?? join(ARTIFACTS, "keys");
-  const dir = join(root, `${circuit.name}-${hash}`);
-  const files = (d: string) => ({
-    zkey: join(d, `${circuit.name}.zkey`),
+  // The keys depend on the r1cs bytes and the mode only: a circuit renamed (a node whose parts got
+  // new compile hashes but link to the same r1cs) reuses the keys set up under its old name.
+  const own = join(root, `${circuit.name}-${hash}`);
+  const sameContent =
+    opts.force || existsSync(join(own, "setup.json")) || !existsSync(root)
+      ? undefined
+      : readdirSync(root).find((d) => d.endsWith(`-${hash}`) && existsSync(join(root, d, "setup.json")));
+  let dir = sameContent ? join(root, sameContent) : own;
+  const files = (d: string, name = circuit.name) => ({
+    zkey: join(d, `${name}.zkey`),
     vkey: join(d, "verification_key.json"),
     meta: join(d, "setup.json"),
   });
-  const paths = files(dir);
+  let paths = sameContent ? files(dir, sameContent.slice(0, -hash.length - 1)) : files(dir);
   const dev = mode === "dev";
   const result = (buildSeconds: number, cached: boolean): SetupResult => ({
     name: circuit.name,
@@ -169,6 +185,8 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
       log(`setup ${circuit.name}: cached key unusable (${(e as Error).message}); rebuilding`);
     }
   }
+  dir = own; // a new key is always built under the circuit's own name
+  paths = files(own);
 
   const info = readR1csInfo(circuit.r1cs);
   const nPublic = info.nPubOut + info.nPubIn;
