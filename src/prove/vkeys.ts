@@ -24,22 +24,27 @@ export function loadVkeys(
       continue;
     }
     const root = join(ARTIFACTS, "keys");
-    const candidates = existsSync(root)
-      ? readdirSync(root)
-          .filter((d) => d.startsWith(`${circuit}-`) && !d.includes(".tmp"))
-          .map((d) => join(root, d, "verification_key.json"))
-          .filter((f) => existsSync(f))
-          .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
-      : [];
-    if (!candidates.length) {
+    const all = existsSync(root) ? readdirSync(root).filter((d) => !d.includes(".tmp")) : [];
+    const read = (ds: string[]) =>
+      ds
+        .map((d) => join(root, d, "verification_key.json"))
+        .filter((f) => existsSync(f))
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+        .map((f) => JSON.parse(readFileSync(f, "utf8")) as unknown);
+    const named = read(all.filter((d) => d.startsWith(`${circuit}-`)));
+    // keys are cached by r1cs content (src/setup): the circuit's key may sit under another name
+    const key =
+      named.find((k) => vkeyHash(k) === want) ??
+      read(all.filter((d) => !d.startsWith(`${circuit}-`))).find((k) => vkeyHash(k) === want) ??
+      named[0];
+    if (!key) {
       throw desError(
         "FILE_NOT_FOUND",
         `no local verification key for circuit ${circuit}: run des setup, or pass --vkeys DIR`,
         { circuit },
       );
     }
-    const keys = candidates.map((f) => JSON.parse(readFileSync(f, "utf8")) as unknown);
-    out.set(circuit, keys.find((k) => vkeyHash(k) === want) ?? keys[0]);
+    out.set(circuit, key);
   }
   return out;
 }
