@@ -71,6 +71,16 @@ describe("des prove / des verify (tiny profile)", () => {
     assert.equal(b.development, true);
   });
 
+  test("local keys: found by their hash under another circuit name; none for an unknown key", () => {
+    const col = loadBundle(bundlePath).columns[0]!;
+    const local = loadVkeys([{ circuit: "renamed-column-circuit", vkeyHash: col.vkeyHash }]);
+    assert.deepEqual(local.get("renamed-column-circuit"), vkeys.get(col.circuit));
+    assert.throws(
+      () => loadVkeys([{ circuit: "no-such-circuit", vkeyHash: "0".repeat(64) }]),
+      (e: unknown) => isDesError(e, "FILE_NOT_FOUND"),
+    );
+  });
+
   test("a prover fault keeps the other proofs, and a rerun reuses them", async () => {
     rmSync(join(dir, "proofs", "column-0.json"));
     await assert.rejects(
