@@ -202,6 +202,14 @@ describe("aggregation tree (stand-in child verifiers)", () => {
 
   test("circuits only: every circuit of the shape is ready (here cached), and no node is proved", async () => {
     const out = mkdtempSync(join(tmpdir(), "des-agg-circuits-"));
+    // the build steps' claims: each verifier compile on one core, each link + setup on both
+    const b = budget();
+    const claims: string[] = [];
+    const run = b.run.bind(b);
+    b.run = (claim, fn) => {
+      claims.push(`${claim.name.split(" ")[0]}:${claim.cores ?? 1}`);
+      return run(claim, fn);
+    };
     try {
       const r = await proveBlock(block, {
         profile,
@@ -210,12 +218,17 @@ describe("aggregation tree (stand-in child verifiers)", () => {
         log: quiet,
         aggregate: {
           backend: standIn,
-          budget: budget(),
+          budget: b,
           provePeakMiB: 150,
           buildPeakMiB: 100,
           circuitsOnly: true,
         },
       });
+      const circuits = first.aggregation!.circuits.length;
+      assert.equal(claims.filter((c) => c === "setup:2").length, circuits);
+      // one compile per circuit: every node's children share one key, the root's two differ
+      assert.equal(claims.filter((c) => c === "compile:1").length, circuits + 1);
+      assert.equal(claims.length, 2 * circuits + 1);
       assert.equal(r.aggregation, null);
       assert.deepEqual(
         r.aggregationCircuits!.circuits.map((c) => [c.name, c.cached]).sort(),

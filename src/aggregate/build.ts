@@ -98,6 +98,11 @@ export interface NodeCircuit {
 export interface BuildNodeOptions {
   setup?: SetupOptions;
   log?: (line: string) => void;
+  /**
+   * Runs a heavy step under the caller's scheduler: a verifier compile (circom2 then g++, one core
+   * each in turn) or the linking and the setup (both cores). Default: run it at once.
+   */
+  claim?: <T>(step: "compile" | "setup", fn: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -112,12 +117,14 @@ export async function buildNode(
   opts: BuildNodeOptions = {},
 ): Promise<NodeCircuit> {
   const log = opts.log ?? (() => {});
+  const claim = opts.claim ?? ((_step, fn) => fn());
   const glue = await compileCircuit(spec, GLUE_COMPILE_OPTIONS);
   const same = JSON.stringify(vkeys[0]) === JSON.stringify(vkeys[1]);
   // two different keys compile side by side (one compiler each; ≈ 3 GB apiece at the verifier's size)
+  const compile = (vk: SnarkjsVkey) => claim("compile", () => backend.compile(vk));
   const [vl, vr] = same
-    ? await backend.compile(vkeys[0]).then((v) => [v, v] as const)
-    : await Promise.all([backend.compile(vkeys[0]), backend.compile(vkeys[1])]);
+    ? await compile(vkeys[0]).then((v) => [v, v] as const)
+    : await Promise.all([compile(vkeys[0]), compile(vkeys[1])]);
   const bindings = glueBindings(glue.sym, bindNames).map((w) => [w]) as [number[], number[]];
   const hash = createHash("sha256")
     .update(JSON.stringify({ glue: glue.hash, l: vl.hash, r: vr.hash, bindings, backend: backend.id }))
@@ -127,20 +134,22 @@ export async function buildNode(
   const dir = join(ARTIFACTS, "aggregate", name);
   const r1cs = join(dir, `${name}.r1cs`);
   let linkSeconds = 0;
-  if (!existsSync(r1cs)) {
-    mkdirSync(dir, { recursive: true });
-    linkSeconds = linkR1cs(
-      glue.r1cs,
-      [
-        { r1cs: vl.r1cs, bind: bindings[0] },
-        { r1cs: vr.r1cs, bind: bindings[1] },
-      ],
-      r1cs,
-    ).seconds;
-    log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
-  }
+  const keys = await claim("setup", () => {
+    if (!existsSync(r1cs)) {
+      mkdirSync(dir, { recursive: true });
+      linkSeconds = linkR1cs(
+        glue.r1cs,
+        [
+          { r1cs: vl.r1cs, bind: bindings[0] },
+          { r1cs: vr.r1cs, bind: bindings[1] },
+        ],
+        r1cs,
+      ).seconds;
+      log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
+    }
+    return setupCircuit({ name, r1cs }, { log, ...opts.setup });
+  });
   const info = readR1csInfo(r1cs);
-  const keys = await setupCircuit({ name, r1cs }, { log, ...opts.setup });
   return {
     name,
     glue,

@@ -94,7 +94,7 @@ export interface AggregateOptions {
   budget?: Budget;
   /** Declared peak memory of one node proof, MiB (measured: see the README). */
   provePeakMiB?: number;
-  /** Declared peak memory of building one node circuit (compiles, setup), MiB. */
+  /** Declared peak memory of each build step (a verifier compile; link and setup), MiB. */
   buildPeakMiB?: number;
   /** Witness worker threads (default 2). */
   workers?: number;
@@ -149,10 +149,12 @@ const log2 = (n: number) => {
 export const NODE_PROVE_PEAK_MIB = 12_000;
 
 /**
- * Declared peak of building one node circuit: up to two verifier compiles side by side (circom2,
- * 3.0 GB each measured) or the 2^22 development setup (1.6 GiB measured), MiB.
+ * Declared peaks of a node circuit's build steps, MiB: one verifier compile on one core (circom2
+ * 3.0 GB, then g++ 3.6 GB, measured), and the linking (0.2 GiB) with the 2^22 development setup
+ * (1.6 GiB) on both cores. Two compiles (two chains, or the root's two keys) run side by side.
  */
-export const NODE_BUILD_PEAK_MIB = 6_500;
+export const VERIFIER_COMPILE_PEAK_MIB = 4_000;
+export const NODE_SETUP_PEAK_MIB = 2_500;
 
 /** The node circuits of a tree, as promises built in dependency order (see planCircuits). */
 interface CircuitPlan {
@@ -195,28 +197,38 @@ function planCircuits(
   const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
   let tBuilt = performance.now();
   const report: AggregateReport["circuits"] = [];
-  const build = (
+  const build = async (
     spec: Parameters<typeof buildNode>[0],
     names: readonly [string, string],
     vks: [SnarkjsVkey, SnarkjsVkey],
-  ) =>
-    budget.run(
-      { name: `build ${spec.name}`, peakMiB: opts.buildPeakMiB ?? NODE_BUILD_PEAK_MIB, cores: 2 },
-      async () => {
-        const c = await buildNode(spec, names, vks, backend, { setup: opts.setup, log });
-        report.push({
-          name: c.name,
-          constraints: c.constraints,
-          buildSeconds: c.keys.buildSeconds,
-          cached: c.keys.cached,
-        });
-        log(
-          `circuit ${c.name}: ${c.constraints} constraints, keys ${c.keys.cached ? "cached" : `built in ${c.keys.buildSeconds.toFixed(0)} s`}`,
-        );
-        tBuilt = performance.now();
-        return c;
-      },
+  ) => {
+    const c = await buildNode(spec, names, vks, backend, {
+      setup: opts.setup,
+      log,
+      claim: (step, fn) =>
+        budget.run(
+          step === "compile"
+            ? {
+                name: `compile ${spec.name}`,
+                peakMiB: opts.buildPeakMiB ?? VERIFIER_COMPILE_PEAK_MIB,
+                cores: 1,
+              }
+            : { name: `setup ${spec.name}`, peakMiB: opts.buildPeakMiB ?? NODE_SETUP_PEAK_MIB, cores: 2 },
+          fn,
+        ),
+    });
+    report.push({
+      name: c.name,
+      constraints: c.constraints,
+      buildSeconds: c.keys.buildSeconds,
+      cached: c.keys.cached,
+    });
+    log(
+      `circuit ${c.name}: ${c.constraints} constraints, keys ${c.keys.cached ? "cached" : `built in ${c.keys.buildSeconds.toFixed(0)} s`}`,
     );
+    tBuilt = performance.now();
+    return c;
+  };
   const vkeyOf = (c: NodeCircuit) => loadGroth16Vkey(c.keys.vkey);
   const chain = (
     levels: number,
