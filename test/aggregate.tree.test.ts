@@ -79,14 +79,22 @@ const standIn: VerifierBackend = {
 
 // one witness at a time (declared 100 MiB each), a proof needs both cores
 const budget = () => new Budget({ memoryMiB: 150, cores: 2 });
-const prove = () =>
+const prove = (backend = standIn) =>
   proveBlock(block, {
     profile,
     workers: 2,
     outDir: dir,
     log: quiet,
-    aggregate: { backend: standIn, budget: budget(), provePeakMiB: 150, buildPeakMiB: 100 },
+    aggregate: { backend, budget: budget(), provePeakMiB: 150, buildPeakMiB: 100 },
   });
+
+/** The same stand-in without its native generator: witnesses by WebAssembly in worker threads. */
+const wasmOnly: VerifierBackend = {
+  ...standIn,
+  async compile(vkey) {
+    return { ...(await standIn.compile(vkey)), native: undefined };
+  },
+};
 
 before(async () => {
   await loadCrypto();
@@ -185,11 +193,11 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     );
   });
 
-  test("a rerun reuses every node proof; a lost node proof is made again alone", async () => {
+  test("a rerun reuses every node proof; a lost node proof is made again alone (here with WebAssembly witnesses)", async () => {
     const again = await prove();
     assert.ok(again.aggregation!.nodes.every((n) => n.reused));
     rmSync(join(dir, "aggregate", "block-root.json"));
-    const third = await prove();
+    const third = await prove(wasmOnly);
     assert.deepEqual(
       third.aggregation!.nodes.filter((n) => !n.reused).map((n) => n.name),
       ["block-root"],
