@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as snarkjs from "snarkjs";
-import { groth16Backend } from "../src/aggregate/build.ts";
+import { groth16VerifierBackend } from "../src/aggregate/build.ts";
 import { columnNodeSpec, columnValues, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
 import { linkWitness, readWtns } from "../src/aggregate/link.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
@@ -398,7 +398,10 @@ describe("aggregator node over two real column proofs (linked witness)", { timeo
   const [L, Rt] = fx.columns as [Leaf, Leaf];
   const work = mkdtempSync(join(tmpdir(), "des-agg-node-"));
   const pool = createPool({ task: "wtns.ts", threads: 2 });
-  let verifier: Awaited<ReturnType<typeof groth16Backend.compile>>;
+  // WebAssembly witnesses, as above: the native generator (≈ 6 min of g++ per key) is tested on
+  // small circuits in native-witness.test.ts and on this verifier by `make bench-verifier`
+  const backend = groth16VerifierBackend({ native: false });
+  let verifier: Awaited<ReturnType<typeof backend.compile>>;
   let glue: Awaited<ReturnType<typeof compileCircuit>>;
   let bind: number[];
   const childWtns = (leaf: Leaf, proof: SnarkjsProof, out: string) =>
@@ -418,7 +421,7 @@ describe("aggregator node over two real column proofs (linked witness)", { timeo
 
   before(async () => {
     await loadCrypto();
-    verifier = await groth16Backend.compile(column.vkey);
+    verifier = await backend.compile(column.vkey);
     glue = await compileCircuit(columnNodeSpec("leaf"), GLUE_COMPILE_OPTIONS);
     bind = glueBindings(glue.sym, ["xL", "xR"]);
     await Promise.all([

@@ -63,23 +63,32 @@ export async function nativeGenerator(c: CompiledCircuit): Promise<string | unde
   return c.cpp ? (await buildNativeWitness(c.cpp, c.name)).bin : undefined;
 }
 
-/** The in-circuit Groth16 verifier (issue #7): ≈ 1.96M constraints per child. */
-export const groth16Backend: VerifierBackend = {
-  id: "groth16-verifier",
-  witnessPeakMiB: { wasm: 2400, native: NATIVE_VERIFIER_WITNESS_MIB },
-  async compile(vkey) {
-    const v = await compileVerifier(vkey, { cpp: useNativeWitness() });
-    const key = v.build.keys[0]!;
-    return {
-      name: v.name,
-      hash: v.hash,
-      r1cs: v.r1cs,
-      wasm: v.wasm,
-      native: await nativeGenerator(v),
-      input: (proof, x) => verifierInput(verifierTrace(key, proof as never, x)) as CircuitInput,
-    };
-  },
-};
+/**
+ * The in-circuit Groth16 verifier (issue #7): ≈ 1.96M constraints per child. With `native`, each
+ * key's verifier also gets its native witness generator where the toolchain is there (C++ output
+ * and ≈ 6 min of g++ per key, once); without, witnesses are WebAssembly only.
+ */
+export function groth16VerifierBackend(opts: { native: boolean }): VerifierBackend {
+  return {
+    id: "groth16-verifier",
+    witnessPeakMiB: { wasm: 2400, native: NATIVE_VERIFIER_WITNESS_MIB },
+    async compile(vkey) {
+      const v = await compileVerifier(vkey, { cpp: opts.native && useNativeWitness() });
+      const key = v.build.keys[0]!;
+      return {
+        name: v.name,
+        hash: v.hash,
+        r1cs: v.r1cs,
+        wasm: v.wasm,
+        native: opts.native ? await nativeGenerator(v) : undefined,
+        input: (proof, x) => verifierInput(verifierTrace(key, proof as never, x)) as CircuitInput,
+      };
+    },
+  };
+}
+
+/** The aggregation's default backend: native witness generators where possible. */
+export const groth16Backend: VerifierBackend = groth16VerifierBackend({ native: true });
 
 export interface NodeCircuit {
   name: string;
