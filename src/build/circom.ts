@@ -4,11 +4,11 @@
  * includes, its template arguments and the compiler flags. A changed gadget rebuilds exactly the
  * circuits that include it.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exitStatus, runProcess } from "../util/proc.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ARTIFACTS = process.env.DES_ARTIFACTS
@@ -123,28 +123,12 @@ export function r1csHeader(file: string): { wires: number; publicSignals: number
   throw new Error(`${file}: no r1cs header section`);
 }
 
-function runCompiler(args: string[], verbose: boolean): Promise<string> {
+async function runCompiler(args: string[], verbose: boolean): Promise<string> {
   // circom2's cli.js, with its WASI shim fixed for memories over 2 GiB (see circom2-run.cjs).
   const cli = join(dirname(fileURLToPath(import.meta.url)), "circom2-run.cjs");
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: REPO_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      if (verbose) process.stderr.write(d);
-    });
-    child.stderr.on("data", (d) => {
-      out += d;
-      if (verbose) process.stderr.write(d);
-    });
-    child.on("error", rej);
-    child.on("close", (code) =>
-      code === 0 ? res(out) : rej(new Error(`circom2 failed (exit ${code}):\n${out.slice(-4000)}`)),
-    );
-  });
+  const r = await runProcess(process.execPath, [cli, ...args], { cwd: REPO_ROOT, echo: verbose });
+  if (r.code !== 0) throw new Error(`circom2 failed (${exitStatus(r)}):\n${r.output.slice(-4000)}`);
+  return r.output;
 }
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");

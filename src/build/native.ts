@@ -12,11 +12,12 @@
  * circuit's own translation unit and the linked binary live beside its sources in the circuit's
  * artifact directory.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { desError } from "../errors.ts";
+import { exitStatus, runProcess } from "../util/proc.ts";
 import { ARTIFACTS } from "./circom.ts";
 
 /**
@@ -60,22 +61,10 @@ export function nativeToolchain(): NativeToolchain {
   return toolchain;
 }
 
-function run(cmd: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", rej);
-    child.on("close", (code, signal) =>
-      code === 0
-        ? res()
-        : rej(
-            new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${err.slice(-4000)}`),
-          ),
-    );
-  });
+async function run(cmd: string, args: string[], cwd: string): Promise<void> {
+  const r = await runProcess(cmd, args, { cwd });
+  if (r.code !== 0)
+    throw new Error(`${cmd} ${args.join(" ")} failed (${exitStatus(r)}):\n${r.output.slice(-4000)}`);
 }
 
 /** Compiles `src` (in `cwd`) to `obj`, atomically. */
@@ -137,35 +126,18 @@ export async function nativeWitness(bin: string, input: unknown, out: string): P
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(inputFile, JSON.stringify(input));
   try {
-    await new Promise<void>((res, rej) => {
-      const child = spawn(bin, [inputFile, tmp], { stdio: ["ignore", "pipe", "pipe"] });
-      let msg = "";
-      const collect = (d: Buffer) => {
-        if (msg.length < 16_000) msg += d;
-      };
-      child.stdout.on("data", collect);
-      child.stderr.on("data", collect);
-      child.on("error", rej);
-      child.on("close", (code, signal) => {
-        if (code === 0) return res();
-        const first = msg
-          .split("\n")
-          .map((l) => l.trim())
-          .map((l) => l.replace(/^terminate called after throwing .*$/, ""))
-          .filter((l) => l && !l.includes("Aborted"))
-          .slice(0, 3)
-          .join("; ");
-        rej(
-          desError(
-            "WITNESS_FAILED",
-            `native witness generator failed (${signal ?? `exit ${code}`}): ${first}`,
-            {
-              bin,
-            },
-          ),
-        );
+    const r = await runProcess(bin, [inputFile, tmp], { maxOutput: 16_000 });
+    if (r.code !== 0) {
+      const first = r.output
+        .split("\n")
+        .map((l) => l.trim().replace(/^terminate called after throwing .*$/, ""))
+        .filter((l) => l && !l.includes("Aborted"))
+        .slice(0, 3)
+        .join("; ");
+      throw desError("WITNESS_FAILED", `native witness generator failed (${exitStatus(r)}): ${first}`, {
+        bin,
       });
-    });
+    }
     renameSync(tmp, out);
   } finally {
     rmSync(inputFile, { force: true });
