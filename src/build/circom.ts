@@ -155,20 +155,13 @@ export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {
   }
 
   const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const main = join(tmp, `${spec.name}.circom`);
-  writeFileSync(main, mainSource(spec, tmp));
-  const args = [main, "--r1cs", "--wasm", "--sym", `--O${opts.O ?? 1}`, "-l", NODE_MODULES, "-o", tmp];
-  if (opts.cpp) args.push(...CPP_FLAGS);
   const t0 = performance.now();
-  let out: string;
-  try {
-    out = stripAnsi(await runCompiler(args, !!opts.verbose));
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  const out = await compileInto(
+    spec,
+    tmp,
+    ["--r1cs", "--wasm", "--sym", ...(opts.cpp ? CPP_FLAGS : [])],
+    opts,
+  );
   const compileSeconds = (performance.now() - t0) / 1000;
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? Number.NaN);
   const head = r1csHeader(join(tmp, `${spec.name}.r1cs`));
@@ -188,18 +181,39 @@ export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {
 
 const CPP_FLAGS = ["--c", "--no_asm"];
 
+/**
+ * One circom2 run of `spec` into a fresh directory `tmp` (a sibling of the artifact directory, so
+ * the main file's relative includes resolve) with the given output flags; its report, without
+ * colours. `tmp` is removed if the compiler fails.
+ */
+async function compileInto(
+  spec: CircuitSpec,
+  tmp: string,
+  outputs: readonly string[],
+  opts: CompileOptions,
+): Promise<string> {
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const main = join(tmp, `${spec.name}.circom`);
+  writeFileSync(main, mainSource(spec, tmp));
+  try {
+    return stripAnsi(
+      await runCompiler(
+        [main, ...outputs, `--O${opts.O ?? 1}`, "-l", NODE_MODULES, "-o", tmp],
+        !!opts.verbose,
+      ),
+    );
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
 /** Adds the C++ sources to a cached circuit: a compile run with only `--c` (as long as the first). */
 async function addCpp(spec: CircuitSpec, dir: string, opts: CompileOptions): Promise<void> {
   const tmp = `${dir}.cpp-tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
   try {
-    const main = join(tmp, `${spec.name}.circom`);
-    writeFileSync(main, mainSource(spec, tmp));
-    await runCompiler(
-      [main, ...CPP_FLAGS, `--O${opts.O ?? 1}`, "-l", NODE_MODULES, "-o", tmp],
-      !!opts.verbose,
-    );
+    await compileInto(spec, tmp, CPP_FLAGS, opts);
     renameSync(join(tmp, `${spec.name}_cpp`), join(dir, `${spec.name}_cpp`));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
