@@ -346,26 +346,23 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   // 7. the aggregation tree → DIR/block.proof.json
   let aggregation: AggregateReport | null = null;
   let aggregationCircuits: CircuitsReport | undefined;
+  const leafKeys = () => ({
+    columnVkey: loadGroth16Vkey(keys.get("column")!.vkey),
+    stateVkey: loadGroth16Vkey(keys.get("state-update")!.vkey),
+    depth: block.depth,
+  });
   if (opts.aggregate && opts.aggregate.circuitsOnly === true) {
     aggregationCircuits = await buildAggregateCircuits(
-      {
-        columns: columnSide.length,
-        states: stateWitnesses.length,
-        columnVkey: loadGroth16Vkey(keys.get("column")!.vkey),
-        stateVkey: loadGroth16Vkey(keys.get("state-update")!.vkey),
-        depth: block.depth,
-      },
+      { ...leafKeys(), columns: columnSide.length, states: stateWitnesses.length },
       { ...opts.aggregate, log },
     );
   } else if (opts.aggregate !== false) {
     const leaf = (name: string) => ({ name, proof: P(name).proof, publicSignal: P(name).publicSignals[0]! });
     aggregation = await aggregateBlock(
       {
+        ...leafKeys(),
         columns: columnSide.map((c, i) => ({ ...leaf(`column-${c.id}`), publics: colWitnesses[i]!.publics })),
         states: stateWitnesses.map((w, i) => ({ ...leaf(`state-${i}`), publics: w.publics })),
-        columnVkey: loadGroth16Vkey(keys.get("column")!.vkey),
-        stateVkey: loadGroth16Vkey(keys.get("state-update")!.vkey),
-        depth: block.depth,
         id: { number: BigInt(block.number), parent: block.parent },
         development,
       },
