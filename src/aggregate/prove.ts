@@ -107,7 +107,7 @@ export interface NodeReport {
   circuit: string;
   level: string;
   reused: boolean;
-  /** The slower child witness plus glue and linking, and the proof: work, not time in the queue. */
+  /** Work, not time in the budget's queue: the slower child witness plus glue and linking; the proof. */
   witnessSeconds: number;
   proveSeconds: number;
 }
@@ -360,7 +360,6 @@ export async function aggregateBlock(
         },
       );
     const [cl, cr] = await Promise.all([childWitness(0, l), childWitness(1, r)]);
-    const [wl, wr] = [cl.out, cr.out];
     const g0 = performance.now();
     const glueW = join(work, "glue.wtns");
     await snarkjs.wtns.calculate(glueInput, c.glue.wasm, glueW);
@@ -368,8 +367,8 @@ export async function aggregateBlock(
     linkWitness(
       glueW,
       [
-        { wtns: wl, bind: c.bindings[0] },
-        { wtns: wr, bind: c.bindings[1] },
+        { wtns: cl.out, bind: c.bindings[0] },
+        { wtns: cr.out, bind: c.bindings[1] },
       ],
       nodeW,
     );
