@@ -1,0 +1,289 @@
+// Prime fields of BN254 in Montgomery form on four 64-bit limbs.
+//
+// Multiplication is CIOS Montgomery multiplication (Koç, Acar, Kaliski, "Analyzing and comparing
+// Montgomery multiplication algorithms", IEEE Micro 1996) with the "no-carry" shortcut that applies
+// when the modulus' top limb is below 2^63 − 1 (both BN254 moduli: 0x30644e72…), so the running
+// total never needs a fifth limb. Two code paths: portable 128-bit products, and BMI2/ADX
+// (mulx + add-with-carry intrinsics) when this translation unit is built with -mbmi2 -madx; the
+// prover compiles its core twice and picks one at run time (main.cpp).
+//
+// Elements are kept fully reduced (< p): inputs read from files are checked canonical first.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#if defined(__BMI2__) && defined(__ADX__)
+#include <immintrin.h>
+#define DES_FIELD_ADX 1
+#endif
+
+namespace DES_ARCH {
+
+using u64 = uint64_t;
+using u128 = unsigned __int128;
+
+struct FqParams {
+  static constexpr u64 P[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
+                               0x30644e72e131a029ULL};
+  // −p⁻¹ mod 2^64
+  static constexpr u64 INV = 0x87d20782e4866389ULL;
+  // R² mod p, R = 2^256
+  static constexpr u64 R2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL,
+                                0x06d89f71cab8351fULL};
+  // R mod p (Montgomery one)
+  static constexpr u64 ONE[4] = {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL,
+                                 0x0e0a77c19a07df2fULL};
+};
+
+struct FrParams {
+  static constexpr u64 P[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
+                               0x30644e72e131a029ULL};
+  static constexpr u64 INV = 0xc2e1f593efffffffULL;
+  static constexpr u64 R2[4] = {0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
+                                0x0216d0b17f4e44a5ULL};
+  static constexpr u64 ONE[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
+                                 0x0e0a77c19a07df2fULL};
+};
+
+// a ≥ b on 4 limbs
+static inline bool geq4(const u64* a, const u64* b) {
+  for (int i = 3; i >= 0; i--) {
+    if (a[i] != b[i]) return a[i] > b[i];
+  }
+  return true;
+}
+
+template <class Params>
+struct Fp {
+  u64 v[4];
+
+  static Fp zero() { return Fp{{0, 0, 0, 0}}; }
+  static Fp one() { return Fp{{Params::ONE[0], Params::ONE[1], Params::ONE[2], Params::ONE[3]}}; }
+  bool isZero() const { return (v[0] | v[1] | v[2] | v[3]) == 0; }
+  bool operator==(const Fp& o) const {
+    return v[0] == o.v[0] && v[1] == o.v[1] && v[2] == o.v[2] && v[3] == o.v[3];
+  }
+  bool operator!=(const Fp& o) const { return !(*this == o); }
+
+  // Whether 4 little-endian limbs are a canonical representative (< p).
+  static bool canonical(const u64* x) { return !geq4(x, Params::P); }
+
+  static inline void reduceOnce(u64* t) {
+    if (geq4(t, Params::P)) {
+      u128 b = 0;
+      for (int i = 0; i < 4; i++) {
+        u128 d = (u128)t[i] - Params::P[i] - (u64)b;
+        t[i] = (u64)d;
+        b = (d >> 64) & 1;
+      }
+    }
+  }
+
+  static inline void add(Fp& r, const Fp& a, const Fp& b) {
+    u64 t[4];
+    u128 c = 0;
+    for (int i = 0; i < 4; i++) {
+      c = (u128)a.v[i] + b.v[i] + (u64)(c >> 64);
+      t[i] = (u64)c;
+    }
+    reduceOnce(t);
+    std::memcpy(r.v, t, 32);
+  }
+
+  static inline void sub(Fp& r, const Fp& a, const Fp& b) {
+    u64 t[4];
+    u64 borrow = 0;
+    for (int i = 0; i < 4; i++) {
+      u128 d = (u128)a.v[i] - b.v[i] - borrow;
+      t[i] = (u64)d;
+      borrow = (u64)(d >> 64) & 1;
+    }
+    if (borrow) {
+      u128 c = 0;
+      for (int i = 0; i < 4; i++) {
+        c = (u128)t[i] + Params::P[i] + (u64)(c >> 64);
+        t[i] = (u64)c;
+      }
+    }
+    std::memcpy(r.v, t, 32);
+  }
+
+  static inline void neg(Fp& r, const Fp& a) {
+    if (a.isZero()) {
+      r = a;
+      return;
+    }
+    u64 borrow = 0;
+    for (int i = 0; i < 4; i++) {
+      u128 d = (u128)Params::P[i] - a.v[i] - borrow;
+      r.v[i] = (u64)d;
+      borrow = (u64)(d >> 64) & 1;
+    }
+  }
+
+  static inline void dbl(Fp& r, const Fp& a) { add(r, a, a); }
+
+#ifdef DES_FIELD_ADX
+  static inline void mul(Fp& r, const Fp& a, const Fp& b) {
+    u64 t[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
+      unsigned long long hi, lo, A, C;
+      unsigned char ca = 0, cc = 0;
+      // (A, t0) = t0 + a0·bi
+      lo = _mulx_u64(a.v[0], b.v[i], &hi);
+      ca = _addcarryx_u64(0, t[0], lo, (unsigned long long*)&t[0]);
+      A = hi + ca;
+      unsigned long long m = t[0] * Params::INV;
+      unsigned long long mlo, mhi;
+      mlo = _mulx_u64(m, Params::P[0], &mhi);
+      unsigned long long dummy;
+      cc = _addcarryx_u64(0, t[0], mlo, &dummy);
+      C = mhi + cc;
+      for (int j = 1; j < 4; j++) {
+        lo = _mulx_u64(a.v[j], b.v[i], &hi);
+        unsigned long long s;
+        ca = _addcarryx_u64(0, t[j], lo, &s);
+        hi += ca;
+        ca = _addcarryx_u64(0, s, A, &s);
+        A = hi + ca;
+        mlo = _mulx_u64(m, Params::P[j], &mhi);
+        cc = _addcarryx_u64(0, s, mlo, &s);
+        mhi += cc;
+        cc = _addcarryx_u64(0, s, C, &s);
+        C = mhi + cc;
+        t[j - 1] = s;
+      }
+      t[3] = C + A;
+    }
+    reduceOnce(t);
+    std::memcpy(r.v, t, 32);
+  }
+#else
+  static inline void mul(Fp& r, const Fp& a, const Fp& b) {
+    u64 t[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
+      u128 p = (u128)a.v[0] * b.v[i] + t[0];
+      u64 t0 = (u64)p;
+      u64 A = (u64)(p >> 64);
+      u64 m = t0 * Params::INV;
+      u128 pc = (u128)m * Params::P[0] + t0;
+      u64 C = (u64)(pc >> 64);
+      for (int j = 1; j < 4; j++) {
+        p = (u128)a.v[j] * b.v[i] + t[j] + A;
+        A = (u64)(p >> 64);
+        pc = (u128)m * Params::P[j] + (u64)p + C;
+        C = (u64)(pc >> 64);
+        t[j - 1] = (u64)pc;
+      }
+      t[3] = C + A;
+    }
+    reduceOnce(t);
+    std::memcpy(r.v, t, 32);
+  }
+#endif
+
+  static inline void sqr(Fp& r, const Fp& a) { mul(r, a, a); }
+
+  Fp operator+(const Fp& o) const { Fp r; add(r, *this, o); return r; }
+  Fp operator-(const Fp& o) const { Fp r; sub(r, *this, o); return r; }
+  Fp operator*(const Fp& o) const { Fp r; mul(r, *this, o); return r; }
+  Fp operator-() const { Fp r; neg(r, *this); return r; }
+
+  // From a canonical standard-form integer (4 LE limbs) to Montgomery form.
+  static Fp fromStd(const u64* x) {
+    Fp a, r2;
+    std::memcpy(a.v, x, 32);
+    std::memcpy(r2.v, Params::R2, 32);
+    Fp r;
+    mul(r, a, r2);
+    return r;
+  }
+  static Fp fromU64(u64 x) {
+    u64 l[4] = {x, 0, 0, 0};
+    return fromStd(l);
+  }
+  // Montgomery form to standard-form limbs.
+  void toStd(u64* out) const {
+    Fp one{{1, 0, 0, 0}};
+    Fp r;
+    mul(r, *this, one);
+    std::memcpy(out, r.v, 32);
+  }
+
+  // this^e for an exponent given as 4 LE limbs (variable time: public exponents only).
+  Fp pow(const u64* e) const {
+    Fp r = one();
+    for (int i = 3; i >= 0; i--) {
+      for (int b = 63; b >= 0; b--) {
+        sqr(r, r);
+        if ((e[i] >> b) & 1) mul(r, r, *this);
+      }
+    }
+    return r;
+  }
+  // Inverse by Fermat (p − 2); the inverse of 0 is 0.
+  Fp inv() const {
+    u64 e[4];
+    std::memcpy(e, Params::P, 32);
+    e[0] -= 2;  // p is odd and > 2: no borrow
+    return pow(e);
+  }
+};
+
+using Fq = Fp<FqParams>;
+using Fr = Fp<FrParams>;
+
+// Fq2 = Fq[u]/(u² + 1)
+struct Fq2 {
+  Fq c0, c1;
+  static Fq2 zero() { return Fq2{Fq::zero(), Fq::zero()}; }
+  static Fq2 one() { return Fq2{Fq::one(), Fq::zero()}; }
+  bool isZero() const { return c0.isZero() && c1.isZero(); }
+  bool operator==(const Fq2& o) const { return c0 == o.c0 && c1 == o.c1; }
+  bool operator!=(const Fq2& o) const { return !(*this == o); }
+  static inline void add(Fq2& r, const Fq2& a, const Fq2& b) {
+    Fq::add(r.c0, a.c0, b.c0);
+    Fq::add(r.c1, a.c1, b.c1);
+  }
+  static inline void sub(Fq2& r, const Fq2& a, const Fq2& b) {
+    Fq::sub(r.c0, a.c0, b.c0);
+    Fq::sub(r.c1, a.c1, b.c1);
+  }
+  static inline void neg(Fq2& r, const Fq2& a) {
+    Fq::neg(r.c0, a.c0);
+    Fq::neg(r.c1, a.c1);
+  }
+  static inline void dbl(Fq2& r, const Fq2& a) { add(r, a, a); }
+  // Karatsuba: 3 base multiplications
+  static inline void mul(Fq2& r, const Fq2& a, const Fq2& b) {
+    Fq t0, t1, s0, s1, t2;
+    Fq::mul(t0, a.c0, b.c0);
+    Fq::mul(t1, a.c1, b.c1);
+    Fq::add(s0, a.c0, a.c1);
+    Fq::add(s1, b.c0, b.c1);
+    Fq::mul(t2, s0, s1);
+    Fq::sub(r.c0, t0, t1);
+    Fq::sub(t2, t2, t0);
+    Fq::sub(r.c1, t2, t1);
+  }
+  // (a0 + a1u)² = (a0 + a1)(a0 − a1) + 2a0a1·u
+  static inline void sqr(Fq2& r, const Fq2& a) {
+    Fq s, d, m;
+    Fq::add(s, a.c0, a.c1);
+    Fq::sub(d, a.c0, a.c1);
+    Fq::mul(m, a.c0, a.c1);
+    Fq::mul(r.c0, s, d);
+    Fq::add(r.c1, m, m);
+  }
+  Fq2 operator+(const Fq2& o) const { Fq2 r; add(r, *this, o); return r; }
+  Fq2 operator-(const Fq2& o) const { Fq2 r; sub(r, *this, o); return r; }
+  Fq2 operator*(const Fq2& o) const { Fq2 r; mul(r, *this, o); return r; }
+  Fq2 operator-() const { Fq2 r; neg(r, *this); return r; }
+  // 1/(a0 + a1u) = (a0 − a1u)/(a0² + a1²)
+  Fq2 inv() const {
+    Fq n = c0 * c0 + c1 * c1;
+    Fq ni = n.inv();
+    return Fq2{c0 * ni, -(c1 * ni)};
+  }
+};
+
+}  // namespace DES_ARCH

@@ -1,0 +1,142 @@
+// Radix-2 number-theoretic transforms over Fr with precomputed twiddles, matching ffjavascript's
+// conventions: fft(a)[i] = Σⱼ aⱼ·ωⁱʲ with ω = w[log₂ n], ifft = the same with ω⁻¹ and a factor 1/n;
+// w[s] = nqr^t for r − 1 = 2^s·t (s = 28) and nqr the smallest quadratic non-residue ≥ 2,
+// w[k] = w[k+1]². Iterative decimation in time after a bit-reversal permutation; each stage's
+// butterflies are split across threads (by groups in early stages, inside a group in late ones).
+#pragma once
+#include <vector>
+
+#include "field.hpp"
+#include "parallel.hpp"
+
+namespace DES_ARCH {
+
+struct FrRoots {
+  static constexpr int S = 28;
+  Fr w[S + 1];
+  Fr nqr;
+  FrRoots() {
+    // (r − 1)/2 and t = (r − 1)/2^28 as limbs
+    u64 rm1[4];
+    std::memcpy(rm1, FrParams::P, 32);
+    rm1[0] -= 1;
+    u64 half[4], t[4];
+    shr(half, rm1, 1);
+    shr(t, rm1, S);
+    Fr minusOne = -Fr::one();
+    u64 cand = 2;
+    for (;; cand++) {
+      Fr x = Fr::fromU64(cand);
+      if (x.pow(half) == minusOne) {
+        nqr = x;
+        break;
+      }
+    }
+    w[S] = nqr.pow(t);
+    for (int k = S - 1; k >= 0; k--) w[k] = w[k + 1] * w[k + 1];
+  }
+  static void shr(u64* out, const u64* in, int s) {
+    for (int i = 0; i < 4; i++) {
+      u64 lo = in[i] >> s;
+      u64 hi = (i + 1 < 4) ? (in[i + 1] << (64 - s)) : 0;
+      out[i] = lo | hi;
+    }
+  }
+};
+
+inline const FrRoots& frRoots() {
+  static FrRoots r;
+  return r;
+}
+
+struct Domain {
+  int log = 0;
+  size_t n = 1;
+  std::vector<Fr> tw, twInv;  // ω^k, ω^−k for k < n/2
+  Fr nInv;
+  Domain(int logn, int threads) : log(logn), n((size_t)1 << logn) {
+    const FrRoots& R = frRoots();
+    Fr om = R.w[logn];
+    Fr omInv = om.inv();
+    size_t h = n / 2;
+    tw.resize(h ? h : 1);
+    twInv.resize(h ? h : 1);
+    if (h) {
+      parallelRanges(h, threads, [&](size_t b, size_t e, size_t) {
+        u64 eb[4] = {b, 0, 0, 0};
+        Fr x = om.pow(eb), y = omInv.pow(eb);
+        for (size_t k = b; k < e; k++) {
+          tw[k] = x;
+          twInv[k] = y;
+          x = x * om;
+          y = y * omInv;
+        }
+      });
+    }
+    nInv = Fr::fromU64(n).inv();
+  }
+};
+
+inline void bitReverse(Fr* a, int logn, int threads) {
+  size_t n = (size_t)1 << logn;
+  parallelRanges(n, threads, [&](size_t b, size_t e, size_t) {
+    for (size_t i = b; i < e; i++) {
+      size_t j = 0, x = i;
+      for (int k = 0; k < logn; k++) {
+        j = (j << 1) | (x & 1);
+        x >>= 1;
+      }
+      if (i < j) std::swap(a[i], a[j]);
+    }
+  });
+}
+
+inline void nttCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
+  const size_t n = d.n;
+  bitReverse(a, d.log, threads);
+  for (size_t len = 2; len <= n; len <<= 1) {
+    const size_t half = len / 2, step = n / len, groups = n / len;
+    auto butterflies = [&](size_t g, size_t kb, size_t ke) {
+      Fr* x = a + g * len;
+      for (size_t k = kb; k < ke; k++) {
+        Fr v;
+        Fr::mul(v, x[k + half], tw[k * step]);
+        Fr u = x[k];
+        Fr::add(x[k], u, v);
+        Fr::sub(x[k + half], u, v);
+      }
+    };
+    if (groups >= (size_t)threads * 4 || threads <= 1) {
+      parallelRanges(groups, threads, [&](size_t b, size_t e, size_t) {
+        for (size_t g = b; g < e; g++) butterflies(g, 0, half);
+      });
+    } else {
+      for (size_t g = 0; g < groups; g++) {
+        parallelRanges(half, threads, [&](size_t b, size_t e, size_t) { butterflies(g, b, e); });
+      }
+    }
+  }
+}
+
+inline void fft(Fr* a, const Domain& d, int threads) { nttCore(a, d, d.tw, threads); }
+
+inline void ifft(Fr* a, const Domain& d, int threads) {
+  nttCore(a, d, d.twInv, threads);
+  parallelRanges(d.n, threads, [&](size_t b, size_t e, size_t) {
+    for (size_t i = b; i < e; i++) Fr::mul(a[i], a[i], d.nInv);
+  });
+}
+
+// a[i] *= g^i
+inline void scaleByPowers(Fr* a, size_t n, const Fr& g, int threads) {
+  parallelRanges(n, threads, [&](size_t b, size_t e, size_t) {
+    u64 eb[4] = {b, 0, 0, 0};
+    Fr x = g.pow(eb);
+    for (size_t i = b; i < e; i++) {
+      Fr::mul(a[i], a[i], x);
+      x = x * g;
+    }
+  });
+}
+
+}  // namespace DES_ARCH
