@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   // trusted setup
   INVALID_R1CS: "r1cs file is malformed",
   INVALID_ZKEY: "proving key file is corrupted or truncated",
+  INVALID_WTNS: "witness file is corrupted or truncated",
   INVALID_PTAU: "powers-of-tau file is unusable",
   SETUP_FAILED: "trusted setup failed",
 } as const;

@@ -5,12 +5,14 @@
  * installed where snarkjs looks for a shared curve, so snarkjs reuses it instead of building a new
  * WebAssembly instance per proof), each circuit's witness calculator, and each proving key's bytes.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
+import { nativeProve } from "../src/build/prover.ts";
 
 export interface ProveTask {
   /** Circuit's witness generator (.wasm, next to circom's witness_calculator.js). */
@@ -18,6 +20,11 @@ export interface ProveTask {
   zkey: string;
   /** Circuit input; bigints or decimal strings. */
   input: Record<string, unknown>;
+  /**
+   * The native prover's binary (src/build/prover.ts), built by the caller; absent: snarkjs proves.
+   * `threads`: its thread count (the caller's share of the cores per worker).
+   */
+  native?: { bin: string; threads: number };
   /** Test hook: crash this worker before proving (simulates a prover fault). */
   crash?: boolean;
 }
@@ -29,6 +36,7 @@ export interface ProveResult {
   proveMs: number;
   threadId: number;
   pid: number;
+  prover: "native" | "snarkjs";
 }
 
 interface WitnessCalculator {
@@ -84,12 +92,33 @@ export default async function prove(task: ProveTask): Promise<ProveResult> {
   const wc = await calculator(task.wasm);
   const wtns = await wc.calculateWTNSBin(stringify(task.input), true);
   const t1 = performance.now();
-  const { proof, publicSignals } = await snarkjs.groth16.prove(
-    { type: "mem", data: zkeyBytes(task.zkey) },
-    { type: "mem", data: wtns },
-    undefined,
-    { singleThread: false },
-  );
+  let proved: { proof: snarkjs.Groth16Proof; publicSignals: string[] };
+  if (task.native) {
+    // the native prover reads the witness from a file (and maps the zkey itself)
+    const dir = mkdtempSync(join(tmpdir(), "des-leaf-"));
+    try {
+      const file = join(dir, "leaf.wtns");
+      writeFileSync(file, wtns);
+      proved = await nativeProve(task.zkey, file, { bin: task.native.bin, threads: task.native.threads });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    proved = await snarkjs.groth16.prove(
+      { type: "mem", data: zkeyBytes(task.zkey) },
+      { type: "mem", data: wtns },
+      undefined,
+      { singleThread: false },
+    );
+  }
   const t2 = performance.now();
-  return { proof, publicSignals, witnessMs: t1 - t0, proveMs: t2 - t1, threadId, pid: process.pid };
+  return {
+    proof: proved.proof,
+    publicSignals: proved.publicSignals,
+    witnessMs: t1 - t0,
+    proveMs: t2 - t1,
+    threadId,
+    pid: process.pid,
+    prover: task.native ? "native" : "snarkjs",
+  };
 }

@@ -11,8 +11,10 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 #if defined(__BMI2__) && defined(__ADX__)
-#include <immintrin.h>
 #define DES_FIELD_ADX 1
 #endif
 
@@ -44,6 +46,30 @@ struct FrParams {
                                  0x0e0a77c19a07df2fULL};
 };
 
+#if defined(__x86_64__)
+static inline u64 addc(u64 a, u64 b, unsigned char& c) {
+  unsigned long long r;
+  c = _addcarry_u64(c, a, b, &r);
+  return r;
+}
+static inline u64 subb(u64 a, u64 b, unsigned char& c) {
+  unsigned long long r;
+  c = _subborrow_u64(c, a, b, &r);
+  return r;
+}
+#else
+static inline u64 addc(u64 a, u64 b, unsigned char& c) {
+  u128 s = (u128)a + b + c;
+  c = (unsigned char)(s >> 64);
+  return (u64)s;
+}
+static inline u64 subb(u64 a, u64 b, unsigned char& c) {
+  u128 d = (u128)a - b - c;
+  c = (unsigned char)((d >> 64) & 1);
+  return (u64)d;
+}
+#endif
+
 // a ≥ b on 4 limbs
 static inline bool geq4(const u64* a, const u64* b) {
   for (int i = 3; i >= 0; i--) {
@@ -67,93 +93,212 @@ struct Fp {
   // Whether 4 little-endian limbs are a canonical representative (< p).
   static bool canonical(const u64* x) { return !geq4(x, Params::P); }
 
+  // t − p if t ≥ p, else t; branch-free (the comparison is data-dependent and unpredictable).
   static inline void reduceOnce(u64* t) {
-    if (geq4(t, Params::P)) {
-      u128 b = 0;
-      for (int i = 0; i < 4; i++) {
-        u128 d = (u128)t[i] - Params::P[i] - (u64)b;
-        t[i] = (u64)d;
-        b = (d >> 64) & 1;
-      }
-    }
+    unsigned char b = 0;
+    u64 s0 = subb(t[0], Params::P[0], b);
+    u64 s1 = subb(t[1], Params::P[1], b);
+    u64 s2 = subb(t[2], Params::P[2], b);
+    u64 s3 = subb(t[3], Params::P[3], b);
+    u64 keep = (u64)0 - (u64)b;  // all ones when t < p
+    t[0] = (t[0] & keep) | (s0 & ~keep);
+    t[1] = (t[1] & keep) | (s1 & ~keep);
+    t[2] = (t[2] & keep) | (s2 & ~keep);
+    t[3] = (t[3] & keep) | (s3 & ~keep);
   }
 
+  // a + b < 2p < 2^256: no carry out of the top limb.
   static inline void add(Fp& r, const Fp& a, const Fp& b) {
     u64 t[4];
-    u128 c = 0;
-    for (int i = 0; i < 4; i++) {
-      c = (u128)a.v[i] + b.v[i] + (u64)(c >> 64);
-      t[i] = (u64)c;
-    }
+    unsigned char c = 0;
+    t[0] = addc(a.v[0], b.v[0], c);
+    t[1] = addc(a.v[1], b.v[1], c);
+    t[2] = addc(a.v[2], b.v[2], c);
+    t[3] = addc(a.v[3], b.v[3], c);
     reduceOnce(t);
     std::memcpy(r.v, t, 32);
   }
 
   static inline void sub(Fp& r, const Fp& a, const Fp& b) {
-    u64 t[4];
-    u64 borrow = 0;
-    for (int i = 0; i < 4; i++) {
-      u128 d = (u128)a.v[i] - b.v[i] - borrow;
-      t[i] = (u64)d;
-      borrow = (u64)(d >> 64) & 1;
-    }
-    if (borrow) {
-      u128 c = 0;
-      for (int i = 0; i < 4; i++) {
-        c = (u128)t[i] + Params::P[i] + (u64)(c >> 64);
-        t[i] = (u64)c;
-      }
-    }
-    std::memcpy(r.v, t, 32);
+    unsigned char br = 0;
+    u64 t0 = subb(a.v[0], b.v[0], br);
+    u64 t1 = subb(a.v[1], b.v[1], br);
+    u64 t2 = subb(a.v[2], b.v[2], br);
+    u64 t3 = subb(a.v[3], b.v[3], br);
+    u64 mask = (u64)0 - (u64)br;  // add p back on borrow
+    unsigned char c = 0;
+    r.v[0] = addc(t0, Params::P[0] & mask, c);
+    r.v[1] = addc(t1, Params::P[1] & mask, c);
+    r.v[2] = addc(t2, Params::P[2] & mask, c);
+    r.v[3] = addc(t3, Params::P[3] & mask, c);
   }
 
   static inline void neg(Fp& r, const Fp& a) {
-    if (a.isZero()) {
-      r = a;
-      return;
-    }
-    u64 borrow = 0;
-    for (int i = 0; i < 4; i++) {
-      u128 d = (u128)Params::P[i] - a.v[i] - borrow;
-      r.v[i] = (u64)d;
-      borrow = (u64)(d >> 64) & 1;
-    }
+    u64 nz = (u64)0 - (u64)((a.v[0] | a.v[1] | a.v[2] | a.v[3]) != 0);
+    unsigned char b = 0;
+    r.v[0] = subb(Params::P[0] & nz, a.v[0], b);
+    r.v[1] = subb(Params::P[1] & nz, a.v[1], b);
+    r.v[2] = subb(Params::P[2] & nz, a.v[2], b);
+    r.v[3] = subb(Params::P[3] & nz, a.v[3], b);
   }
 
   static inline void dbl(Fp& r, const Fp& a) { add(r, a, a); }
 
 #ifdef DES_FIELD_ADX
+  // CIOS with two carry chains: mulx leaves the flags alone, adcx carries through CF and adox
+  // through OF, so the low and high halves of each row of products are added in one pass.
   static inline void mul(Fp& r, const Fp& a, const Fp& b) {
-    u64 t[4] = {0, 0, 0, 0};
-    for (int i = 0; i < 4; i++) {
-      unsigned long long hi, lo, A, C;
-      unsigned char ca = 0, cc = 0;
-      // (A, t0) = t0 + a0·bi
-      lo = _mulx_u64(a.v[0], b.v[i], &hi);
-      ca = _addcarryx_u64(0, t[0], lo, (unsigned long long*)&t[0]);
-      A = hi + ca;
-      unsigned long long m = t[0] * Params::INV;
-      unsigned long long mlo, mhi;
-      mlo = _mulx_u64(m, Params::P[0], &mhi);
-      unsigned long long dummy;
-      cc = _addcarryx_u64(0, t[0], mlo, &dummy);
-      C = mhi + cc;
-      for (int j = 1; j < 4; j++) {
-        lo = _mulx_u64(a.v[j], b.v[i], &hi);
-        unsigned long long s;
-        ca = _addcarryx_u64(0, t[j], lo, &s);
-        hi += ca;
-        ca = _addcarryx_u64(0, s, A, &s);
-        A = hi + ca;
-        mlo = _mulx_u64(m, Params::P[j], &mhi);
-        cc = _addcarryx_u64(0, s, mlo, &s);
-        mhi += cc;
-        cc = _addcarryx_u64(0, s, C, &s);
-        C = mhi + cc;
-        t[j - 1] = s;
-      }
-      t[3] = C + A;
-    }
+    u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0, A, hi, lo, z;
+    __asm__(
+      "movq 0(%[b]), %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t2]\n\t"
+      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "mulxq 24(%[a]), %[lo], %[A]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[z], %[A]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      // reduction: m = t0·inv; (t + m·p)/2^64
+      "movq %[t0], %%rdx\n\t"
+      "imulq %[inv], %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[t0], %[t2]\n\t"
+      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      "adoxq %[t0], %[A]\n\t"
+      "movq %[t1], %[t0]\n\t"
+      "movq %[t2], %[t1]\n\t"
+      "movq %[t3], %[t2]\n\t"
+      "movq %[A], %[t3]\n\t"
+      "movq 8(%[b]), %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t2]\n\t"
+      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "mulxq 24(%[a]), %[lo], %[A]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[z], %[A]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      // reduction: m = t0·inv; (t + m·p)/2^64
+      "movq %[t0], %%rdx\n\t"
+      "imulq %[inv], %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[t0], %[t2]\n\t"
+      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      "adoxq %[t0], %[A]\n\t"
+      "movq %[t1], %[t0]\n\t"
+      "movq %[t2], %[t1]\n\t"
+      "movq %[t3], %[t2]\n\t"
+      "movq %[A], %[t3]\n\t"
+      "movq 16(%[b]), %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t2]\n\t"
+      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "mulxq 24(%[a]), %[lo], %[A]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[z], %[A]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      // reduction: m = t0·inv; (t + m·p)/2^64
+      "movq %[t0], %%rdx\n\t"
+      "imulq %[inv], %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[t0], %[t2]\n\t"
+      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      "adoxq %[t0], %[A]\n\t"
+      "movq %[t1], %[t0]\n\t"
+      "movq %[t2], %[t1]\n\t"
+      "movq %[t3], %[t2]\n\t"
+      "movq %[A], %[t3]\n\t"
+      "movq 24(%[b]), %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t2]\n\t"
+      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "mulxq 24(%[a]), %[lo], %[A]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[z], %[A]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      // reduction: m = t0·inv; (t + m·p)/2^64
+      "movq %[t0], %%rdx\n\t"
+      "imulq %[inv], %%rdx\n\t"
+      "xorq %[z], %[z]\n\t"
+      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t0]\n\t"
+      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "adoxq %[t0], %[t2]\n\t"
+      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "adcxq %[z], %[A]\n\t"
+      "adoxq %[t0], %[A]\n\t"
+      "movq %[t1], %[t0]\n\t"
+      "movq %[t2], %[t1]\n\t"
+      "movq %[t3], %[t2]\n\t"
+      "movq %[A], %[t3]\n\t"
+      : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [A] "=&r"(A), [hi] "=&r"(hi),
+        [lo] "=&r"(lo), [z] "=&r"(z)
+      : [a] "r"(a.v), [b] "r"(b.v), [p] "r"(Params::P), [inv] "m"(Params::INV)
+      : "rdx", "cc", "memory");
+    u64 t[4] = {t0, t1, t2, t3};
     reduceOnce(t);
     std::memcpy(r.v, t, 32);
   }

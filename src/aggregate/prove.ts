@@ -25,6 +25,7 @@ import type { WtnsTask } from "../../workers/wtns.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
 import { loadGroth16Vkey } from "../bn254/verifier-build.ts";
 import { nativeWitness } from "../build/native.ts";
+import { nativeProve, resolveNativeProver } from "../build/prover.ts";
 import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
 import { Budget } from "../pool/budget.ts";
@@ -148,6 +149,11 @@ const log2 = (n: number) => {
 
 /** Declared peak of one node proof (2^22 domain, snarkjs, 2 threads; measured 11,568 MiB), MiB. */
 export const NODE_PROVE_PEAK_MIB = 12_000;
+/**
+ * The same with the native prover (src/build/prover.ts): the mapped zkey's pages it touches plus
+ * its domain-sized arrays; measured by `make bench-prover` (docs/prover.md).
+ */
+export const NATIVE_NODE_PROVE_PEAK_MIB = 4_500;
 
 /**
  * Declared peaks of a node circuit's build steps, MiB: one verifier compile on one core (circom2
@@ -289,7 +295,8 @@ export async function aggregateBlock(
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const backend = opts.backend ?? groth16Backend;
   const budget = opts.budget ?? new Budget();
-  const provePeak = opts.provePeakMiB ?? NODE_PROVE_PEAK_MIB;
+  const prover = await resolveNativeProver(log);
+  const provePeak = opts.provePeakMiB ?? (prover ? NATIVE_NODE_PROVE_PEAK_MIB : NODE_PROVE_PEAK_MIB);
   const witnessPeak = (v: ChildVerifier) =>
     v.native ? backend.witnessPeakMiB.native : backend.witnessPeakMiB.wasm;
   const a = log2(input.columns.length);
@@ -375,10 +382,12 @@ export async function aggregateBlock(
     const witnessSeconds = Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
     // timed inside the claim: waiting for the budget (a circuit build, another proof) is not proving
     const { proof, publicSignals, proveSeconds } = await budget.run(
-      { name: `${name} proof`, peakMiB: provePeak, cores: 2 },
+      { name: `${name} proof`, peakMiB: provePeak, cores: budget.cores },
       async () => {
         const p0 = performance.now();
-        const r = await snarkjs.groth16.prove(c.keys.zkey, nodeW);
+        const r = prover
+          ? await nativeProve(c.keys.zkey, nodeW, { bin: prover.bin, threads: budget.cores })
+          : await snarkjs.groth16.prove(c.keys.zkey, nodeW);
         return { ...r, proveSeconds: (performance.now() - p0) / 1000 };
       },
     );

@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ProveResult, ProveTask } from "../../workers/prove.ts";
 import {
@@ -23,6 +24,7 @@ import { leafStatements } from "../aggregate/tree.ts";
 import type { Block } from "../block/schema.ts";
 import { loadGroth16Vkey } from "../bn254/verifier-build.ts";
 import type { CompiledCircuit } from "../build/circom.ts";
+import { resolveNativeProver } from "../build/prover.ts";
 import { circuitsForProfile, compileProjectCircuit } from "../circuits/registry.ts";
 import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";
 import { checkDeclared, type Partition, planColumns } from "../columns/partition.ts";
@@ -222,12 +224,17 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   const retries = opts.retries ?? 2;
   const crashOnce = new Set(opts.crashOnce ?? []);
   const failures: { name: string; reason: string; attempts: number }[] = [];
+  // native prover (built on first use) or snarkjs; each worker's native proof gets its share of cores
+  const prover = todo.length ? await resolveNativeProver(log) : undefined;
+  const native = prover
+    ? { bin: prover.bin, threads: Math.max(1, Math.floor(availableParallelism() / opts.workers)) }
+    : undefined;
   const pool = createPool({ task: "prove.ts", threads: opts.workers });
   try {
     await Promise.all(
       todo.map(async (j) => {
         for (let attempt = 1; attempt <= retries + 1; attempt++) {
-          const task: ProveTask = { wasm: j.circuit.wasm, zkey: j.keys.zkey, input: j.input };
+          const task: ProveTask = { wasm: j.circuit.wasm, zkey: j.keys.zkey, input: j.input, native };
           if (attempt === 1 && crashOnce.has(j.name)) task.crash = true;
           try {
             const result = (await pool.run(task, {
