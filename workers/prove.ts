@@ -6,8 +6,8 @@
  * WebAssembly instance per proof), each circuit's witness calculator, and each proving key's bytes.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { buildBn128 } from "ffjavascript";

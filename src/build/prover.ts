@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Groth16Proof } from "snarkjs";
-import { desError, type ErrorCode, ERROR_CODES } from "../errors.ts";
+import { desError, ERROR_CODES, type ErrorCode } from "../errors.ts";
 import { exitStatus, runProcess } from "../util/proc.ts";
 import { ARTIFACTS, REPO_ROOT } from "./circom.ts";
 
@@ -82,14 +82,20 @@ function sourceFiles(): string[] {
 /** Content hash of the prover's sources and build flags. */
 export function proverHash(): string {
   const h = createHash("sha256").update(JSON.stringify([CXX, COMMON, CORES]));
-  for (const f of sourceFiles()) h.update(f).update("\0").update(readFileSync(join(PROVER_SRC, f)));
+  for (const f of sourceFiles())
+    h.update(f)
+      .update("\0")
+      .update(readFileSync(join(PROVER_SRC, f)));
   return h.digest("hex").slice(0, 16);
 }
 
 async function gxx(args: string[]): Promise<void> {
   const r = await runProcess(CXX, args, { cwd: PROVER_SRC });
   if (r.code !== 0)
-    throw desError("PROVER_FAULT", `building the native prover failed (${exitStatus(r)}):\n${r.output.slice(-4000)}`);
+    throw desError(
+      "PROVER_FAULT",
+      `building the native prover failed (${exitStatus(r)}):\n${r.output.slice(-4000)}`,
+    );
 }
 
 export interface NativeProver {
@@ -149,7 +155,10 @@ export interface NativeProveStats {
   fftSeconds: number;
   msmSeconds: number;
   totalSeconds: number;
-  msm: Record<"A" | "B1" | "B2" | "C" | "H", { n: number; zeros: number; ones: number; large: number; window: number }>;
+  msm: Record<
+    "A" | "B1" | "B2" | "C" | "H",
+    { n: number; zeros: number; ones: number; large: number; window: number }
+  >;
 }
 
 export interface NativeProveResult {
