@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_OK := node_modules/.install-stamp
 DES := ./bin/des
 
-.PHONY: all install native-deps test check typecheck lint format bench bench-columns bench-exec bench-verifier samples clean prove verify setup circuits prove-evm
+.PHONY: all install native-deps native-prover test check typecheck lint format bench bench-columns bench-exec bench-verifier bench-prover samples clean prove verify setup circuits prove-evm
 
 all: test
 
@@ -23,6 +23,11 @@ native-deps:
 	  apt-get install -y -qq --no-install-recommends g++ libgmp-dev nlohmann-json3-dev >/dev/null \
 	  || { apt-get update -qq && apt-get install -y -qq --no-install-recommends g++ libgmp-dev nlohmann-json3-dev >/dev/null; }; \
 	else echo "native-deps: g++, libgmp-dev or nlohmann-json3-dev missing and not installable here: witnesses use WebAssembly"; fi
+
+## The native Groth16 prover (native/prover, C++17 with g++), built into artifacts/native/prover-<hash>/;
+## every proof path builds it on first use too, and falls back to snarkjs where g++ is missing.
+native-prover: $(NODE_OK)
+	node --import tsx -e 'import("./src/build/prover.ts").then(async (m) => console.log((await m.buildNativeProver()).bin))'
 
 ## Tests: typecheck, lint, then the node:test suite (tiny circuit profile).
 test: $(NODE_OK) native-deps typecheck lint
@@ -68,6 +73,12 @@ bench-exec: $(NODE_OK)
 # (about 10 minutes; BENCH_ARGS=--fresh to time a cold compile).
 bench-verifier: $(NODE_OK)
 	node --import tsx bench/verifier.ts $(BENCH_ARGS)
+
+# Native prover vs snarkjs on the same zkey and witness: column leaf, state leaf, one aggregation
+# node (the first run proves samples/independent-4.json to get them). BENCH_ARGS=--msm-compare
+# adds Jacobian bucket accumulation.
+bench-prover: $(NODE_OK) native-deps
+	node --import tsx bench/prover.ts $(BENCH_ARGS)
 
 ## Regenerate the committed sample blocks (deterministic).
 samples: $(NODE_OK)

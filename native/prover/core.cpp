@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -331,6 +332,12 @@ static Jacobian<F> runMsm(const unsigned char* pts, const u64* sc, size_t n, int
   }
 }
 
+static double peakRssMiB() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_maxrss / 1024.0;  // KiB on Linux
+}
+
 static std::string statsJson(const MsmStats& s) {
   return "{\"n\":" + std::to_string(s.n) + ",\"zeros\":" + std::to_string(s.zeros) + ",\"ones\":" +
          std::to_string(s.ones) + ",\"large\":" + std::to_string(s.large) + ",\"window\":" +
@@ -453,9 +460,9 @@ static int prove(const std::string& zkeyPath, const std::string& wtnsPath, const
     std::printf(
         "{\"threads\":%d,\"arch\":\"%s\",\"constraintsDomain\":%zu,\"nVars\":%u,\"readSeconds\":%.3f,"
         "\"msmAccumulation\":\"%s\",\"abcSeconds\":%.3f,\"fftSeconds\":%.3f,\"msmSeconds\":%.3f,\"totalSeconds\":%.3f,"
-        "\"msm\":{\"A\":%s,\"B1\":%s,\"B2\":%s,\"C\":%s,\"H\":%s}}\n",
+        "\"peakRssMiB\":%.0f,\"msm\":{\"A\":%s,\"B1\":%s,\"B2\":%s,\"C\":%s,\"H\":%s}}\n",
         threads, DES_ARCH_NAME, n, z.nVars, tRead,
-        msmAccumulation() == Accumulation::BatchAffine ? "batch-affine" : "jacobian", tAbc, tFft, tMsm, since(t0), statsJson(sA).c_str(),
+        msmAccumulation() == Accumulation::BatchAffine ? "batch-affine" : "jacobian", tAbc, tFft, tMsm, since(t0), peakRssMiB(), statsJson(sA).c_str(),
         statsJson(sB1).c_str(), statsJson(sB2).c_str(), statsJson(sC).c_str(), statsJson(sH).c_str());
   }
   return 0;

@@ -296,8 +296,11 @@ struct Fp {
       "movq %[A], %[t3]\n\t"
       : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [A] "=&r"(A), [hi] "=&r"(hi),
         [lo] "=&r"(lo), [z] "=&r"(z)
-      : [a] "r"(a.v), [b] "r"(b.v), [p] "r"(Params::P), [inv] "m"(Params::INV)
-      : "rdx", "cc", "memory");
+      : [a] "r"(a.v), [b] "r"(b.v), [p] "r"(Params::P), [inv] "m"(Params::INV),
+        // what the asm reads through the pointers (instead of a "memory" clobber, which would make
+        // the compiler spill every live value around each product)
+        "m"(*(const u64(*)[4])a.v), "m"(*(const u64(*)[4])b.v), "m"(*(const u64(*)[4])Params::P)
+      : "rdx", "cc");
     u64 t[4] = {t0, t1, t2, t3};
     reduceOnce(t);
     std::memcpy(r.v, t, 32);

@@ -18,7 +18,7 @@
  * every finished proof.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { WtnsTask } from "../../workers/wtns.ts";
@@ -407,6 +407,14 @@ export async function aggregateBlock(
         proveSeconds,
       } satisfies StoredNode),
     );
+    if (process.env.DES_KEEP_WITNESS === "1") {
+      // for `make bench-prover`: the node's witness and key, kept beside its proof
+      renameSync(nodeW, join(dir, `${name}.wtns`));
+      writeFileAtomic(
+        join(dir, `${name}.witness.json`),
+        JSON.stringify({ zkey: c.keys.zkey, wtns: `${name}.wtns` }),
+      );
+    }
     rmSync(work, { recursive: true, force: true });
     nodes.push({ name, circuit: c.name, level, reused: false, witnessSeconds, proveSeconds });
     log(`${name}: witness ${witnessSeconds.toFixed(0)} s, proof ${proveSeconds.toFixed(0)} s`);

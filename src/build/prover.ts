@@ -155,6 +155,8 @@ export interface NativeProveStats {
   fftSeconds: number;
   msmSeconds: number;
   totalSeconds: number;
+  msmAccumulation: "batch-affine" | "jacobian";
+  peakRssMiB: number;
   msm: Record<
     "A" | "B1" | "B2" | "C" | "H",
     { n: number; zeros: number; ones: number; large: number; window: number }
@@ -180,7 +182,12 @@ function errorCode(code: string): ErrorCode {
 export async function nativeProve(
   zkey: string,
   wtns: string,
-  opts: { threads?: number; arch?: "auto" | "generic" | "adx"; bin?: string } = {},
+  opts: {
+    threads?: number;
+    arch?: "auto" | "generic" | "adx";
+    msm?: "batch-affine" | "jacobian";
+    bin?: string;
+  } = {},
 ): Promise<NativeProveResult> {
   const bin = opts.bin ?? (await buildNativeProver()).bin;
   const work = mkdtempSync(join(tmpdir(), "des-native-prove-"));
@@ -191,6 +198,7 @@ export async function nativeProve(
     const args = ["prove", zkey, wtns, proofFile, publicFile, "--stats"];
     if (opts.threads) args.push("--threads", String(opts.threads));
     if (opts.arch) args.push("--arch", opts.arch);
+    if (opts.msm) args.push("--msm", opts.msm);
     const r = await runProcess(bin, args, { maxOutput: 1 << 16 });
     if (r.code !== 0) {
       const line = r.output.split("\n").find((l) => l.startsWith("des-groth16: ")) ?? "";
