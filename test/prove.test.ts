@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { generateBlock } from "../src/block/sample.ts";
 import type { Block } from "../src/block/schema.ts";
+import { proverToolchain } from "../src/build/prover.ts";
 import { loadCrypto } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
 import { getProfile } from "../src/profiles.ts";
@@ -60,6 +61,12 @@ describe("des prove / des verify (tiny profile)", () => {
     });
     assert.equal(r.columns, 2);
     assert.equal(r.stateUpdates, 1);
+    // the native prover is the default wherever g++ can build it
+    const expected = proverToolchain().ok ? "native" : "snarkjs";
+    assert.ok(
+      r.proofs.every((p) => p.prover === expected),
+      JSON.stringify(r.proofs),
+    );
     assert.equal(r.proofs.find((p) => p.name === "column-1")!.attempts, 2);
     assert.ok(r.proofs.filter((p) => p.name !== "column-1").every((p) => p.attempts === 1));
     bundlePath = r.bundle;
@@ -99,7 +106,16 @@ describe("des prove / des verify (tiny profile)", () => {
         (e.details.kept as string[]).includes("column-1") &&
         (e.details.failures as { name: string }[])[0]!.name === "column-0",
     );
-    const r = await proveBlock(block, { profile, workers: 2, outDir: dir, log: quiet, aggregate: false });
+    // the rerun proves column-0 with snarkjs (DES_PROVER chooses); the bundle mixes both provers
+    process.env.DES_PROVER = "snarkjs";
+    let r: Awaited<ReturnType<typeof proveBlock>>;
+    try {
+      r = await proveBlock(block, { profile, workers: 2, outDir: dir, log: quiet, aggregate: false });
+    } finally {
+      delete process.env.DES_PROVER;
+    }
+    assert.equal(r.proofs.find((p) => p.name === "column-0")!.prover, "snarkjs");
+    await verifyBundle(loadBundle(r.bundle), vkeys);
     assert.deepEqual(
       r.proofs.map((p) => [p.name, p.reused]),
       [
@@ -228,5 +244,39 @@ describe("des prove / des verify (tiny profile)", () => {
     const ok = des("verify", bundlePath, "--vkeys", join(dir, "vkeys"));
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /^OK: block 1: 4 transactions, 2 columns, 1 state updates/);
+    const badProver = spawnSync(
+      "./bin/des",
+      ["prove", "samples/independent-4.json", "--out", join(dir, "x")],
+      {
+        encoding: "utf8",
+        env: { ...process.env, DES_PROVER: "rapid" },
+      },
+    );
+    assert.equal(badProver.status, 2, badProver.stderr);
+    assert.match(badProver.stderr, /DES_PROVER must be native or snarkjs/);
+  });
+
+  test("des bench measures the leaf pipeline (no aggregation) for each worker count", () => {
+    const out = join(dir, "bench");
+    const r = spawnSync(
+      "./bin/des",
+      ["bench", "--block", "samples/independent-4.json", "--workers", "1,2", "--no-baseline", "--out", out],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(readFileSync(join(out, "bench.json"), "utf8")) as {
+      aggregate: boolean;
+      runs: { workers: number; proofs: number; proveMs: number; aggregateSeconds?: number }[];
+    };
+    assert.equal(j.aggregate, false);
+    assert.deepEqual(
+      j.runs.map((x) => [x.workers, x.proofs]),
+      [
+        [1, 3],
+        [2, 3],
+      ],
+    );
+    assert.ok(j.runs.every((x) => x.proveMs > 0 && x.aggregateSeconds === undefined));
+    assert.match(r.stdout, /workers\s+prove s/);
   });
 });

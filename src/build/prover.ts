@@ -51,11 +51,18 @@ export function proverToolchain(): { ok: boolean; reason?: string } {
   return probed;
 }
 
+/** `DES_PROVER` checked: native, snarkjs or unset (a USAGE error otherwise). */
+export function proverEnv(): ProverBackend | undefined {
+  const env = process.env.DES_PROVER;
+  if (env === undefined || env === "") return undefined;
+  if (env !== "native" && env !== "snarkjs")
+    throw desError("USAGE", `DES_PROVER must be native or snarkjs, not ${JSON.stringify(env)}`);
+  return env;
+}
+
 /** The prover `DES_PROVER` asks for (native by default), and whether it can be had. */
 export function proverBackend(): BackendChoice {
-  const env = process.env.DES_PROVER;
-  if (env !== undefined && env !== "native" && env !== "snarkjs")
-    throw desError("USAGE", `DES_PROVER must be native or snarkjs, not ${JSON.stringify(env)}`);
+  const env = proverEnv();
   if (env === "snarkjs") return { backend: "snarkjs", reason: "DES_PROVER=snarkjs" };
   const tc = proverToolchain();
   if (!tc.ok) return { backend: "snarkjs", reason: `native prover unavailable: ${tc.reason}` };

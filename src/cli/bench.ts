@@ -24,14 +24,20 @@ const Flags = z.object({
   profile: profileFlag.default("tiny"),
   out: z.string().min(1).default("artifacts/bench/workers"),
   "no-baseline": z.boolean().default(false),
+  aggregate: z.boolean().default(false),
 });
 
-const help = `usage: des bench --block B [--workers 1,2,4] [--profile P] [--out DIR] [--no-baseline]
+const help = `usage: des bench --block B [--workers 1,2,4] [--profile P] [--out DIR] [--no-baseline] [--aggregate]
 
-Proves the same block with each worker count (a fresh process each, nothing reused) and reports
-wall time of the proving phase, speedup, efficiency against the ideal min(W, cores, proofs), CPU
-utilisation and peak memory; then times the snarkjs CLI baseline (wtns calculate + groth16 prove,
-its default threads) over the same proofs one after another. Writes DIR/bench.json and DIR/bench.svg.`;
+Proves the same block's leaves (column and state-update proofs: \`des prove --no-aggregate\`) with
+each worker count (a fresh process each, nothing reused) and reports wall time of the proving
+phase, speedup, efficiency against the ideal min(W, cores, proofs), CPU utilisation and peak
+memory; then times the snarkjs CLI baseline (wtns calculate + groth16 prove, its default threads)
+over the same proofs one after another. Proofs use the prover DES_PROVER chooses (native by
+default). Writes DIR/bench.json and DIR/bench.svg.
+
+  --aggregate   also prove the aggregation tree in every run (its first run compiles and sets up
+                the tree shape's node circuits), reported per stage: leaves, then the tree`;
 
 interface Run {
   workers: number;
@@ -43,6 +49,9 @@ interface Run {
   efficiency: number;
   cpuUtilisation: number;
   maxRssMb: number;
+  /** With --aggregate: the tree's wall time and its node proofs. */
+  aggregateSeconds?: number;
+  nodes?: number;
 }
 
 function node(args: string[]): { stdout: string; ms: number } {
@@ -112,6 +121,7 @@ export const benchCommand: Command = {
         profile: { type: "string" },
         out: { type: "string", short: "o" },
         "no-baseline": { type: "boolean" },
+        aggregate: { type: "boolean" },
       },
       Flags,
       { min: 0, max: 0, names: "no positional arguments" },
@@ -138,10 +148,11 @@ export const benchCommand: Command = {
         "--out",
         dir,
         "--json",
+        ...(flags.aggregate ? [] : ["--no-aggregate"]),
       ];
       return node(["--import", loader, main, ...args]);
     };
-    console.error("warming up (compile, setup)…");
+    console.error(`warming up (compile, setup${flags.aggregate ? ", node circuits" : ""})…`);
     prove(1, join(flags.out, "warmup"));
     for (const w of flags.workers) {
       console.error(`proving with ${w} worker(s)…`);
@@ -151,6 +162,7 @@ export const benchCommand: Command = {
         phases: { proveMs: number };
         inputs: typeof inputs;
         resources: { maxRssMb: number; cpuSeconds: number };
+        aggregation?: { wallSeconds: number; nodes: unknown[] };
       };
       inputs = r.inputs;
       runs.push({
@@ -163,6 +175,9 @@ export const benchCommand: Command = {
         efficiency: 0,
         cpuUtilisation: r.resources.cpuSeconds / (ms / 1000) / cores,
         maxRssMb: r.resources.maxRssMb,
+        ...(r.aggregation
+          ? { aggregateSeconds: r.aggregation.wallSeconds, nodes: r.aggregation.nodes.length }
+          : {}),
       });
     }
     const one = runs.find((r) => r.workers === 1) ?? runs[0]!;
@@ -204,6 +219,7 @@ export const benchCommand: Command = {
           "CPU util",
           "peak MiB",
           "vs baseline",
+          ...(flags.aggregate ? ["tree s", "nodes"] : []),
         ],
         runs.map((r) => [
           r.workers,
@@ -214,7 +230,8 @@ export const benchCommand: Command = {
           `${(100 * r.efficiency).toFixed(0)}%`,
           `${(100 * r.cpuUtilisation).toFixed(0)}%`,
           r.maxRssMb,
-          baselineMs ? `${(r.proveMs / baselineMs).toFixed(2)}×` : "-",
+          baselineMs ? `${(baselineMs / r.proveMs).toFixed(2)}× faster` : "-",
+          ...(flags.aggregate ? [r.aggregateSeconds?.toFixed(1) ?? "-", r.nodes ?? "-"] : []),
         ]),
       ),
     );
@@ -224,7 +241,14 @@ export const benchCommand: Command = {
       );
     writeFileAtomic(
       join(flags.out, "bench.json"),
-      toJSON({ block: flags.block, profile: flags.profile, cores, runs, baselineMs }),
+      toJSON({
+        block: flags.block,
+        profile: flags.profile,
+        cores,
+        aggregate: flags.aggregate,
+        runs,
+        baselineMs,
+      }),
     );
     writeFileAtomic(join(flags.out, "bench.svg"), svg(runs, baselineMs));
     console.log(`wrote ${join(flags.out, "bench.json")} and ${join(flags.out, "bench.svg")}`);

@@ -1,4 +1,5 @@
 /** `des` entry point: dispatches to subcommands and maps errors to exit codes. */
+import { proverEnv } from "../build/prover.ts";
 import { isDesError } from "../errors.ts";
 import type { Command } from "./command.ts";
 import { commands } from "./registry.ts";
@@ -27,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // the prover choice is checked before any work: a bad DES_PROVER is a usage error at once
+    proverEnv();
     return await cmd.run(rest);
   } catch (e) {
     if (isDesError(e)) {

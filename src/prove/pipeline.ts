@@ -67,6 +67,8 @@ export interface ProofRecord {
   worker: string;
   attempts: number;
   reused: boolean;
+  /** Which prover made the proof (a proof stored by an older version: snarkjs). */
+  prover: "native" | "snarkjs";
 }
 
 export interface ProveReport {
@@ -348,6 +350,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       worker: r.reused ? "reused" : `thread ${r.result.threadId}`,
       attempts: r.attempts,
       reused: r.reused,
+      prover: r.result.prover ?? "snarkjs",
     };
   });
   // 7. the aggregation tree → DIR/block.proof.json
