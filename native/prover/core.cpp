@@ -172,7 +172,7 @@ static Zkey readZkey(const Mapped& f) {
     fail(ZK, path + ": domain size " + std::to_string(z.domainSize) + " is not a power of two");
   z.power = __builtin_ctz(z.domainSize);
   if (z.power > FrRoots::S) fail(ZK, path + ": domain 2^" + std::to_string(z.power) + " exceeds Fr's 2-adicity");
-  if (z.nPublic + 1 > z.nVars) fail(ZK, path + ": more public inputs than variables");
+  if ((uint64_t)z.nPublic + 1 > (uint64_t)z.nVars) fail(ZK, path + ": more public inputs than variables");
   const unsigned char* p = h + 84;
   z.alpha1 = headerPoint<Fq>(p, path, "alpha_1");
   z.beta1 = headerPoint<Fq>(p + 64, path, "beta_1");
@@ -194,11 +194,11 @@ static Zkey readZkey(const Mapped& f) {
                    std::to_string(count * elem));
     return f.data + s.pos;
   };
-  sec(3, z.nPublic + 1, 64, "IC");
+  sec(3, (uint64_t)z.nPublic + 1, 64, "IC");
   z.A = sec(5, z.nVars, 64, "A");
   z.B1 = sec(6, z.nVars, 64, "B1");
   z.B2 = sec(7, z.nVars, 128, "B2");
-  z.C = sec(8, z.nVars - z.nPublic - 1, 64, "C");
+  z.C = sec(8, (uint64_t)z.nVars - z.nPublic - 1, 64, "C");
   z.H = sec(9, z.domainSize, 64, "H");
   return z;
 }
@@ -281,18 +281,37 @@ static std::string g2Json(const Jacobian<Fq2>& p, const std::string& ind) {
          "\n" + ind + "]";
 }
 
-// Writes to path.tmp, then renames: a failed run leaves no partial file under the final name.
-static void writeAtomic(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) fail("FILE_NOT_FOUND", path + ": cannot write (" + std::strerror(errno) + ")");
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    fail("FILE_NOT_FOUND", path + ": write failed");
+// Writes each text to path.tmp-PID, then renames them all: a failed run leaves no file, partial or
+// whole, under any final name (unless a rename itself fails, after every file was written).
+static void writeAtomic(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> tmps;
+  auto cleanup = [&]() {
+    for (auto& t : tmps) std::remove(t.c_str());
+  };
+  for (auto& [path, text] : files) {
+    std::string tmp = path + ".tmp-" + std::to_string(getpid());
+    FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) {
+      std::string why = std::strerror(errno);
+      cleanup();
+      fail("FILE_NOT_FOUND", path + ": cannot write (" + why + ")");
+    }
+    tmps.push_back(tmp);
+    bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok) {
+      cleanup();
+      fail("FILE_NOT_FOUND", path + ": write failed");
+    }
+  }
+  for (size_t i = 0; i < files.size(); i++) {
+    if (std::rename(tmps[i].c_str(), files[i].first.c_str()) != 0) {
+      cleanup();
+      fail("FILE_NOT_FOUND", files[i].first + ": rename failed");
+    }
   }
 }
+static void writeAtomic(const std::string& path, const std::string& text) { writeAtomic({{path, text}}); }
 
 // ---------------------------------------------------------------------------------------------
 // Randomness: a uniform scalar in [1, r) from getrandom(2), by rejection.
@@ -454,8 +473,7 @@ static int prove(const std::string& zkeyPath, const std::string& wtnsPath, const
   std::string pub = "[";
   for (uint32_t i = 1; i <= z.nPublic; i++) pub += std::string(i > 1 ? "," : "") + "\n \"" + decimal(&w[4 * i]) + "\"";
   pub += z.nPublic ? "\n]" : "]";
-  writeAtomic(publicPath, pub);
-  writeAtomic(proofPath, proof);
+  writeAtomic({{publicPath, pub}, {proofPath, proof}});
   if (stats) {
     std::printf(
         "{\"threads\":%d,\"arch\":\"%s\",\"constraintsDomain\":%zu,\"nVars\":%u,\"readSeconds\":%.3f,"
@@ -552,6 +570,7 @@ int run(int argc, char** argv) {
     } else if (a == "--stats") {
       stats = true;
     } else if (a == "--arch") {
+      if (i + 1 >= argc) fail("USAGE", "--arch needs a value");
       i++;  // handled by the dispatcher
     } else if (a.size() > 1 && a[0] == '-') {
       fail("USAGE", "unknown option " + a);

@@ -9,11 +9,18 @@
 
 int main(int argc, char** argv) {
   std::string arch = "auto";
-  for (int i = 1; i + 1 < argc; i++)
-    if (std::strcmp(argv[i], "--arch") == 0) arch = argv[i + 1];
+  bool archMissing = false;
+  for (int i = 1; i < argc; i++)
+    if (std::strcmp(argv[i], "--arch") == 0) {
+      if (i + 1 < argc)
+        arch = argv[++i];
+      else
+        archMissing = true;
+    }
   __builtin_cpu_init();
   bool hasAdx = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
   try {
+    if (archMissing) throw des::ProverError{"USAGE", "--arch needs a value"};
     if (arch == "auto") arch = hasAdx ? "adx" : "generic";
     if (arch == "adx") {
       if (!hasAdx) throw des::ProverError{"USAGE", "--arch adx: this CPU lacks BMI2/ADX"};

@@ -196,6 +196,8 @@ export async function nativeProve(
     bin?: string;
   } = {},
 ): Promise<NativeProveResult> {
+  if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads >= 1))
+    throw desError("USAGE", `native prover threads must be a positive integer, got ${opts.threads}`);
   const bin = opts.bin ?? (await buildNativeProver()).bin;
   const work = mkdtempSync(join(tmpdir(), "des-native-prove-"));
   const t0 = performance.now();
@@ -203,7 +205,7 @@ export async function nativeProve(
     const proofFile = join(work, "proof.json");
     const publicFile = join(work, "public.json");
     const args = ["prove", zkey, wtns, proofFile, publicFile, "--stats"];
-    if (opts.threads) args.push("--threads", String(opts.threads));
+    if (opts.threads !== undefined) args.push("--threads", String(opts.threads));
     if (opts.arch) args.push("--arch", opts.arch);
     if (opts.msm) args.push("--msm", opts.msm);
     const r = await runProcess(bin, args, { maxOutput: 1 << 16 });
