@@ -414,8 +414,8 @@ static int prove(const std::string& zkeyPath, const std::string& wtnsPath, const
   const FrRoots& R = frRoots();
   Fr inc = z.power == FrRoots::S ? R.nqr * R.nqr : R.w[z.power + 1];
   for (std::vector<Fr>* v : {&a, &b, &c}) {
-    ifft(v->data(), d, threads);
-    scaleByPowers(v->data(), n, inc, threads);
+    ifftUnscaled(v->data(), d, threads);
+    scaleByPowers(v->data(), n, inc, threads, d.nInv);  // coefficient i × ω_{2n}^i / n
     fft(v->data(), d, threads);
   }
   // H scalars: (A·B − C) on the coset, standard form

@@ -4,6 +4,7 @@
 // w[k] = w[k+1]². Iterative decimation in time after a bit-reversal permutation; each stage's
 // butterflies are split across threads (by groups in early stages, inside a group in late ones).
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "field.hpp"
@@ -91,34 +92,50 @@ inline void bitReverse(Fr* a, int logn, int threads) {
   });
 }
 
+// Butterflies of stages len = 2 … n. The stages with len ≤ 2^BLOCK_LOG stay inside aligned
+// blocks of 2^BLOCK_LOG elements (512 KiB: an L2's worth), so they are done block by block, each
+// block cache-resident through all of them; only the remaining log n − BLOCK_LOG stages stream the
+// whole array.
 inline void nttCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
   const size_t n = d.n;
+  constexpr int BLOCK_LOG = 14;
   bitReverse(a, d.log, threads);
-  for (size_t len = 2; len <= n; len <<= 1) {
-    const size_t half = len / 2, step = n / len, groups = n / len;
-    auto butterflies = [&](size_t g, size_t kb, size_t ke) {
-      Fr* x = a + g * len;
-      for (size_t k = kb; k < ke; k++) {
-        Fr v;
-        Fr::mul(v, x[k + half], tw[k * step]);
-        Fr u = x[k];
-        Fr::add(x[k], u, v);
-        Fr::sub(x[k + half], u, v);
-      }
-    };
+  auto stage = [&](size_t len, size_t g, size_t kb, size_t ke) {
+    const size_t half = len / 2, step = n / len;
+    Fr* x = a + g * len;
+    for (size_t k = kb; k < ke; k++) {
+      Fr v;
+      Fr::mul(v, x[k + half], tw[k * step]);
+      Fr u = x[k];
+      Fr::add(x[k], u, v);
+      Fr::sub(x[k + half], u, v);
+    }
+  };
+  const size_t block = (size_t)1 << std::min(d.log, BLOCK_LOG);
+  parallelFor(n / block, threads, [&](size_t blk) {
+    for (size_t len = 2; len <= block; len <<= 1) {
+      const size_t groups = block / len, first = blk * block / len;
+      for (size_t g = 0; g < groups; g++) stage(len, first + g, 0, len / 2);
+    }
+  });
+  for (size_t len = block << 1; len <= n; len <<= 1) {
+    const size_t half = len / 2, groups = n / len;
     if (groups >= (size_t)threads * 4 || threads <= 1) {
       parallelRanges(groups, threads, [&](size_t b, size_t e, size_t) {
-        for (size_t g = b; g < e; g++) butterflies(g, 0, half);
+        for (size_t g = b; g < e; g++) stage(len, g, 0, half);
       });
     } else {
       for (size_t g = 0; g < groups; g++) {
-        parallelRanges(half, threads, [&](size_t b, size_t e, size_t) { butterflies(g, b, e); });
+        parallelRanges(half, threads, [&](size_t b, size_t e, size_t) { stage(len, g, b, e); });
       }
     }
   }
 }
 
 inline void fft(Fr* a, const Domain& d, int threads) { nttCore(a, d, d.tw, threads); }
+
+// ifft without its 1/n factor (callers fold it into a later scaling)
+inline void ifftUnscaled(Fr* a, const Domain& d, int threads) { nttCore(a, d, d.twInv, threads); }
 
 inline void ifft(Fr* a, const Domain& d, int threads) {
   nttCore(a, d, d.twInv, threads);
@@ -127,11 +144,11 @@ inline void ifft(Fr* a, const Domain& d, int threads) {
   });
 }
 
-// a[i] *= g^i
-inline void scaleByPowers(Fr* a, size_t n, const Fr& g, int threads) {
+// a[i] *= c·g^i
+inline void scaleByPowers(Fr* a, size_t n, const Fr& g, int threads, const Fr& c = Fr::one()) {
   parallelRanges(n, threads, [&](size_t b, size_t e, size_t) {
     u64 eb[4] = {b, 0, 0, 0};
-    Fr x = g.pow(eb);
+    Fr x = g.pow(eb) * c;
     for (size_t i = b; i < e; i++) {
       Fr::mul(a[i], a[i], x);
       x = x * g;
