@@ -13,6 +13,7 @@ import * as snarkjs from "snarkjs";
 import { glueBindings } from "../src/aggregate/glue.ts";
 import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
+import { nativeProve, proverToolchain } from "../src/build/prover.ts";
 import { checkWitness, loadR1cs } from "../src/circuits/r1cs.ts";
 import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
@@ -124,6 +125,16 @@ describe("r1cs linking", () => {
     assert.deepEqual(publicSignals, [String(poseidon([partX(sL), partX(sR)]))]);
     assert.equal(await snarkjs.groth16.verify(vk, publicSignals, proof), true);
     assert.equal(await snarkjs.groth16.verify(vk, [String(poseidon([partX(sR), partX(sL)]))], proof), false);
+    // the native prover's proof of the same linked witness: the same public signal, snarkjs accepts it
+    if (proverToolchain().ok) {
+      const n = await nativeProve(key.zkey, linkedW, { threads: 2 });
+      assert.deepEqual(n.publicSignals, publicSignals);
+      assert.equal(await snarkjs.groth16.verify(vk, n.publicSignals, n.proof), true);
+      assert.equal(
+        await snarkjs.groth16.verify(vk, [String(poseidon([partX(sR), partX(sL)]))], n.proof),
+        false,
+      );
+    }
   });
 
   test("changing a wire of the right part breaks a constraint of the right part", () => {
