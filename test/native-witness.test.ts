@@ -5,14 +5,19 @@
  * (g++, libgmp-dev, nlohmann-json3-dev) is installed by `make native-deps`, which `make test` runs.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as snarkjs from "snarkjs";
 import { readWtns } from "../src/aggregate/link.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
-import { buildNativeWitness, nativeToolchain, nativeWitness } from "../src/build/native.ts";
+import {
+  buildNativeWitness,
+  nativeToolchain,
+  nativeWitness,
+  startNativeWitnessBuild,
+} from "../src/build/native.ts";
 import { isDesError } from "../src/errors.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
 
@@ -200,6 +205,36 @@ describe("native witness generator", () => {
     assert.ok(files[1]![0].equals(files[0]![0]), "WebAssembly computes both forms alike");
     // If this fails, circom's C++ output copies slices right: the limb-by-limb workaround can go.
     assert.ok(!files[1]![1].equals(files[1]![0]), "whole slice: circom 2.2.3's C++ output differs");
+  });
+
+  test("a background build: none at first, one builder at a time, then the same witness natively", async () => {
+    // a copy of the circuit's C++ sources without its object file and binary: built from scratch
+    const dir = join(work, "background_cpp");
+    cpSync(circuit.cpp!, dir, { recursive: true });
+    const bgBin = join(dir, circuit.name);
+    rmSync(bgBin, { force: true });
+    rmSync(`${bgBin}.o`, { force: true });
+    assert.equal(startNativeWitnessBuild(dir, circuit.name), undefined, "returns at once, before g++");
+    assert.ok(existsSync(`${bgBin}.building`), "the builder holds the lock");
+    assert.equal(startNativeWitnessBuild(dir, circuit.name), undefined, "no second builder");
+    for (let i = 0; i < 600 && (!existsSync(bgBin) || existsSync(`${bgBin}.building`)); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    assert.ok(existsSync(bgBin), `no binary after the build: ${readFileSync(`${bgBin}.build.log`, "utf8")}`);
+    assert.ok(!existsSync(`${bgBin}.building`), "the lock is released");
+    const inp = input(
+      [
+        [3n, 4n],
+        [5n, 6n],
+        [7n, 8n],
+      ],
+      5n,
+    );
+    const w = join(work, "bg.wasm.wtns");
+    const n = join(work, "bg.native.wtns");
+    await snarkjs.wtns.calculate(inp, circuit.wasm, w);
+    await nativeWitness(bgBin, inp, n);
+    assert.ok(readFileSync(n).equals(readFileSync(w)), "background-built generator = WebAssembly");
+    assert.equal(startNativeWitnessBuild(dir, circuit.name), bgBin, "built: returned at once");
   });
 
   test("a cached generator is reused", async () => {

@@ -14,7 +14,7 @@ import { verifierInput, verifierTrace } from "../bn254/groth16.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
 import { compileVerifier } from "../bn254/verifier-build.ts";
 import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
-import { buildNativeWitness, nativeToolchain } from "../build/native.ts";
+import { buildNativeWitness, nativeToolchain, startNativeWitnessBuild } from "../build/native.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
@@ -66,29 +66,44 @@ export async function nativeGenerator(c: CompiledCircuit): Promise<string | unde
 /**
  * The in-circuit Groth16 verifier (issue #7): ≈ 1.96M constraints per child. With `native`, each
  * key's verifier also gets its native witness generator where the toolchain is there (C++ output
- * and ≈ 6 min of g++ per key, once); without, witnesses are WebAssembly only.
+ * and ≈ 6 min of g++ per key, once); without, witnesses are WebAssembly only. `native:
+ * "background"` does not wait for g++: the generator is built by a detached low-priority process
+ * (startNativeWitnessBuild) and witnesses use WebAssembly until its binary exists, so a first run's
+ * critical path (verifier compile → link → setup → proofs) has no g++ on it.
  */
-export function groth16VerifierBackend(opts: { native: boolean }): VerifierBackend {
+export function groth16VerifierBackend(opts: { native: boolean | "background" }): VerifierBackend {
   return {
     id: "groth16-verifier",
     witnessPeakMiB: { wasm: 2400, native: NATIVE_VERIFIER_WITNESS_MIB },
     async compile(vkey) {
-      const v = await compileVerifier(vkey, { cpp: opts.native && useNativeWitness() });
+      const v = await compileVerifier(vkey, { cpp: opts.native !== false && useNativeWitness() });
       const key = v.build.keys[0]!;
-      return {
+      const base = {
         name: v.name,
         hash: v.hash,
         r1cs: v.r1cs,
         wasm: v.wasm,
-        native: opts.native ? await nativeGenerator(v) : undefined,
-        input: (proof, x) => verifierInput(verifierTrace(key, proof as never, x)) as CircuitInput,
+        input: (proof: unknown, x: string) =>
+          verifierInput(verifierTrace(key, proof as never, x)) as CircuitInput,
       };
+      if (opts.native === "background" && v.cpp) {
+        const cpp = v.cpp;
+        startNativeWitnessBuild(cpp, v.name);
+        // read at each witness: the generator once its detached build has finished
+        return Object.defineProperty(base, "native", {
+          enumerable: true,
+          get: () => (existsSync(join(cpp, v.name)) ? join(cpp, v.name) : undefined),
+        }) as ChildVerifier;
+      }
+      return { ...base, native: opts.native ? await nativeGenerator(v) : undefined };
     },
   };
 }
 
 /** The aggregation's default backend: native witness generators where possible. */
 export const groth16Backend: VerifierBackend = groth16VerifierBackend({ native: true });
+/** The same, with the generators built in the background (`des prove`'s aggregation). */
+export const groth16BackgroundBackend: VerifierBackend = groth16VerifierBackend({ native: "background" });
 
 export interface NodeCircuit {
   name: string;

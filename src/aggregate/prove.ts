@@ -43,6 +43,7 @@ import {
   buildNode,
   type ChildVerifier,
   groth16Backend,
+  groth16BackgroundBackend,
   type NodeCircuit,
   useNativeWitness,
   type VerifierBackend,
@@ -293,7 +294,7 @@ export async function aggregateBlock(
   opts: AggregateOptions,
 ): Promise<AggregateReport> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const backend = opts.backend ?? groth16Backend;
+  const backend = opts.backend ?? groth16BackgroundBackend;
   const budget = opts.budget ?? new Budget();
   const prover = await resolveNativeProver(log);
   const provePeak = opts.provePeakMiB ?? (prover ? NATIVE_NODE_PROVE_PEAK_MIB : NODE_PROVE_PEAK_MIB);

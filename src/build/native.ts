@@ -12,9 +12,18 @@
  * circuit's own translation unit and the linked binary live beside its sources in the circuit's
  * artifact directory.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { desError } from "../errors.ts";
 import { exitStatus, runProcess } from "../util/proc.ts";
@@ -67,31 +76,26 @@ async function run(cmd: string, args: string[], cwd: string): Promise<void> {
     throw new Error(`${cmd} ${args.join(" ")} failed (${exitStatus(r)}):\n${r.output.slice(-4000)}`);
 }
 
-/** Compiles `src` (in `cwd`) to `obj`, atomically. */
-async function compileObject(cwd: string, src: string, obj: string, opt: string): Promise<void> {
-  const tmp = `${obj}.tmp-${process.pid}`;
-  await run(CXX, [...CXXFLAGS, opt, "-c", src, "-o", tmp], cwd);
-  renameSync(tmp, obj);
-}
-
 export interface NativeWitness {
   /** The witness generator: `<bin> <input.json> <out.wtns>`; reads `<bin>.dat`. */
   bin: string;
   buildSeconds: number;
 }
 
-/**
- * Builds (or reuses) the native witness generator of a circuit compiled with C++ output:
- * `cppDir` is circom's `<name>_cpp` directory.
- */
-export async function buildNativeWitness(cppDir: string, name: string): Promise<NativeWitness> {
+/** One g++ run: `g++ ...pre <output> ...post`, the output written to a temporary name first. */
+interface Step {
+  pre: string[];
+  out: string;
+  post: string[];
+}
+const stepArgs = (s: Step, tmp: string) => [...s.pre, tmp, ...s.post];
+
+/** The build of one generator: its binary and the g++ steps still to run, in order. */
+function buildPlan(cppDir: string, name: string): { bin: string; steps: Step[] } {
   const bin = join(cppDir, name);
-  if (existsSync(bin)) return { bin, buildSeconds: 0 };
-  const tc = nativeToolchain();
-  if (!tc.ok) throw new Error(`native witness generator unavailable: ${tc.reason}`);
-  const t0 = performance.now();
   const objDir = join(ARTIFACTS, "native", "obj");
   mkdirSync(objDir, { recursive: true });
+  const steps: Step[] = [];
   const objects: string[] = [];
   for (const f of RUNTIME_FILES) {
     const h = createHash("sha256")
@@ -104,15 +108,76 @@ export async function buildNativeWitness(cppDir: string, name: string): Promise<
       .digest("hex")
       .slice(0, 24);
     const obj = join(objDir, `${f.replace(/\.cpp$/, "")}-${h}.o`);
-    if (!existsSync(obj)) await compileObject(cppDir, f, obj, RUNTIME_OPT);
+    if (!existsSync(obj)) steps.push({ pre: [...CXXFLAGS, RUNTIME_OPT, "-c", f, "-o"], out: obj, post: [] });
     objects.push(obj);
   }
   const own = join(cppDir, `${name}.o`);
-  if (!existsSync(own)) await compileObject(cppDir, `${name}.cpp`, own, CIRCUIT_OPT);
-  const tmp = `${bin}.tmp-${process.pid}`;
-  await run(CXX, ["-o", tmp, own, ...objects, "-lgmp"], cppDir);
-  renameSync(tmp, bin);
+  if (!existsSync(own))
+    steps.push({ pre: [...CXXFLAGS, CIRCUIT_OPT, "-c", `${name}.cpp`, "-o"], out: own, post: [] });
+  steps.push({ pre: ["-o"], out: bin, post: [own, ...objects, "-lgmp"] });
+  return { bin, steps };
+}
+
+/**
+ * Builds (or reuses) the native witness generator of a circuit compiled with C++ output:
+ * `cppDir` is circom's `<name>_cpp` directory.
+ */
+export async function buildNativeWitness(cppDir: string, name: string): Promise<NativeWitness> {
+  const bin = join(cppDir, name);
+  if (existsSync(bin)) return { bin, buildSeconds: 0 };
+  const tc = nativeToolchain();
+  if (!tc.ok) throw new Error(`native witness generator unavailable: ${tc.reason}`);
+  const t0 = performance.now();
+  const plan = buildPlan(cppDir, name);
+  for (const step of plan.steps) {
+    const tmp = `${step.out}.tmp-${process.pid}`;
+    await run(CXX, stepArgs(step, tmp), cppDir);
+    renameSync(tmp, step.out);
+  }
   return { bin, buildSeconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Starts the build of a native witness generator in a detached, low-priority (nice 10) process
+ * that outlives this one, and returns at once: the binary appears, atomically, when it is done
+ * (`<bin>.build.log` keeps g++'s output). Callers use the WebAssembly generator until then, so a
+ * first run does not wait minutes of g++ before its first witness. One build per binary at a time
+ * (`<bin>.building` holds the builder's pid). Returns the binary if it already exists.
+ */
+export function startNativeWitnessBuild(cppDir: string, name: string): string | undefined {
+  const bin = join(cppDir, name);
+  if (existsSync(bin)) return bin;
+  if (!nativeToolchain().ok) return undefined;
+  const lock = `${bin}.building`;
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, "utf8"));
+    try {
+      if (pid > 0) {
+        process.kill(pid, 0);
+        return undefined; // a live builder
+      }
+    } catch {
+      // stale lock: its builder died
+    }
+  }
+  const q = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+  const plan = buildPlan(cppDir, name);
+  const lines = plan.steps.map((step) => {
+    const tmp = `${step.out}.tmp-$$`;
+    return `${CXX} ${stepArgs(step, tmp)
+      .map((a) => (a === tmp ? `"${tmp}"` : q(a)))
+      .join(" ")} && mv -f "${tmp}" ${q(step.out)}`;
+  });
+  const script = `trap 'rm -f ${q(lock)}' EXIT\ncd ${q(cppDir)} || exit 1\n${lines.map((l) => `${l} || exit 1`).join("\n")}\n`;
+  const logFd = openSync(`${bin}.build.log`, "w");
+  const child = spawn("nice", ["-n", "10", "sh", "-c", script], {
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+  });
+  closeSync(logFd);
+  writeFileSync(lock, String(child.pid ?? 0));
+  child.unref();
+  return undefined;
 }
 
 /**
