@@ -12,6 +12,8 @@
 // --msm batch-affine|jacobian (bucket accumulation; default batch-affine), --stats (timings JSON).
 //
 // des-groth16 msm-g1|msm-g2 <points> <scalars> <out.json> [--threads N]
+// des-groth16 fixed-base g1|g2 [--threads N]   (stdin: base point, scalars; stdout: points)
+//   k·B for many k, affine, in the zkey's layout: the development setup's key sections.
 // des-groth16 fft|ifft|coset-fft <in> <out> [--threads N]
 //   Test entry points: raw packed inputs (points in the zkey's Montgomery layout, scalars standard
 //   form, field elements Montgomery form, all little-endian), compared against ffjavascript.
@@ -35,6 +37,7 @@
 #include "common.hpp"
 #include "curve.hpp"
 #include "msm.hpp"
+#include "fixedbase.hpp"
 #include "ntt.hpp"
 
 namespace DES_ARCH {
@@ -536,6 +539,61 @@ static int nttCommand(const std::string& kind, const std::string& inPath, const 
   return 0;
 }
 
+// fixed-base g1|g2: stdin = the base (affine, zkey layout) then n scalars (standard form, 32 bytes
+// each); stdout = n affine points (zkey layout, (0, 0) for a zero scalar). Through pipes, so the
+// development setup's toxic scalars never touch the disk.
+static std::vector<unsigned char> readAll(int fd) {
+  std::vector<unsigned char> buf;
+  size_t used = 0;
+  buf.resize(1 << 20);
+  for (;;) {
+    if (used == buf.size()) buf.resize(buf.size() * 2);
+    ssize_t r = ::read(fd, buf.data() + used, buf.size() - used);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      fail("PROVER_FAULT", std::string("reading stdin: ") + std::strerror(errno));
+    }
+    if (r == 0) break;
+    used += (size_t)r;
+  }
+  buf.resize(used);
+  return buf;
+}
+
+static void writeAll(int fd, const unsigned char* p, size_t n) {
+  while (n) {
+    ssize_t r = ::write(fd, p, n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      fail("PROVER_FAULT", std::string("writing stdout: ") + std::strerror(errno));
+    }
+    p += r;
+    n -= (size_t)r;
+  }
+}
+
+template <class F>
+static int fixedBaseCommand(int threads) {
+  std::vector<unsigned char> in = readAll(0);
+  const size_t ps = sizeof(Affine<F>);
+  if (in.size() < ps || (in.size() - ps) % 32 != 0) fail("USAGE", "stdin: a base point then whole 32-byte scalars");
+  Affine<F> base;
+  std::memcpy(&base, in.data(), ps);
+  if (!pointCanonical(base) || base.isInfinity() || !onCurve(base)) fail("USAGE", "the base is not a point of the curve");
+  size_t n = (in.size() - ps) / 32;
+  std::vector<u64> sc(n * 4);
+  if (n) std::memcpy(sc.data(), in.data() + ps, n * 32);
+  std::memset(in.data(), 0, in.size());
+  for (size_t i = 0; i < n; i++)
+    if (!Fr::canonical(&sc[4 * i])) fail("USAGE", "scalar " + std::to_string(i) + " is not below r");
+  FixedBaseTable<F> T = buildFixedBaseTable(base, fixedBaseWindow(n), threads);
+  std::vector<Affine<F>> out(n);
+  fixedBaseMul(T, sc.data(), n, out.data(), threads);
+  std::memset(sc.data(), 0, sc.size() * 8);
+  writeAll(1, reinterpret_cast<const unsigned char*>(out.data()), n * ps);
+  return 0;
+}
+
 static int defaultThreads() {
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) == 0) {
@@ -588,6 +646,10 @@ int run(int argc, char** argv) {
     if (pos.size() != 4) fail("USAGE", cmd + " <points> <scalars> <out.json>");
     return cmd == "msm-g1" ? msmCommand<Fq>(pos[1], pos[2], pos[3], threads)
                            : msmCommand<Fq2>(pos[1], pos[2], pos[3], threads);
+  }
+  if (cmd == "fixed-base") {
+    if (pos.size() != 2 || (pos[1] != "g1" && pos[1] != "g2")) fail("USAGE", "fixed-base g1|g2 < base+scalars > points");
+    return pos[1] == "g1" ? fixedBaseCommand<Fq>(threads) : fixedBaseCommand<Fq2>(threads);
   }
   if (cmd == "fft" || cmd == "ifft" || cmd == "coset-fft") {
     if (pos.size() != 3) fail("USAGE", cmd + " <in> <out>");

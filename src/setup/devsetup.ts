@@ -16,6 +16,7 @@
  * multiexp with section 9; since A·B−C (degree ≤ 2n−2) vanishes on the n-th roots, that sum is
  * Σ_j (A·B−C)(ω_{2n}^j)·L'_j(τ)/δ = (A·B−C)(τ)/δ = h(τ)·Z(τ)/δ, the term Groth16 needs.
  */
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { desError } from "../errors.ts";
@@ -126,6 +127,49 @@ export interface DevSetupOptions {
   progress?: ProgressFn;
   /** Worker threads (default: available parallelism). */
   threads?: number;
+  /**
+   * The native prover's binary (src/build/prover.ts): its `fixed-base` command computes the key
+   * sections' points instead of the WebAssembly worker pool (same points, same layout).
+   */
+  native?: string;
+}
+
+/** Scalars per native fixed-base call: bounds the pipes' buffers (≤ 128 MiB of G2 points a call). */
+const NATIVE_CHUNK = 1 << 20;
+
+/** k·B for a chunk of scalars by the native prover: stdin = base ‖ scalars, stdout = points. */
+function nativeFixedBase(
+  bin: string,
+  group: 1 | 2,
+  input: Buffer,
+  count: number,
+  threads?: number,
+): Promise<Buffer> {
+  const size = group === 1 ? 64 : 128;
+  const args = ["fixed-base", `g${group}`, ...(threads ? ["--threads", String(threads)] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      const pts = Buffer.concat(out);
+      if (code !== 0 || pts.length !== count * size)
+        reject(
+          desError(
+            "SETUP_FAILED",
+            `native fixed-base multiplication failed (${signal ?? `exit ${code}`}): ${err.trim()}`,
+          ),
+        );
+      else resolve(pts);
+    });
+    child.stdin.on("error", () => {}); // a dead child is reported by its exit status
+    child.stdin.end(input);
+  });
 }
 
 /** Writes a development Groth16 zkey for `r1csFile` to `zkeyFile`. */
@@ -402,23 +446,41 @@ export async function devSetup(
     zk.patchU32(countAt, nCoefs);
     lap("constraints");
 
-    // ---- points
-    pool = await MsmPool.create(code, opts.threads);
-    report("G1 window table", 0, 1, "tables");
-    await pool.prepare(1, wG1);
-    report("G1 window table", 1, 1, "tables");
-    lap("table G1");
+    // ---- points: native fixed-base multiplication when given, else the WebAssembly pool
+    const native = opts.native;
+    if (!native) {
+      pool = await MsmPool.create(code, opts.threads);
+      report("G1 window table", 0, 1, "tables");
+      await pool.prepare(1, wG1);
+      report("G1 window table", 1, 1, "tables");
+      lap("table G1");
+    }
     const section = async (id: number, group: 1 | 2, ptr: number, count: number, label: string) => {
       zk.begin(id);
       report(label, 0, count);
-      await pool!.mul(
-        group,
-        () => w.u8,
-        ptr,
-        count,
-        (pts) => zk.write(pts),
-        (done) => report(label, done, count),
-      );
+      if (native) {
+        const base = group === 1 ? w.u8.subarray(g1a, g1a + 64) : w.u8.subarray(g2a, g2a + 128);
+        for (let done = 0; done < count; done += NATIVE_CHUNK) {
+          const k = Math.min(NATIVE_CHUNK, count - done);
+          // the scalars leave wasm memory only through the pipe; this copy is wiped at once
+          const input = Buffer.concat([base, w.u8.subarray(ptr + done * S, ptr + (done + k) * S)]);
+          try {
+            zk.write(await nativeFixedBase(native, group, input, k, opts.threads));
+          } finally {
+            input.fill(0);
+          }
+          report(label, done + k, count);
+        }
+      } else {
+        await pool!.mul(
+          group,
+          () => w.u8,
+          ptr,
+          count,
+          (pts) => zk.write(pts),
+          (done) => report(label, done, count),
+        );
+      }
       zk.end();
       lap(label);
     };
@@ -448,10 +510,12 @@ export async function devSetup(
     await section(8, 1, Sp, nVars - nPublic - 1, "C (G1)");
     await section(5, 1, Ap, nVars, "A (G1)");
     await section(6, 1, Bp, nVars, "B1 (G1)");
-    report("G2 window table", 0, 1, "tables");
-    await pool.prepare(2, wG2);
-    report("G2 window table", 1, 1, "tables");
-    lap("table G2");
+    if (pool) {
+      report("G2 window table", 0, 1, "tables");
+      await pool.prepare(2, wG2);
+      report("G2 window table", 1, 1, "tables");
+      lap("table G2");
+    }
     await section(7, 2, Bp, nVars, "B2 (G2)");
 
     // ---- contributions (10): csHash + one contribution that names the setup as development-only.

@@ -9,6 +9,7 @@
  * Development mode (default) is a single-party setup (src/setup/devsetup.ts): fast, but whoever ran
  * it could forge proofs. Ceremony mode uses a real powers-of-tau file with snarkjs's own path.
  */
+
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -23,6 +24,7 @@ import {
 import { basename, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { ARTIFACTS } from "../build/circom.ts";
+import { resolveNativeProver } from "../build/prover.ts";
 import { desError, isDesError } from "../errors.ts";
 import { ceremonySetup } from "./ceremony.ts";
 import { DEV_NOTICE, devSetup, domainPower, readR1csInfo } from "./devsetup.ts";
@@ -200,10 +202,13 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     const tb = performance.now();
     if (dev) {
       log(`setup ${circuit.name}: ${DEV_NOTICE} (${info.nConstraints} constraints, domain 2^${power})`);
+      // the native prover's fixed-base multiplication where it can be built (DES_PROVER chooses)
+      const native = await resolveNativeProver(log);
       const r = await devSetup(circuit.r1cs, tpaths.zkey, {
         name: circuit.name,
         progress: opts.progress,
         threads: opts.threads,
+        native: native?.bin,
       });
       timings = r.timings;
     } else {
