@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -103,6 +111,25 @@ describe("development setup", () => {
     const swapped = structuredClone(proof);
     swapped.pi_a = proof.pi_c;
     assert.equal(await snarkjs.groth16.verify(vk, publicSignals, swapped), false);
+  });
+
+  test("the key sections' points: native fixed-base and the WebAssembly fallback (DES_PROVER=snarkjs) both make working keys of one layout", async () => {
+    const made: SetupResult[] = [];
+    for (const prover of ["native", "snarkjs"]) {
+      process.env.DES_PROVER = prover;
+      try {
+        made.push(await setupCircuit(hashes, { ...quiet, keysDir: join(work, `keys-${prover}`) }));
+      } finally {
+        delete process.env.DES_PROVER;
+      }
+    }
+    const w = await witness(hashes, { seed: 99, salt: 5 }, "layout");
+    for (const k of made) {
+      assert.equal((await proveAndVerify(k, w)).ok, true, k.zkey);
+      const meta = JSON.parse(readFileSync(k.meta, "utf8"));
+      await validateZkey(k.zkey, { sha256: meta.zkeySha256, deep: true });
+    }
+    assert.equal(statSync(made[0]!.zkey).size, statSync(made[1]!.zkey).size);
   });
 
   test("keys are marked as development keys", async () => {
