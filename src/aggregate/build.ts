@@ -67,7 +67,7 @@ export async function nativeGenerator(c: CompiledCircuit): Promise<string | unde
  * The in-circuit Groth16 verifier (issue #7): ≈ 1.96M constraints per child. With `native`, each
  * key's verifier also gets its native witness generator where the toolchain is there (C++ output
  * and ≈ 6 min of g++ per key, once); without, witnesses are WebAssembly only. `native:
- * "background"` does not wait for g++: the generator is built by a detached low-priority process
+ * "background"` does not wait for g++: the generator is built by a low-priority background process
  * (startNativeWitnessBuild) and witnesses use WebAssembly until its binary exists, so a first run's
  * critical path (verifier compile → link → setup → proofs) has no g++ on it.
  */
@@ -89,7 +89,7 @@ export function groth16VerifierBackend(opts: { native: boolean | "background" })
       if (opts.native === "background" && v.cpp) {
         const cpp = v.cpp;
         startNativeWitnessBuild(cpp, v.name);
-        // read at each witness: the generator once its detached build has finished
+        // read at each witness: the generator once its background build has finished
         return Object.defineProperty(base, "native", {
           enumerable: true,
           get: () => (existsSync(join(cpp, v.name)) ? join(cpp, v.name) : undefined),

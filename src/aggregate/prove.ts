@@ -205,25 +205,41 @@ function planCircuits(
   const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
   let tBuilt = performance.now();
   const report: AggregateReport["circuits"] = [];
+  // One compile per key, started as soon as the key exists (a leaf key at once, a node's key when
+  // its setup ends), under a one-core claim: the root's verifier of the state side's key does not
+  // wait for the column side's chain. buildNode then finds its verifiers compiling or compiled.
+  const verifiers = new Map<string, Promise<ChildVerifier>>();
+  const verifierFor = (vk: SnarkjsVkey): Promise<ChildVerifier> => {
+    const k = JSON.stringify(vk);
+    let v = verifiers.get(k);
+    if (!v) {
+      v = quietly(
+        budget.run(
+          { name: "compile verifier", peakMiB: opts.buildPeakMiB ?? VERIFIER_COMPILE_PEAK_MIB, cores: 1 },
+          () => backend.compile(vk),
+        ),
+      );
+      verifiers.set(k, v);
+    }
+    return v;
+  };
+  const early: VerifierBackend = { ...backend, compile: verifierFor };
   const build = async (
     spec: Parameters<typeof buildNode>[0],
     names: readonly [string, string],
     vks: [SnarkjsVkey, SnarkjsVkey],
   ) => {
-    const c = await buildNode(spec, names, vks, backend, {
+    const c = await buildNode(spec, names, vks, early, {
       setup: opts.setup,
       log,
+      // compiles hold their own claims (verifierFor); the linking and setup claim both cores
       claim: (step, fn) =>
-        budget.run(
-          step === "compile"
-            ? {
-                name: `compile ${spec.name}`,
-                peakMiB: opts.buildPeakMiB ?? VERIFIER_COMPILE_PEAK_MIB,
-                cores: 1,
-              }
-            : { name: `setup ${spec.name}`, peakMiB: opts.buildPeakMiB ?? NODE_SETUP_PEAK_MIB, cores: 2 },
-          fn,
-        ),
+        step === "compile"
+          ? fn()
+          : budget.run(
+              { name: `setup ${spec.name}`, peakMiB: opts.buildPeakMiB ?? NODE_SETUP_PEAK_MIB, cores: 2 },
+              fn,
+            ),
     });
     report.push({
       name: c.name,
@@ -245,10 +261,13 @@ function planCircuits(
   ) => {
     const out: Promise<NodeCircuit>[] = [];
     let vk = Promise.resolve(leafVkey);
+    verifierFor(leafVkey);
     for (let k = 1; k <= levels; k++) {
       const c = quietly(vk.then((v) => build(spec(k), ["xL", "xR"], [v, v])));
       out.push(c);
       vk = quietly(c.then(vkeyOf));
+      // the next level's (or the root's) verifier of this key: compiled as soon as the key exists
+      void vk.then(verifierFor, () => {});
     }
     return { circuits: out, top: vk };
   };

@@ -138,8 +138,8 @@ export async function buildNativeWitness(cppDir: string, name: string): Promise<
 }
 
 /**
- * Starts the build of a native witness generator in a detached, low-priority (nice 10) process
- * that outlives this one, and returns at once: the binary appears, atomically, when it is done
+ * Starts the build of a native witness generator in a low-priority (nice 10) background process
+ * that may outlive this one, and returns at once: the binary appears, atomically, when it is done
  * (`<bin>.build.log` keeps g++'s output). Callers use the WebAssembly generator until then, so a
  * first run does not wait minutes of g++ before its first witness. One build per binary at a time
  * (`<bin>.building` holds the builder's pid). Returns the binary if it already exists.
@@ -170,10 +170,10 @@ export function startNativeWitnessBuild(cppDir: string, name: string): string | 
   });
   const script = `trap 'rm -f ${q(lock)}' EXIT\ncd ${q(cppDir)} || exit 1\n${lines.map((l) => `${l} || exit 1`).join("\n")}\n`;
   const logFd = openSync(`${bin}.build.log`, "w");
-  const child = spawn("nice", ["-n", "10", "sh", "-c", script], {
-    detached: true,
-    stdio: ["ignore", logFd, logFd],
-  });
+  // not detached: a new session gets its own scheduler autogroup, where nice means nothing against
+  // this process's work (seen: two "nice" g++ took 64% of a core each beside a 2^22 setup);
+  // unref'd, so this process can exit before the build ends
+  const child = spawn("nice", ["-n", "10", "sh", "-c", script], { stdio: ["ignore", logFd, logFd] });
   closeSync(logFd);
   writeFileSync(lock, String(child.pid ?? 0));
   child.unref();
