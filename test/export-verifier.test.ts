@@ -29,6 +29,7 @@ import {
   zkeyToSolidity,
 } from "../src/aggregate/solidity.ts";
 import { compileCircuit } from "../src/build/circom.ts";
+import { nativeProve, proverToolchain } from "../src/build/prover.ts";
 import { isDesError } from "../src/errors.ts";
 import { vkeyHash } from "../src/prove/bundle.ts";
 import { releaseSnarkjs, type SetupResult, setupCircuit } from "../src/setup/index.ts";
@@ -41,6 +42,7 @@ const EVM_VERSION = "cancun";
 let key: SetupResult;
 let vkey: snarkjs.VerificationKey;
 let proof: snarkjs.Groth16Proof;
+let nativeProof: snarkjs.Groth16Proof | undefined;
 let publicSignal: string;
 let source: string;
 let evm: EVM;
@@ -125,6 +127,11 @@ before(async () => {
   proof = r.proof;
   publicSignal = r.publicSignals[0]!;
   assert.ok(await snarkjs.groth16.verify(vkey, [publicSignal], proof), "snarkjs accepts the proof");
+  if (proverToolchain().ok) {
+    const n = await nativeProve(key.zkey, wtns);
+    assert.deepEqual(n.publicSignals, [publicSignal]);
+    nativeProof = n.proof;
+  }
 
   source = vkeyToSolidity(vkey);
   const compiled = compileSolidity(source);
@@ -193,6 +200,15 @@ describe("the Solidity verifier", () => {
 });
 
 describe("verifyProof in the EVM", () => {
+  test("accepts a proof of the native prover for the same key", { skip: !proverToolchain().ok }, async () => {
+    const r = await call(encodeVerifyProof(proofToCalldata(nativeProof!, publicSignal)));
+    assert.equal(r.ok, true);
+    const wrong = await call(
+      encodeVerifyProof(proofToCalldata(nativeProof!, String(BigInt(publicSignal) + 1n))),
+    );
+    assert.notEqual(wrong.ok, true);
+  });
+
   test("accepts the valid proof", async () => {
     const cd = proofToCalldata(proof, publicSignal);
     const data = encodeVerifyProof(cd);

@@ -14,7 +14,7 @@
 // des-groth16 msm-g1|msm-g2 <points> <scalars> <out.json> [--threads N]
 // des-groth16 fixed-base g1|g2 [--threads N]   (stdin: base point, scalars; stdout: points)
 //   k·B for many k, affine, in the zkey's layout: the development setup's key sections.
-// des-groth16 fft|ifft|coset-fft <in> <out> [--threads N]
+// des-groth16 fft|ifft|coset-fft|odd-coset <in> <out> [--threads N]
 //   Test entry points: raw packed inputs (points in the zkey's Montgomery layout, scalars standard
 //   form, field elements Montgomery form, all little-endian), compared against ffjavascript.
 #include <fcntl.h>
@@ -416,11 +416,8 @@ static int prove(const std::string& zkeyPath, const std::string& wtnsPath, const
   Domain d(z.power, threads);
   const FrRoots& R = frRoots();
   Fr inc = z.power == FrRoots::S ? R.nqr * R.nqr : R.w[z.power + 1];
-  for (std::vector<Fr>* v : {&a, &b, &c}) {
-    ifftUnscaled(v->data(), d, threads);
-    scaleByPowers(v->data(), n, inc, threads, d.nInv);  // coefficient i × ω_{2n}^i / n
-    fft(v->data(), d, threads);
-  }
+  const std::vector<Fr> scale = bitReversedPowers(inc, z.power, d.nInv, threads);  // ω_{2n}^i / n
+  for (std::vector<Fr>* v : {&a, &b, &c}) toOddCoset(v->data(), d, scale, threads);
   // H scalars: (A·B − C) on the coset, standard form
   std::vector<u64> hs(n * 4);
   parallelRanges(n, threads, [&](size_t bb, size_t e, size_t) {
@@ -529,7 +526,11 @@ static int nttCommand(const std::string& kind, const std::string& inPath, const 
     fft(a.data(), d, threads);
   } else if (kind == "ifft") {
     ifft(a.data(), d, threads);
-  } else {  // coset-fft: evaluations on ω_{2n}·⟨ω_n⟩, as the prover's H step
+  } else if (kind == "odd-coset") {  // the prover's step: domain evaluations → odd-coset evaluations
+    const FrRoots& R = frRoots();
+    const Fr inc = logn == FrRoots::S ? R.nqr * R.nqr : R.w[logn + 1];
+    toOddCoset(a.data(), d, bitReversedPowers(inc, logn, d.nInv, threads), threads);
+  } else {  // coset-fft: evaluations on ω_{2n}·⟨ω_n⟩ of coefficients
     const FrRoots& R = frRoots();
     scaleByPowers(a.data(), n, logn == FrRoots::S ? R.nqr * R.nqr : R.w[logn + 1], threads);
     fft(a.data(), d, threads);
@@ -651,7 +652,7 @@ int run(int argc, char** argv) {
     if (pos.size() != 2 || (pos[1] != "g1" && pos[1] != "g2")) fail("USAGE", "fixed-base g1|g2 < base+scalars > points");
     return pos[1] == "g1" ? fixedBaseCommand<Fq>(threads) : fixedBaseCommand<Fq2>(threads);
   }
-  if (cmd == "fft" || cmd == "ifft" || cmd == "coset-fft") {
+  if (cmd == "fft" || cmd == "ifft" || cmd == "coset-fft" || cmd == "odd-coset") {
     if (pos.size() != 3) fail("USAGE", cmd + " <in> <out>");
     return nttCommand(cmd, pos[1], pos[2], threads);
   }

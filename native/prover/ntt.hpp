@@ -96,10 +96,10 @@ inline void bitReverse(Fr* a, int logn, int threads) {
 // blocks of 2^BLOCK_LOG elements (512 KiB: an L2's worth), so they are done block by block, each
 // block cache-resident through all of them; only the remaining log n − BLOCK_LOG stages stream the
 // whole array.
-inline void nttCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
+inline void nttCoreImpl(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads, bool permute) {
   const size_t n = d.n;
   constexpr int BLOCK_LOG = 14;
-  bitReverse(a, d.log, threads);
+  if (permute) bitReverse(a, d.log, threads);
   auto stage = [&](size_t len, size_t g, size_t kb, size_t ke) {
     const size_t half = len / 2, step = n / len;
     Fr* x = a + g * len;
@@ -132,6 +132,14 @@ inline void nttCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threa
   }
 }
 
+inline void nttCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
+  nttCoreImpl(a, d, tw, threads, true);
+}
+// decimation in time from bit-reversed input: natural-order output
+inline void nttDitNoPermute(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
+  nttCoreImpl(a, d, tw, threads, false);
+}
+
 inline void fft(Fr* a, const Domain& d, int threads) { nttCore(a, d, d.tw, threads); }
 
 // ifft without its 1/n factor (callers fold it into a later scaling)
@@ -154,6 +162,76 @@ inline void scaleByPowers(Fr* a, size_t n, const Fr& g, int threads, const Fr& c
       x = x * g;
     }
   });
+}
+
+
+// Decimation in frequency (Gentleman–Sande): natural-order input, bit-reversed output, no
+// permutation. The last stages (len ≤ 2^BLOCK_LOG) run block by block, cache-resident.
+inline void nttDifCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
+  const size_t n = d.n;
+  constexpr int BLOCK_LOG = 14;
+  auto stage = [&](size_t len, size_t g, size_t kb, size_t ke) {
+    const size_t half = len / 2, step = n / len;
+    Fr* x = a + g * len;
+    for (size_t k = kb; k < ke; k++) {
+      Fr u = x[k], v = x[k + half];
+      Fr::add(x[k], u, v);
+      Fr t;
+      Fr::sub(t, u, v);
+      Fr::mul(x[k + half], t, tw[k * step]);
+    }
+  };
+  const size_t block = (size_t)1 << std::min(d.log, BLOCK_LOG);
+  for (size_t len = n; len > block; len >>= 1) {
+    const size_t half = len / 2, groups = n / len;
+    if (groups >= (size_t)threads * 4 || threads <= 1) {
+      parallelRanges(groups, threads, [&](size_t b, size_t e, size_t) {
+        for (size_t g = b; g < e; g++) stage(len, g, 0, half);
+      });
+    } else {
+      for (size_t g = 0; g < groups; g++) {
+        parallelRanges(half, threads, [&](size_t b, size_t e, size_t) { stage(len, g, b, e); });
+      }
+    }
+  }
+  parallelFor(n / block, threads, [&](size_t blk) {
+    for (size_t len = block; len >= 2; len >>= 1) {
+      const size_t groups = block / len, first = blk * block / len;
+      for (size_t g = 0; g < groups; g++) stage(len, first + g, 0, len / 2);
+    }
+  });
+}
+
+// c·g^bitrev(p) for p < n (log n bits): B_{k+1} = B_k ‖ b_{k+1}·B_k with b_k = g^(n/2^k).
+inline std::vector<Fr> bitReversedPowers(const Fr& g, int logn, const Fr& c, int threads) {
+  const size_t n = (size_t)1 << logn;
+  std::vector<Fr> out(n);
+  std::vector<Fr> bases(logn + 1);  // bases[k] = g^(n/2^k)
+  if (logn >= 0) {
+    bases[logn] = g;
+    for (int k = logn - 1; k >= 0; k--) bases[k] = bases[k + 1] * bases[k + 1];
+  }
+  out[0] = c;
+  for (int k = 0; k < logn; k++) {
+    const size_t m = (size_t)1 << k;
+    const Fr b = bases[k + 1];
+    parallelRanges(m, m >= 4096 ? threads : 1, [&](size_t lo, size_t hi, size_t) {
+      for (size_t p = lo; p < hi; p++) Fr::mul(out[m + p], out[p], b);
+    });
+  }
+  return out;
+}
+
+// Evaluations on the domain ⟨ω_n⟩ to evaluations on the odd coset ω_{2n}·⟨ω_n⟩ (natural order
+// both): inverse NTT by decimation in frequency (its output bit-reversed), coefficient i × ω_{2n}^i/n
+// from a table in the same bit-reversed order, forward NTT by decimation in time from bit-reversed
+// input. No permutation pass; `scale` is shared by the calls of one domain.
+inline void toOddCoset(Fr* a, const Domain& d, const std::vector<Fr>& scale, int threads) {
+  nttDifCore(a, d, d.twInv, threads);
+  parallelRanges(d.n, threads, [&](size_t b, size_t e, size_t) {
+    for (size_t i = b; i < e; i++) Fr::mul(a[i], a[i], scale[i]);
+  });
+  nttDitNoPermute(a, d, d.tw, threads);
 }
 
 }  // namespace DES_ARCH
