@@ -414,9 +414,7 @@ static int prove(const std::string& zkeyPath, const std::string& wtnsPath, const
   // To the odd coset: ifft, × ω_{2n}^i, fft
   auto t2 = Clock::now();
   Domain d(z.power, threads);
-  const FrRoots& R = frRoots();
-  Fr inc = z.power == FrRoots::S ? R.nqr * R.nqr : R.w[z.power + 1];
-  const std::vector<Fr> scale = bitReversedPowers(inc, z.power, d.nInv, threads);  // ω_{2n}^i / n
+  const std::vector<Fr> scale = bitReversedPowers(oddCosetShift(z.power), z.power, d.nInv, threads);  // ω_{2n}^i / n
   for (std::vector<Fr>* v : {&a, &b, &c}) toOddCoset(v->data(), d, scale, threads);
   // H scalars: (A·B − C) on the coset, standard form
   std::vector<u64> hs(n * 4);
@@ -527,12 +525,9 @@ static int nttCommand(const std::string& kind, const std::string& inPath, const 
   } else if (kind == "ifft") {
     ifft(a.data(), d, threads);
   } else if (kind == "odd-coset") {  // the prover's step: domain evaluations → odd-coset evaluations
-    const FrRoots& R = frRoots();
-    const Fr inc = logn == FrRoots::S ? R.nqr * R.nqr : R.w[logn + 1];
-    toOddCoset(a.data(), d, bitReversedPowers(inc, logn, d.nInv, threads), threads);
+    toOddCoset(a.data(), d, bitReversedPowers(oddCosetShift(logn), logn, d.nInv, threads), threads);
   } else {  // coset-fft: evaluations on ω_{2n}·⟨ω_n⟩ of coefficients
-    const FrRoots& R = frRoots();
-    scaleByPowers(a.data(), n, logn == FrRoots::S ? R.nqr * R.nqr : R.w[logn + 1], threads);
+    scaleByPowers(a.data(), n, oddCosetShift(logn), threads);
     fft(a.data(), d, threads);
   }
   std::string out(reinterpret_cast<const char*>(a.data()), n * 32);

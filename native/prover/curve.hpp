@@ -182,8 +182,10 @@ inline Affine<F> negAffine(const Affine<F>& a) {
   return Affine<F>{a.x, -a.y};
 }
 
-// k·p for a secret scalar k (standard form, 4 LE limbs): a fixed sequence of 256 doublings and 256
-// additions, the unused sum discarded, so the time does not depend on k's bits.
+// k·p for a secret scalar k (standard form, 4 LE limbs): double-and-add-always, 256 doublings and
+// 256 additions with a branch-free choice of the sum, so set and clear bits cost the same. Not
+// constant time in full: until k's top set bit the accumulator is at infinity, where the doubling
+// and the addition take their early exits, so the position of that bit shows in the timing.
 template <class F>
 inline Jacobian<F> scalarMul(const Jacobian<F>& p, const u64* k) {
   Jacobian<F> acc = Jacobian<F>::infinity();

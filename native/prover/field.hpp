@@ -78,6 +78,49 @@ static inline bool geq4(const u64* a, const u64* b) {
   return true;
 }
 
+#ifdef DES_FIELD_ADX
+// One row of the product: t += a·b[OFF/8], then one Montgomery reduction step (t + m·p)/2^64
+// with m = t0·inv, the limbs shifted down.
+#define DES_MONT_ROW(OFF) \
+  "movq " #OFF "(%[b]), %%rdx\n\t" \
+  "xorq %[z], %[z]\n\t" \
+  "mulxq 0(%[a]), %[lo], %[hi]\n\t" \
+  "adcxq %[lo], %[t0]\n\t" \
+  "adoxq %[hi], %[t1]\n\t" \
+  "mulxq 8(%[a]), %[lo], %[hi]\n\t" \
+  "adcxq %[lo], %[t1]\n\t" \
+  "adoxq %[hi], %[t2]\n\t" \
+  "mulxq 16(%[a]), %[lo], %[hi]\n\t" \
+  "adcxq %[lo], %[t2]\n\t" \
+  "adoxq %[hi], %[t3]\n\t" \
+  "mulxq 24(%[a]), %[lo], %[A]\n\t" \
+  "adcxq %[lo], %[t3]\n\t" \
+  "adoxq %[z], %[A]\n\t" \
+  "adcxq %[z], %[A]\n\t" \
+  /* reduction: m = t0·inv; (t + m·p)/2^64 */ \
+  "movq %[t0], %%rdx\n\t" \
+  "imulq %[inv], %%rdx\n\t" \
+  "xorq %[z], %[z]\n\t" \
+  "mulxq 0(%[p]), %[lo], %[hi]\n\t" \
+  "adcxq %[lo], %[t0]\n\t" \
+  "mulxq 8(%[p]), %[lo], %[t0]\n\t" \
+  "adcxq %[lo], %[t1]\n\t" \
+  "adoxq %[hi], %[t1]\n\t" \
+  "mulxq 16(%[p]), %[lo], %[hi]\n\t" \
+  "adcxq %[lo], %[t2]\n\t" \
+  "adoxq %[t0], %[t2]\n\t" \
+  "mulxq 24(%[p]), %[lo], %[t0]\n\t" \
+  "adcxq %[lo], %[t3]\n\t" \
+  "adoxq %[hi], %[t3]\n\t" \
+  "adcxq %[z], %[A]\n\t" \
+  "adoxq %[t0], %[A]\n\t" \
+  "movq %[t1], %[t0]\n\t" \
+  "movq %[t2], %[t1]\n\t" \
+  "movq %[t3], %[t2]\n\t" \
+  "movq %[A], %[t3]\n\t"
+
+#endif
+
 template <class Params>
 struct Fp {
   u64 v[4];
@@ -150,150 +193,7 @@ struct Fp {
   static inline void mul(Fp& r, const Fp& a, const Fp& b) {
     u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0, A, hi, lo, z;
     __asm__(
-      "movq 0(%[b]), %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t2]\n\t"
-      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "mulxq 24(%[a]), %[lo], %[A]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[z], %[A]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      // reduction: m = t0·inv; (t + m·p)/2^64
-      "movq %[t0], %%rdx\n\t"
-      "imulq %[inv], %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[t0], %[t2]\n\t"
-      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      "adoxq %[t0], %[A]\n\t"
-      "movq %[t1], %[t0]\n\t"
-      "movq %[t2], %[t1]\n\t"
-      "movq %[t3], %[t2]\n\t"
-      "movq %[A], %[t3]\n\t"
-      "movq 8(%[b]), %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t2]\n\t"
-      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "mulxq 24(%[a]), %[lo], %[A]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[z], %[A]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      // reduction: m = t0·inv; (t + m·p)/2^64
-      "movq %[t0], %%rdx\n\t"
-      "imulq %[inv], %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[t0], %[t2]\n\t"
-      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      "adoxq %[t0], %[A]\n\t"
-      "movq %[t1], %[t0]\n\t"
-      "movq %[t2], %[t1]\n\t"
-      "movq %[t3], %[t2]\n\t"
-      "movq %[A], %[t3]\n\t"
-      "movq 16(%[b]), %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t2]\n\t"
-      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "mulxq 24(%[a]), %[lo], %[A]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[z], %[A]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      // reduction: m = t0·inv; (t + m·p)/2^64
-      "movq %[t0], %%rdx\n\t"
-      "imulq %[inv], %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[t0], %[t2]\n\t"
-      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      "adoxq %[t0], %[A]\n\t"
-      "movq %[t1], %[t0]\n\t"
-      "movq %[t2], %[t1]\n\t"
-      "movq %[t3], %[t2]\n\t"
-      "movq %[A], %[t3]\n\t"
-      "movq 24(%[b]), %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t2]\n\t"
-      "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "mulxq 24(%[a]), %[lo], %[A]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[z], %[A]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      // reduction: m = t0·inv; (t + m·p)/2^64
-      "movq %[t0], %%rdx\n\t"
-      "imulq %[inv], %%rdx\n\t"
-      "xorq %[z], %[z]\n\t"
-      "mulxq 0(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t0]\n\t"
-      "mulxq 8(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t1]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "mulxq 16(%[p]), %[lo], %[hi]\n\t"
-      "adcxq %[lo], %[t2]\n\t"
-      "adoxq %[t0], %[t2]\n\t"
-      "mulxq 24(%[p]), %[lo], %[t0]\n\t"
-      "adcxq %[lo], %[t3]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "adcxq %[z], %[A]\n\t"
-      "adoxq %[t0], %[A]\n\t"
-      "movq %[t1], %[t0]\n\t"
-      "movq %[t2], %[t1]\n\t"
-      "movq %[t3], %[t2]\n\t"
-      "movq %[A], %[t3]\n\t"
+      DES_MONT_ROW(0) DES_MONT_ROW(8) DES_MONT_ROW(16) DES_MONT_ROW(24)
       : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [A] "=&r"(A), [hi] "=&r"(hi),
         [lo] "=&r"(lo), [z] "=&r"(z)
       : [a] "r"(a.v), [b] "r"(b.v), [p] "r"(Params::P), [inv] "m"(Params::INV),

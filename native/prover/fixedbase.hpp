@@ -108,35 +108,10 @@ void fixedBaseMul(const FixedBaseTable<F>& T, const u64* scalars, size_t n, Affi
         } else {
           who[cnt] = (uint32_t)i;
           q[cnt] = p;
-          F::sub(den[cnt], p.x, acc[i].x);
           cnt++;
         }
       }
-      if (!cnt) continue;
-      pref[0] = den[0];
-      for (size_t k = 1; k < cnt; k++) F::mul(pref[k], pref[k - 1], den[k]);
-      F inv = pref[cnt - 1].inv();
-      for (size_t k = cnt; k-- > 0;) {
-        F di;
-        if (k) {
-          F::mul(di, inv, pref[k - 1]);
-          F::mul(inv, inv, den[k]);
-        } else {
-          di = inv;
-        }
-        A& a = acc[who[k]];
-        const A& p = q[k];
-        F lambda, x3, t;
-        F::sub(t, p.y, a.y);
-        F::mul(lambda, t, di);
-        F::sqr(x3, lambda);
-        F::sub(x3, x3, a.x);
-        F::sub(x3, x3, p.x);
-        F::sub(t, a.x, x3);
-        F::mul(t, lambda, t);
-        F::sub(a.y, t, a.y);
-        a.x = x3;
-      }
+      batchAffineAddInto(acc.data(), who.data(), q.data(), cnt, den.data(), pref.data());
     }
     for (size_t i = 0; i < m; i++) out[b + i] = set[i] ? acc[i] : A::infinity();
   });

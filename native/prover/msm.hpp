@@ -130,11 +130,46 @@ static Jacobian<F> bucketsJacobian(const unsigned char* points, const uint32_t* 
   return reduceBuckets<F>(nullptr, nullptr, buckets.data(), nBuckets);
 }
 
+// targets[idx[i]] += addends[i] for i < cnt, affine: every target distinct and every pair of
+// distinct x (the callers route the other cases elsewhere), so λ = (y₂ − y₁)/(x₂ − x₁) always
+// exists; the cnt denominators share one field inversion (Montgomery's trick: 3 multiplications
+// each), then λ, λ² and y₃ make about 6 multiplications per addition. den and pref: scratch of ≥ cnt.
+template <class F>
+static void batchAffineAddInto(Affine<F>* targets, const uint32_t* idx, const Affine<F>* addends, size_t cnt,
+                               F* den, F* pref) {
+  if (!cnt) return;
+  for (size_t i = 0; i < cnt; i++) F::sub(den[i], addends[i].x, targets[idx[i]].x);
+  pref[0] = den[0];
+  for (size_t i = 1; i < cnt; i++) F::mul(pref[i], pref[i - 1], den[i]);
+  F inv = pref[cnt - 1].inv();
+  for (size_t i = cnt; i-- > 0;) {
+    F di;  // 1/den[i]
+    if (i) {
+      F::mul(di, inv, pref[i - 1]);
+      F::mul(inv, inv, den[i]);
+    } else {
+      di = inv;
+    }
+    Affine<F>& q = targets[idx[i]];
+    const Affine<F>& p = addends[i];
+    F lambda, x3, t;
+    F::sub(t, p.y, q.y);
+    F::mul(lambda, t, di);
+    F::sqr(x3, lambda);
+    F::sub(x3, x3, q.x);
+    F::sub(x3, x3, p.x);
+    F::sub(t, q.x, x3);
+    F::mul(t, lambda, t);
+    F::sub(q.y, t, q.y);
+    q.x = x3;
+  }
+}
+
 // One window's buckets kept affine, additions done in batches that share one field inversion
-// (Montgomery's trick: 3 multiplications per element, then λ, λ², y: about 6 multiplications per
-// addition against 11 for a mixed Jacobian one). A term whose bucket is already in the pending
-// batch, or has the same x (doubling or cancellation), goes to the bucket's Jacobian overflow
-// accumulator instead, so batches never wait and no case is special inside them.
+// (batchAffineAddInto: about 6 multiplications per addition against 11 for a mixed Jacobian
+// one). A term whose bucket is already in the pending batch, or has the same x (doubling or
+// cancellation), goes to the bucket's Jacobian overflow accumulator instead, so batches never
+// wait and no case is special inside them.
 template <class F>
 static Jacobian<F> bucketsBatchAffine(const unsigned char* points, const uint32_t* idx, const int16_t* dg,
                                       size_t b, size_t e, size_t nBuckets) {
@@ -153,31 +188,7 @@ static Jacobian<F> bucketsBatchAffine(const unsigned char* points, const uint32_
   bool anyJac = false;
   auto flush = [&]() {
     if (!cnt) return;
-    for (size_t i = 0; i < cnt; i++) F::sub(den[i], pt[i].x, aff[bk[i]].x);
-    pref[0] = den[0];
-    for (size_t i = 1; i < cnt; i++) F::mul(pref[i], pref[i - 1], den[i]);
-    F inv = pref[cnt - 1].inv();
-    for (size_t i = cnt; i-- > 0;) {
-      F di;  // 1/den[i]
-      if (i) {
-        F::mul(di, inv, pref[i - 1]);
-        F::mul(inv, inv, den[i]);
-      } else {
-        di = inv;
-      }
-      A& q = aff[bk[i]];
-      const A& p = pt[i];
-      F lambda, x3, t;
-      F::sub(t, p.y, q.y);
-      F::mul(lambda, t, di);
-      F::sqr(x3, lambda);
-      F::sub(x3, x3, q.x);
-      F::sub(x3, x3, p.x);
-      F::sub(t, q.x, x3);
-      F::mul(t, lambda, t);
-      F::sub(q.y, t, q.y);
-      q.x = x3;
-    }
+    batchAffineAddInto(aff.data(), bk.data(), pt.data(), cnt, den.data(), pref.data());
     cnt = 0;
     epoch++;
   };

@@ -50,6 +50,13 @@ inline const FrRoots& frRoots() {
   return r;
 }
 
+// ω_{2n} for n = 2^logn: the shift of the odd coset ω_{2n}·⟨ω_n⟩ (snarkjs's `inc`; at logn = 28,
+// past Fr's 2-adicity, ffjavascript's `shift` = nqr²).
+inline Fr oddCosetShift(int logn) {
+  const FrRoots& R = frRoots();
+  return logn == FrRoots::S ? R.nqr * R.nqr : R.w[logn + 1];
+}
+
 struct Domain {
   int log = 0;
   size_t n = 1;
@@ -92,13 +99,31 @@ inline void bitReverse(Fr* a, int logn, int threads) {
   });
 }
 
-// Butterflies of stages len = 2 … n. The stages with len ≤ 2^BLOCK_LOG stay inside aligned
-// blocks of 2^BLOCK_LOG elements (512 KiB: an L2's worth), so they are done block by block, each
-// block cache-resident through all of them; only the remaining log n − BLOCK_LOG stages stream the
-// whole array.
+// Stages with len ≤ 2^NTT_BLOCK_LOG stay inside aligned blocks of that many elements (512 KiB: an
+// L2's worth), so both transforms run them block by block, each block cache-resident throughout.
+constexpr int NTT_BLOCK_LOG = 14;
+
+// One whole-array stage of butterflies stage(len, group, kBegin, kEnd): split across threads by
+// groups when there are enough of them, else inside each group.
+template <class Stage>
+inline void nttStage(size_t n, size_t len, int threads, const Stage& stage) {
+  const size_t half = len / 2, groups = n / len;
+  if (groups >= (size_t)threads * 4 || threads <= 1) {
+    parallelRanges(groups, threads, [&](size_t b, size_t e, size_t) {
+      for (size_t g = b; g < e; g++) stage(len, g, 0, half);
+    });
+  } else {
+    for (size_t g = 0; g < groups; g++) {
+      parallelRanges(half, threads, [&](size_t b, size_t e, size_t) { stage(len, g, b, e); });
+    }
+  }
+}
+
+// Decimation in time: butterflies of stages len = 2 … n, the first NTT_BLOCK_LOG block by block,
+// the rest over the whole array. Natural-order output from bit-reversed input (`permute`: from
+// natural-order input, after a bit-reversal pass).
 inline void nttCoreImpl(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads, bool permute) {
   const size_t n = d.n;
-  constexpr int BLOCK_LOG = 14;
   if (permute) bitReverse(a, d.log, threads);
   auto stage = [&](size_t len, size_t g, size_t kb, size_t ke) {
     const size_t half = len / 2, step = n / len;
@@ -111,25 +136,14 @@ inline void nttCoreImpl(Fr* a, const Domain& d, const std::vector<Fr>& tw, int t
       Fr::sub(x[k + half], u, v);
     }
   };
-  const size_t block = (size_t)1 << std::min(d.log, BLOCK_LOG);
+  const size_t block = (size_t)1 << std::min(d.log, NTT_BLOCK_LOG);
   parallelFor(n / block, threads, [&](size_t blk) {
     for (size_t len = 2; len <= block; len <<= 1) {
       const size_t groups = block / len, first = blk * block / len;
       for (size_t g = 0; g < groups; g++) stage(len, first + g, 0, len / 2);
     }
   });
-  for (size_t len = block << 1; len <= n; len <<= 1) {
-    const size_t half = len / 2, groups = n / len;
-    if (groups >= (size_t)threads * 4 || threads <= 1) {
-      parallelRanges(groups, threads, [&](size_t b, size_t e, size_t) {
-        for (size_t g = b; g < e; g++) stage(len, g, 0, half);
-      });
-    } else {
-      for (size_t g = 0; g < groups; g++) {
-        parallelRanges(half, threads, [&](size_t b, size_t e, size_t) { stage(len, g, b, e); });
-      }
-    }
-  }
+  for (size_t len = block << 1; len <= n; len <<= 1) nttStage(n, len, threads, stage);
 }
 
 inline void nttCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
@@ -141,9 +155,6 @@ inline void nttDitNoPermute(Fr* a, const Domain& d, const std::vector<Fr>& tw, i
 }
 
 inline void fft(Fr* a, const Domain& d, int threads) { nttCore(a, d, d.tw, threads); }
-
-// ifft without its 1/n factor (callers fold it into a later scaling)
-inline void ifftUnscaled(Fr* a, const Domain& d, int threads) { nttCore(a, d, d.twInv, threads); }
 
 inline void ifft(Fr* a, const Domain& d, int threads) {
   nttCore(a, d, d.twInv, threads);
@@ -166,10 +177,9 @@ inline void scaleByPowers(Fr* a, size_t n, const Fr& g, int threads, const Fr& c
 
 
 // Decimation in frequency (Gentleman–Sande): natural-order input, bit-reversed output, no
-// permutation. The last stages (len ≤ 2^BLOCK_LOG) run block by block, cache-resident.
+// permutation. The last stages (len ≤ 2^NTT_BLOCK_LOG) run block by block, cache-resident.
 inline void nttDifCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int threads) {
   const size_t n = d.n;
-  constexpr int BLOCK_LOG = 14;
   auto stage = [&](size_t len, size_t g, size_t kb, size_t ke) {
     const size_t half = len / 2, step = n / len;
     Fr* x = a + g * len;
@@ -181,19 +191,8 @@ inline void nttDifCore(Fr* a, const Domain& d, const std::vector<Fr>& tw, int th
       Fr::mul(x[k + half], t, tw[k * step]);
     }
   };
-  const size_t block = (size_t)1 << std::min(d.log, BLOCK_LOG);
-  for (size_t len = n; len > block; len >>= 1) {
-    const size_t half = len / 2, groups = n / len;
-    if (groups >= (size_t)threads * 4 || threads <= 1) {
-      parallelRanges(groups, threads, [&](size_t b, size_t e, size_t) {
-        for (size_t g = b; g < e; g++) stage(len, g, 0, half);
-      });
-    } else {
-      for (size_t g = 0; g < groups; g++) {
-        parallelRanges(half, threads, [&](size_t b, size_t e, size_t) { stage(len, g, b, e); });
-      }
-    }
-  }
+  const size_t block = (size_t)1 << std::min(d.log, NTT_BLOCK_LOG);
+  for (size_t len = n; len > block; len >>= 1) nttStage(n, len, threads, stage);
   parallelFor(n / block, threads, [&](size_t blk) {
     for (size_t len = block; len >= 2; len >>= 1) {
       const size_t groups = block / len, first = blk * block / len;
@@ -207,10 +206,8 @@ inline std::vector<Fr> bitReversedPowers(const Fr& g, int logn, const Fr& c, int
   const size_t n = (size_t)1 << logn;
   std::vector<Fr> out(n);
   std::vector<Fr> bases(logn + 1);  // bases[k] = g^(n/2^k)
-  if (logn >= 0) {
-    bases[logn] = g;
-    for (int k = logn - 1; k >= 0; k--) bases[k] = bases[k + 1] * bases[k + 1];
-  }
+  bases[logn] = g;
+  for (int k = logn - 1; k >= 0; k--) bases[k] = bases[k + 1] * bases[k + 1];
   out[0] = c;
   for (int k = 0; k < logn; k++) {
     const size_t m = (size_t)1 << k;
