@@ -70,13 +70,17 @@ export function proverBackend(): BackendChoice {
 }
 
 const logged = new Set<string>();
+/** Logs `proofs use snarkjs: <reason>`, once per process and reason. */
+function fallbackOnce(log: (line: string) => void, reason: string): void {
+  if (logged.has(reason)) return;
+  logged.add(reason);
+  log(`proofs use snarkjs: ${reason}`);
+}
+
 /** Logs, once per process, why proofs fall back to snarkjs (if they do). Returns the choice. */
 export function announceBackend(log: (line: string) => void = (l) => console.error(l)): BackendChoice {
   const c = proverBackend();
-  if (c.backend === "snarkjs" && c.reason && !logged.has(c.reason)) {
-    logged.add(c.reason);
-    log(`proofs use snarkjs: ${c.reason}`);
-  }
+  if (c.backend === "snarkjs" && c.reason) fallbackOnce(log, c.reason);
   return c;
 }
 
@@ -242,11 +246,7 @@ export async function resolveNativeProver(
   try {
     return await buildNativeProver();
   } catch (e) {
-    const reason = `native prover build failed: ${(e as Error).message.split("\n")[0]}`;
-    if (!logged.has(reason)) {
-      logged.add(reason);
-      log(`proofs use snarkjs: ${reason}`);
-    }
+    fallbackOnce(log, `native prover build failed: ${(e as Error).message.split("\n")[0]}`);
     return undefined;
   }
 }
