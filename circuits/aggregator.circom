@@ -15,8 +15,8 @@ pragma circom 2.1.0;
  *
  * Child kinds: 0 = a leaf proof (column.circom / state_update.circom), 1 = a node of this file.
  * Statement values (v):
- *   column leaf  (r0, txDigest, writeDigest, fingerprint, γ)                       5
- *   column node  (r0, γ, dig, fp)                                                   4
+ *   column leaf  (r0, txDigest, writeDigest, fingerprint, txFingerprint, γ)        6
+ *   column node  (r0, γ, dig, fp, tfp)                                              5
  *   state leaf   (rootBefore, rootAfter, shard, keyLo, keyHi, writeDigest, fp, γ)   8
  *   state node   (rootBefore, rootAfter, keyLo, keyHi, γ, dig, fp)                  7
  * Assumptions: a leaf's keys are < 2^DEPTH (state_update.circom range-checks keyLo and keyHi);
@@ -26,6 +26,7 @@ pragma circom 2.1.0;
 include "circomlib/circuits/poseidon.circom";
 include "lib/helpers.circom";
 include "lib/hashes.circom";
+include "lib/txlist.circom";
 
 function agg_tag_columns() {
     return 0x636f6c73;
@@ -44,14 +45,14 @@ function agg_domain_gamma() {
 }
 
 function agg_version() {
-    return 1;
+    return 2;
 }
 
 function agg_column_values(KIND) {
     if (KIND == 0) {
-        return 5;
+        return 6;
     }
-    return 4;
+    return 5;
 }
 
 function agg_state_values(KIND) {
@@ -61,7 +62,10 @@ function agg_state_values(KIND) {
     return 7;
 }
 
-/* ColumnChild(KIND): a column-side child's public signal x and side statement (r0, γ, dig, fp). */
+/*
+ * ColumnChild(KIND): a column-side child's public signal x and side statement (r0, γ, dig, fp, tfp):
+ * fp multiplies the writes' factors, tfp the (index, txHash) pairs' factors.
+ */
 template ColumnChild(KIND) {
     var NV = agg_column_values(KIND);
     signal input v[NV];
@@ -70,30 +74,34 @@ template ColumnChild(KIND) {
     signal output gamma;
     signal output dig;
     signal output fp;
+    signal output tfp;
     if (KIND == 0) {
         component h = ColumnPublicHash();
         h.r0 <== v[0];
         h.txDigest <== v[1];
         h.writeDigest <== v[2];
         h.fingerprint <== v[3];
-        h.gamma <== v[4];
+        h.txFingerprint <== v[4];
+        h.gamma <== v[5];
         x <== h.out;
         component d = Poseidon(2);
         d.inputs[0] <== v[1];
         d.inputs[1] <== v[2];
         r0 <== v[0];
-        gamma <== v[4];
+        gamma <== v[5];
         dig <== d.out;
         fp <== v[3];
+        tfp <== v[4];
     } else {
-        component hn = Poseidon(5);
+        component hn = Poseidon(6);
         hn.inputs[0] <== agg_tag_columns();
-        for (var i = 0; i < 4; i++) hn.inputs[i + 1] <== v[i];
+        for (var i = 0; i < 5; i++) hn.inputs[i + 1] <== v[i];
         x <== hn.out;
         r0 <== v[0];
         gamma <== v[1];
         dig <== v[2];
         fp <== v[3];
+        tfp <== v[4];
     }
 }
 
@@ -154,7 +162,8 @@ template StateChild(KIND, DEPTH) {
 
 /*
  * ColumnNode(KIND): joins two column-side children of kind KIND (left, right in tree order).
- *   rules: same r0, same γ.  pub = Poseidon(TAG_COLUMNS, r0, γ, Poseidon(dig_L, dig_R), fp_L·fp_R).
+ *   rules: same r0, same γ.
+ *   pub = Poseidon(TAG_COLUMNS, r0, γ, Poseidon(dig_L, dig_R), fp_L·fp_R, tfp_L·tfp_R).
  *   cost: ≈ 1,000 (leaves) / 700 (nodes).
  */
 template ColumnNode(KIND) {
@@ -177,12 +186,15 @@ template ColumnNode(KIND) {
     d.inputs[1] <== cr.dig;
     signal fp;
     fp <== cl.fp * cr.fp;
-    component h = Poseidon(5);
+    signal tfp;
+    tfp <== cl.tfp * cr.tfp;
+    component h = Poseidon(6);
     h.inputs[0] <== agg_tag_columns();
     h.inputs[1] <== cl.r0;
     h.inputs[2] <== cl.gamma;
     h.inputs[3] <== d.out;
     h.inputs[4] <== fp;
+    h.inputs[5] <== tfp;
     pub <== h.out;
 }
 
@@ -226,19 +238,26 @@ template StateNode(KIND, DEPTH) {
 }
 
 /*
- * BlockRoot(KC, KS, DEPTH): joins the column side (kind KC) and the state side (kind KS) of a block.
+ * BlockRoot(KC, KS, DEPTH, MAXTX): joins the column side (kind KC) and the state side (kind KS) of a
+ * block, and binds the block's own transaction list (lib/txlist.circom: its commitment L, length n
+ * and pair fingerprint T; MAXTX = the column side's transaction slots, columns × TXS).
  *   rules: same γ; r0_C = rootBefore_S; keyLo_S = 0 and keyHi_S = 2^DEPTH − 1; fp_C = fp_S;
- *   γ = Poseidon(DOMAIN_GAMMA_TREE, R0, R1, dig_C, dig_S).
- *   pub = Poseidon(TAG_HEADER, version, number, parent, R0, R1, dig_C) (number, parent: the block's
- *   identity, private inputs bound into the header).
+ *   γ = Poseidon(DOMAIN_GAMMA_TREE, R0, R1, dig_C, dig_S, L); δ = Poseidon(DOMAIN_DELTA, γ);
+ *   tfp_C = T (the columns' (index, txHash) pairs are exactly the list's: each index in [0, n) once).
+ *   pub = Poseidon(TAG_HEADER, version, chainId, number, parent, R0, R1, L, n) (chainId, number,
+ *   parent: the block's identity, private inputs bound into the header; the chain id is also inside
+ *   every txHash that L commits to).
  */
-template BlockRoot(KC, KS, DEPTH) {
+template BlockRoot(KC, KS, DEPTH, MAXTX) {
     signal input xC;
     signal input xS;
     signal input c[agg_column_values(KC)];
     signal input s[agg_state_values(KS)];
+    signal input chainId;
     signal input number;
     signal input parent;
+    signal input txActive[MAXTX];
+    signal input txHash[MAXTX];
     signal output pub;
     component cc = ColumnChild(KC);
     cc.v <== c;
@@ -251,20 +270,31 @@ template BlockRoot(KC, KS, DEPTH) {
     ss.keyLo === 0;
     ss.keyHi === (1 << DEPTH) - 1;
     cc.fp === ss.fp;
-    component g = Poseidon(5);
+    component list = TxList(MAXTX);
+    list.active <== txActive;
+    list.hash <== txHash;
+    list.gamma <== cc.gamma;
+    component delta = Delta();
+    delta.gamma <== cc.gamma;
+    list.delta <== delta.out;
+    cc.tfp === list.fingerprint;
+    component g = Poseidon(6);
     g.inputs[0] <== agg_domain_gamma();
     g.inputs[1] <== cc.r0;
     g.inputs[2] <== ss.rootAfter;
     g.inputs[3] <== cc.dig;
     g.inputs[4] <== ss.dig;
+    g.inputs[5] <== list.commitment;
     cc.gamma === g.out;
-    component h = Poseidon(7);
+    component h = Poseidon(9);
     h.inputs[0] <== agg_tag_header();
     h.inputs[1] <== agg_version();
-    h.inputs[2] <== number;
-    h.inputs[3] <== parent;
-    h.inputs[4] <== cc.r0;
-    h.inputs[5] <== ss.rootAfter;
-    h.inputs[6] <== cc.dig;
+    h.inputs[2] <== chainId;
+    h.inputs[3] <== number;
+    h.inputs[4] <== parent;
+    h.inputs[5] <== cc.r0;
+    h.inputs[6] <== ss.rootAfter;
+    h.inputs[7] <== list.commitment;
+    h.inputs[8] <== list.count;
     pub <== h.out;
 }

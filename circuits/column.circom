@@ -69,7 +69,7 @@ template AccountRead(DEPTH) {
  * Transfer(ACCOUNTS): one transaction slot applied to the column's local account table.
  *   When active = 1, proves what native applyTx checks:
  *     - fromSel / toSel are one-hot and pick the slots whose keys are `from` / `to`;
- *     - (R8, S) is a valid EdDSA-Poseidon signature of txHash(from, to, amount, nonce) under the
+ *     - (R8, S) is a valid EdDSA-Poseidon signature of txHash(chainId, from, to, amount, nonce) under the
  *       sender slot's public key A (circomlib's EdDSAPoseidonVerifier: S < subgroup order,
  *       8·A ≠ identity), with R8 and A on BabyJubjub (as native verify requires). An absent
  *       account or one created by a transfer has A = (0, 0), which is off the curve: it cannot
@@ -82,7 +82,7 @@ template AccountRead(DEPTH) {
  *   When active = 0 (padding): selectors are all zero, the table passes through unchanged, and the
  *   signature is not checked; the caller must give zeros (nonce must be 0, the range checks run).
  *   params: ACCOUNTS, the number of account slots.
- *   inputs: active (boolean: caller); from, to, amount, nonce, R8x, R8y, S; fromSel[ACCOUNTS],
+ *   inputs: active (boolean: caller); chainId, from, to, amount, nonce, R8x, R8y, S; fromSel[ACCOUNTS],
  *           toSel[ACCOUNTS]; the table before: key, Ax, Ay, balIn, nonceIn (each [ACCOUNTS]).
  *   outputs: balOut[ACCOUNTS], nonceOut[ACCOUNTS], hash (txHash).
  *   assumptions (caller): every balIn/nonceIn is u64 (true for the table read from R0 by
@@ -92,6 +92,7 @@ template AccountRead(DEPTH) {
  */
 template Transfer(ACCOUNTS) {
     signal input active;
+    signal input chainId;
     signal input from;
     signal input to;
     signal input amount;
@@ -164,6 +165,7 @@ template Transfer(ACCOUNTS) {
 
     // Signature by the sender's key over txHash.
     component txHash = TxHash();
+    txHash.chainId <== chainId;
     txHash.from <== from;
     txHash.to <== to;
     txHash.amount <== amount;
@@ -209,25 +211,30 @@ template Transfer(ACCOUNTS) {
  * are those of this execution:
  *   txDigest    = d over the active transactions (index, txHash) in slot order,
  *   writeDigest = w over the real slots (key, leaf before, leaf after) in key order,
- *   fingerprint = ∏ (γ − writeHash(key, before, after)) over the real slots.
+ *   fingerprint = ∏ (γ − writeHash(key, before, after)) over the real slots,
+ *   txFingerprint = ∏ (γ − txHash − δ·index) over the active transactions, δ = h(DOMAIN_DELTA, γ)
+ *                 (the multiset of the column's (index, txHash) pairs: the block root compares the
+ *                 columns' product with the block's transaction list, lib/txlist.circom).
  * The leaf after of a real slot is always leafHash(Ax, Ay, balance, nonce): every touched account
  * exists after the column (a receiver that was absent is created with pubkey (0, 0), nonce 0).
  * So the write set is exactly the set of keys the column's transactions touch, as native
  * executeBlock reports it.
  *
  * params: TXS transaction slots, ACCOUNTS account slots, DEPTH tree depth.
- * public: the output pub = columnPublicHash(r0, txDigest, writeDigest, fingerprint, γ) only; all
- *   inputs are private.
- * inputs: r0, gamma, txDigest, writeDigest, fingerprint (claimed values, checked);
+ * public: the output pub = columnPublicHash(r0, txDigest, writeDigest, fingerprint, txFingerprint, γ)
+ *   only; all inputs are private.
+ * inputs: r0, gamma, txDigest, writeDigest, fingerprint, txFingerprint (claimed values, checked);
+ *   chainId (the chain id every transaction hash includes; bound by the root through the hashes);
  *   account slots: accReal, accKey, accExists, accAx, accAy, accBalance, accNonce (each
  *   [ACCOUNTS]), accSiblings[ACCOUNTS][DEPTH];
  *   transaction slots: txActive, txIndex, txFrom, txTo, txAmount, txNonce, txR8x, txR8y, txS (each
  *   [TXS]), txFromSel[TXS][ACCOUNTS], txToSel[TXS][ACCOUNTS]. Padding slots hold zeros.
  * assumptions (caller / aggregator): r0 is the block's pre-state root and its leaves hold u64
  *   balances and nonces and on-curve keys or (0, 0) (the circuit re-checks the u64 part of what it
- *   reads); γ is the block's Fiat–Shamir challenge; the aggregator checks that the columns' tx
- *   digests cover the block's transaction list and that their fingerprints multiply to the state
- *   update's. Block indices are < 2^32.
+ *   reads); γ is the block's Fiat–Shamir challenge; the aggregator checks that the columns'
+ *   transaction fingerprints multiply to the block transaction list's (so the columns' pairs are
+ *   exactly the list's, each index once) and their write fingerprints to the state update's.
+ *   Block indices are < 2^32.
  */
 template ColumnExec(TXS, ACCOUNTS, DEPTH) {
     signal input r0;
@@ -235,6 +242,8 @@ template ColumnExec(TXS, ACCOUNTS, DEPTH) {
     signal input txDigest;
     signal input writeDigest;
     signal input fingerprint;
+    signal input txFingerprint;
+    signal input chainId;
 
     signal input accReal[ACCOUNTS];
     signal input accKey[ACCOUNTS];
@@ -295,8 +304,13 @@ template ColumnExec(TXS, ACCOUNTS, DEPTH) {
 
     component transfer[TXS];
     component txChain[TXS];
+    component txFactor[TXS];
     signal digest[TXS + 1];
+    signal tfp[TXS + 1];
     digest[0] <== 0;
+    tfp[0] <== 1;
+    component delta = Delta();
+    delta.gamma <== gamma;
     for (var t = 0; t < TXS; t++) {
         if (t > 0) {
             indexOrder[t] = IncreasingIfEnabled(32);
@@ -306,6 +320,7 @@ template ColumnExec(TXS, ACCOUNTS, DEPTH) {
         }
         transfer[t] = Transfer(ACCOUNTS);
         transfer[t].active <== txActive[t];
+        transfer[t].chainId <== chainId;
         transfer[t].from <== txFrom[t];
         transfer[t].to <== txTo[t];
         transfer[t].amount <== txAmount[t];
@@ -333,8 +348,17 @@ template ColumnExec(TXS, ACCOUNTS, DEPTH) {
         txChain[t].index <== txIndex[t];
         txChain[t].hash <== transfer[t].hash;
         digest[t + 1] <== txChain[t].out;
+        txFactor[t] = TxFactorIfEnabled();
+        txFactor[t].enabled <== txActive[t];
+        txFactor[t].fpIn <== tfp[t];
+        txFactor[t].gamma <== gamma;
+        txFactor[t].delta <== delta.out;
+        txFactor[t].index <== txIndex[t];
+        txFactor[t].hash <== transfer[t].hash;
+        tfp[t + 1] <== txFactor[t].fpOut;
     }
     txDigest === digest[TXS];
+    txFingerprint === tfp[TXS];
 
     // ---- write set: every real slot touched, no padding slot touched; (key, before, after).
     component untouched[ACCOUNTS];
@@ -377,6 +401,7 @@ template ColumnExec(TXS, ACCOUNTS, DEPTH) {
     publicHash.txDigest <== txDigest;
     publicHash.writeDigest <== writeDigest;
     publicHash.fingerprint <== fingerprint;
+    publicHash.txFingerprint <== txFingerprint;
     publicHash.gamma <== gamma;
     pub <== publicHash.out;
 }

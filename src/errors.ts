@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   INVALID_BUNDLE: "proof bundle does not match the schema",
   VERIFICATION_FAILED: "verification failed",
   INVALID_VKEY: "verification key does not match the schema (snarkjs Groth16, BN254, one public input)",
+  INVALID_MANIFEST: "trusted-keys manifest is malformed or a key's sha256 is not its own",
+  CHAIN_MISMATCH: "the block does not extend the given parent block proof",
   // trusted setup
   INVALID_R1CS: "r1cs file is malformed",
   INVALID_ZKEY: "proving key file is corrupted or truncated",

@@ -3,14 +3,21 @@
  * real leaf proofs and a stand-in child verifier (circuits/test/link.circom StandInVerifier: one
  * public input x like the real verifier, which is too large for the test suite and has its own
  * tests in groth16-verifier.test.ts; `make prove` runs the real tree). Checks: the block proof
- * verifies (ours and the snarkjs CLI) and names the block's R0, R1 and transaction digest; tampered
+ * verifies (ours and the snarkjs CLI) and names the block's R0, R1 and transaction list; tampered
  * headers, proofs and keys fail with the matching check; a rerun reuses every node proof, a lost
  * node proof is made again alone; the scheduler keeps the declared memory within its budget; the
  * CLI verifies the block proof and exits 1 on a tampered one.
+ *
+ * The stand-in root is exactly the attacker's tool of issue #15: a proving key whose child verifiers
+ * check nothing. So these tests also show what des verify trusts: not that key by default (its keys
+ * live in the test's own key directory and were never recorded as this machine's roots), only when
+ * the verifier names it (--vkey, --trusted); a relabelled proof fails; --block checks the header
+ * against the block file (one transaction removed, added, replaced or reordered fails); a second
+ * block chains to the first (--parent, --chain), and a wrong link fails.
  */
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,9 +31,9 @@ import {
 } from "../src/aggregate/blockproof.ts";
 import { nativeGenerator, useNativeWitness, type VerifierBackend } from "../src/aggregate/build.ts";
 import { headerHash } from "../src/aggregate/statement.ts";
-import { generateBlock } from "../src/block/sample.ts";
-import type { Block } from "../src/block/schema.ts";
-import { compileCircuit } from "../src/build/circom.ts";
+import { generateBlock, nextBlock } from "../src/block/sample.ts";
+import { type Block, blockToJSON } from "../src/block/schema.ts";
+import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
 import { FIELD_P } from "../src/crypto/field.ts";
 import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
@@ -34,6 +41,7 @@ import { Budget } from "../src/pool/budget.ts";
 import { getProfile } from "../src/profiles.ts";
 import { loadBundle } from "../src/prove/bundle.ts";
 import { type ProveReport, proveBlock } from "../src/prove/pipeline.ts";
+import { loadLocalRegistry, singleKey, type TrustedRoot } from "../src/prove/trust.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
 
 const run = promisify(execFile);
@@ -47,6 +55,8 @@ const WITNESS_MIB = 100;
 let block: Block;
 let first: ProveReport;
 let vkey: unknown;
+let key: TrustedRoot;
+let rootKeyFile: string;
 
 const standIn: VerifierBackend = {
   id: "stand-in-test",
@@ -79,13 +89,21 @@ const standIn: VerifierBackend = {
 
 // one witness at a time (declared 100 MiB each), a proof needs both cores
 const budget = () => new Budget({ memoryMiB: 150, cores: 2 });
-const prove = (backend = standIn) =>
-  proveBlock(block, {
+// the stand-in's node keys go to the test's own key directory, never the default key store
+const keysDir = join(dir, "keys");
+const prove = (backend = standIn, b: Block = block, outDir = dir) =>
+  proveBlock(b, {
     profile,
     workers: 2,
-    outDir: dir,
+    outDir,
     log: quiet,
-    aggregate: { backend, budget: budget(), provePeakMiB: 150, buildPeakMiB: 100 },
+    aggregate: {
+      backend,
+      budget: budget(),
+      provePeakMiB: 150,
+      buildPeakMiB: 100,
+      setup: { keysDir },
+    },
   });
 
 /** The same stand-in without its native generator: witnesses by WebAssembly in worker threads. */
@@ -100,9 +118,9 @@ before(async () => {
   await loadCrypto();
   block = generateBlock({ profile: "independent", txs: 6, seed: "agg", depth: profile.depth });
   first = await prove();
-  vkey = JSON.parse(
-    readFileSync(join(dir, "vkeys", `${first.aggregation!.circuits.at(-1)!.name}.json`), "utf8"),
-  );
+  rootKeyFile = join(dir, "vkeys", `${first.aggregation!.circuits.at(-1)!.name}.json`);
+  vkey = JSON.parse(readFileSync(rootKeyFile, "utf8"));
+  key = singleKey(rootKeyFile).keys[0]!;
 });
 
 after(async () => {
@@ -138,11 +156,14 @@ describe("aggregation tree (stand-in child verifiers)", () => {
 
   test("the block proof verifies and states the block's R0, R1 and transaction digest", async () => {
     const bp = loadBlockProof(first.aggregation!.blockProof);
-    const s = await verifyBlockProof(bp, vkey);
+    const s = await verifyBlockProof(bp, key);
     const leaves = loadBundle(first.bundle);
     assert.equal(s.header.r0, leaves.r0);
     assert.equal(s.header.r1, leaves.r1);
     assert.equal(s.header.number, BigInt(block.number));
+    assert.equal(s.header.chainId, BigInt(block.chainId));
+    assert.equal(s.header.txCount, BigInt(block.txs.length));
+    assert.equal(s.header.txCommitment, leaves.txCommitment);
     assert.equal(bp.publicSignal, headerHash(bp.header));
     assert.equal(bp.development, true);
   });
@@ -169,7 +190,7 @@ describe("aggregation tree (stand-in child verifiers)", () => {
         tamper((j) => {
           j.header.r1 = String(BigInt(j.header.r1) + 1n);
         }),
-        vkey,
+        key,
       ),
       failsWith("public-hash"),
     );
@@ -178,16 +199,15 @@ describe("aggregation tree (stand-in child verifiers)", () => {
         tamper((j) => {
           j.proof.pi_a[0] = String(BigInt(j.proof.pi_a[0]!) + 1n);
         }),
-        vkey,
+        key,
       ),
       failsWith("proof"),
     );
     const leafKey = join(dir, "vkeys", `${loadBundle(first.bundle).columns[0]!.circuit}.json`);
-    const other = JSON.parse(readFileSync(leafKey, "utf8"));
     await assert.rejects(
       verifyBlockProof(
         tamper(() => {}),
-        other,
+        singleKey(leafKey).keys[0]!,
       ),
       failsWith("verification-key"),
     );
@@ -250,14 +270,18 @@ describe("aggregation tree (stand-in child verifiers)", () => {
   });
 
   test("CLI: des verify accepts the block proof and exits 1 on a tampered one", () => {
-    const des = (...args: string[]) => spawnSync("./bin/des", args, { encoding: "utf8" });
-    const ok = des("verify", join(dir, "block.proof.json"), "--vkeys", join(dir, "vkeys"));
+    const ok = des("verify", join(dir, "block.proof.json"), "--vkey", rootKeyFile);
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /^OK: block 1 \(parent/);
+    assert.match(
+      ok.stdout,
+      /^OK: block 1 of chain 1 \(parent \d+\): R0 \d+ → R1 \d+, 6 transactions committed as \d+/,
+    );
     // with the leaf bundle it was made from: checked, and the header must be that bundle's
     const withLeaves = des(
       "verify",
       join(dir, "block.proof.json"),
+      "--vkey",
+      rootKeyFile,
       "--vkeys",
       join(dir, "vkeys"),
       "--leaves",
@@ -270,6 +294,8 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     const mismatch = des(
       "verify",
       join(dir, "block.proof.json"),
+      "--vkey",
+      rootKeyFile,
       "--vkeys",
       join(dir, "vkeys"),
       "--leaves",
@@ -278,10 +304,189 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     assert.equal(mismatch.status, 1);
     assert.match(mismatch.stderr, /VERIFICATION_FAILED: leaves: the block proof's header number/);
     const j = JSON.parse(readFileSync(join(dir, "block.proof.json"), "utf8")) as BlockProofJSON;
-    j.header.txDigest = "5";
+    j.header.txCommitment = "5";
     writeFileSync(join(dir, "bad.json"), JSON.stringify(j));
-    const bad = des("verify", join(dir, "bad.json"), "--vkeys", join(dir, "vkeys"));
+    const bad = des("verify", join(dir, "bad.json"), "--vkey", rootKeyFile);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /VERIFICATION_FAILED: public-hash/);
   });
+
+  test("trust: a stand-in root key is not trusted by default, nor recorded; only a key the verifier names", () => {
+    assert.ok(!loadLocalRegistry().keys.some((k) => k.sha256 === key.sha256));
+    const root = first.aggregation!.circuits.at(-1)!.name;
+    const storeOf = (d: string) =>
+      existsSync(d) ? readdirSync(d).filter((k) => k.startsWith(`${root}-`)) : [];
+    assert.equal(storeOf(keysDir).length, 1);
+    assert.deepEqual(storeOf(join(ARTIFACTS, "keys")), []);
+    const byDefault = des("verify", join(dir, "block.proof.json"));
+    assert.equal(byDefault.status, 1);
+    assert.match(byDefault.stderr, /VERIFICATION_FAILED: untrusted-key/);
+    // --vkeys (leaf keys) cannot stand in for a trusted root
+    const viaDir = des("verify", join(dir, "block.proof.json"), "--vkeys", join(dir, "vkeys"));
+    assert.equal(viaDir.status, 2);
+    assert.match(viaDir.stderr, /USAGE/);
+  });
+
+  test("trust: a manifest's keys are the only ones; a relabelled proof or one for another key fails", () => {
+    const leafKey = singleKey(join(dir, "vkeys", `${loadBundle(first.bundle).columns[0]!.circuit}.json`))
+      .keys[0]!;
+    const manifest = {
+      format: "des-trusted-keys",
+      version: 1,
+      keys: [
+        { circuit: first.aggregation!.circuits.at(-1)!.name, sha256: key.sha256, development: true, vkey },
+        { circuit: "other-root", sha256: leafKey.sha256, development: true, vkey: leafKey.vkey },
+      ],
+    };
+    const mf = join(dir, "trusted.json");
+    writeFileSync(mf, JSON.stringify(manifest));
+    const ok = des("verify", join(dir, "block.proof.json"), "--trusted", mf);
+    assert.equal(ok.status, 0, ok.stderr);
+    const relabel = (f: (j: BlockProofJSON) => void) => {
+      const j = JSON.parse(readFileSync(join(dir, "block.proof.json"), "utf8")) as BlockProofJSON;
+      f(j);
+      writeFileSync(join(dir, "relabelled.json"), JSON.stringify(j));
+      return des("verify", join(dir, "relabelled.json"), "--trusted", mf);
+    };
+    const renamed = relabel((j) => {
+      j.circuit = "other-root";
+    });
+    assert.equal(renamed.status, 1);
+    assert.match(renamed.stderr, /VERIFICATION_FAILED: circuit/);
+    const rekeyed = relabel((j) => {
+      j.circuit = "other-root";
+      j.vkeyHash = leafKey.sha256;
+    });
+    assert.equal(rekeyed.status, 1);
+    assert.match(rekeyed.stderr, /VERIFICATION_FAILED: proof/);
+    const unknown = relabel((j) => {
+      j.vkeyHash = "ab".repeat(32);
+    });
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /VERIFICATION_FAILED: untrusted-key/);
+    // a manifest whose sha256 is not its key's is refused as a whole
+    manifest.keys[1]!.sha256 = key.sha256;
+    writeFileSync(mf, JSON.stringify(manifest));
+    const forged = des("verify", join(dir, "block.proof.json"), "--trusted", mf);
+    assert.equal(forged.status, 1);
+    assert.match(forged.stderr, /INVALID_MANIFEST/);
+  });
+
+  test("--block: the header is the block file's; one transaction removed, added, replaced or reordered fails", () => {
+    const bf = (name: string, b: Block) => {
+      const f = join(dir, `${name}.block.json`);
+      writeFileSync(f, JSON.stringify(blockToJSON(b)));
+      return f;
+    };
+    const ok = des(
+      "verify",
+      join(dir, "block.proof.json"),
+      "--vkey",
+      rootKeyFile,
+      "--block",
+      bf("same", block),
+    );
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /matches /);
+    const [t0, t1] = block.txs as [Block["txs"][number], Block["txs"][number]];
+    const variants: [string, Block, string][] = [
+      ["removed", { ...block, txs: block.txs.slice(1) }, "block-transactions"],
+      ["added", { ...block, txs: [...block.txs, t0] }, "block-transactions"],
+      [
+        "replaced",
+        { ...block, txs: [t0, { ...t1, amount: t1.amount + 1n }, ...block.txs.slice(2)] },
+        "block-transactions",
+      ],
+      ["reordered", { ...block, txs: [t1, t0, ...block.txs.slice(2)] }, "block-transactions"],
+      [
+        "pre-state",
+        { ...block, accounts: block.accounts.map((a, i) => (i ? a : { ...a, balance: a.balance + 1n })) },
+        "block-r0",
+      ],
+      ["number", { ...block, number: block.number + 1 }, "block-number"],
+      ["chain", { ...block, chainId: block.chainId + 1 }, "block-chain-id"],
+    ];
+    for (const [name, b, check] of variants) {
+      const r = des("verify", join(dir, "block.proof.json"), "--vkey", rootKeyFile, "--block", bf(name, b));
+      assert.equal(r.status, 1, name);
+      assert.match(r.stderr, new RegExp(`VERIFICATION_FAILED: ${check}`), name);
+    }
+  });
+
+  test("a non-canonical header value (v + r) is refused by name", () => {
+    const j = JSON.parse(readFileSync(join(dir, "block.proof.json"), "utf8")) as BlockProofJSON;
+    j.header.r0 = String(BigInt(j.header.r0) + FIELD_P);
+    assert.throws(
+      () => parseBlockProof(j),
+      (e) => isDesError(e, "INVALID_BUNDLE") && /header\.r0: not a canonical field element/.test(e.message),
+    );
+  });
+
+  test("chained blocks: block 2 extends block 1 (--parent, --chain); a wrong link fails", async () => {
+    const bp1 = loadBlockProof(join(dir, "block.proof.json"));
+    const block2 = nextBlock(block, headerHash(bp1.header), { txs: 3, seed: "agg" });
+    const out2 = join(dir, "chain", "2");
+    const second = await prove(standIn, block2, out2);
+    const bp2 = loadBlockProof(second.aggregation!.blockProof);
+    assert.equal(bp2.header.parent, bp1.publicSignal);
+    assert.equal(bp2.header.number, 2n);
+    assert.equal(bp2.header.r0, bp1.header.r1);
+    const ok = des(
+      "verify",
+      join(out2, "block.proof.json"),
+      "--vkey",
+      rootKeyFile,
+      "--parent",
+      join(dir, "block.proof.json"),
+    );
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /extends block 1/);
+    // block 1 is not its own parent; block 2 is not block 1's
+    const self = des(
+      "verify",
+      join(dir, "block.proof.json"),
+      "--vkey",
+      rootKeyFile,
+      "--parent",
+      join(dir, "block.proof.json"),
+    );
+    assert.equal(self.status, 1);
+    assert.match(self.stderr, /VERIFICATION_FAILED: parent/);
+    // the directory as a chain: both proofs, ordered by number, each extending the one before
+    const chainDir = join(dir, "chain");
+    writeFileSync(join(chainDir, "1.proof.json"), readFileSync(join(dir, "block.proof.json")));
+    const chain = des("verify", "--chain", chainDir, "--vkey", rootKeyFile);
+    assert.equal(chain.status, 0, chain.stderr);
+    assert.match(chain.stdout, /^OK: chain of 2 block proofs, blocks 1…2/);
+    // des prove --parent refuses a block that does not extend the parent, before any proof
+    const b2 = join(dir, "block2.json");
+    writeFileSync(b2, JSON.stringify(blockToJSON({ ...block2, number: 3 })));
+    const wrong = des(
+      "prove",
+      b2,
+      "--parent",
+      join(dir, "block.proof.json"),
+      "--vkey",
+      rootKeyFile,
+      "--out",
+      join(dir, "x"),
+    );
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /CHAIN_MISMATCH: .*block 3 does not follow block 1/);
+    writeFileSync(b2, JSON.stringify(blockToJSON({ ...block2, parent: 5n })));
+    const orphan = des(
+      "prove",
+      b2,
+      "--parent",
+      join(dir, "block.proof.json"),
+      "--vkey",
+      rootKeyFile,
+      "--out",
+      join(dir, "x"),
+    );
+    assert.equal(orphan.status, 1);
+    assert.match(orphan.stderr, /CHAIN_MISMATCH: .*parent 5 is not the parent header's hash/);
+  });
 });
+
+const des = (...args: string[]) => spawnSync("./bin/des", args, { encoding: "utf8" });

@@ -20,6 +20,7 @@ import {
   fingerprint,
   leafHash,
   txDigestStep,
+  txFingerprint,
   txHash,
   type WriteEntry,
   writeDigest,
@@ -56,6 +57,8 @@ function simulate(i: Input): { publics: ColumnPublics; writes: WriteEntry[] } {
   const bal = arr(i, "accBalance").map(big);
   const non = arr(i, "accNonce").map(big);
   let d = 0n;
+  const pairs: { index: number; hash: bigint }[] = [];
+  const chainId = big(i.chainId as string);
   arr(i, "txActive").forEach((active, t) => {
     if (active !== "1") return;
     const amount = big(arr(i, "txAmount")[t]!);
@@ -65,13 +68,17 @@ function simulate(i: Input): { publics: ColumnPublics; writes: WriteEntry[] } {
       bal[s] = mod(bal[s]! + amount * (r - f));
       non[s] = mod(non[s]! + f);
     }
-    const h = txHash({
-      from: Number(arr(i, "txFrom")[t]),
-      to: Number(arr(i, "txTo")[t]),
-      amount,
-      nonce: big(arr(i, "txNonce")[t]!),
-    });
+    const h = txHash(
+      {
+        from: Number(arr(i, "txFrom")[t]),
+        to: Number(arr(i, "txTo")[t]),
+        amount,
+        nonce: big(arr(i, "txNonce")[t]!),
+      },
+      chainId,
+    );
     d = txDigestStep(d, Number(arr(i, "txIndex")[t]), h);
+    pairs.push({ index: Number(arr(i, "txIndex")[t]), hash: h });
   });
   const writes: WriteEntry[] = [];
   for (let s = 0; s < A; s++) {
@@ -90,6 +97,7 @@ function simulate(i: Input): { publics: ColumnPublics; writes: WriteEntry[] } {
     txDigest: d,
     writeDigest: writeDigest(writes),
     fingerprint: fingerprint(writes, g),
+    txFingerprint: txFingerprint(pairs, g),
     gamma: g,
   };
   return { publics, writes };
@@ -101,17 +109,21 @@ function reclaim(i: Input): Input {
   i.txDigest = publics.txDigest.toString();
   i.writeDigest = publics.writeDigest.toString();
   i.fingerprint = publics.fingerprint.toString();
+  i.txFingerprint = publics.txFingerprint.toString();
   return i;
 }
 
 /** Signs tx slot t's fields with the key of account `signer` (default: its sender). */
 function resign(i: Input, t: number, signer: number = Number(arr(i, "txFrom")[t])): Input {
-  const h = txHash({
-    from: Number(arr(i, "txFrom")[t]),
-    to: Number(arr(i, "txTo")[t]),
-    amount: big(arr(i, "txAmount")[t]!),
-    nonce: big(arr(i, "txNonce")[t]!),
-  });
+  const h = txHash(
+    {
+      from: Number(arr(i, "txFrom")[t]),
+      to: Number(arr(i, "txTo")[t]),
+      amount: big(arr(i, "txAmount")[t]!),
+      nonce: big(arr(i, "txNonce")[t]!),
+    },
+    big(i.chainId as string),
+  );
   const sig = sign(keyOf(signer).prv, h);
   arr(i, "txR8x")[t] = sig.R8[0].toString();
   arr(i, "txR8y")[t] = sig.R8[1].toString();
@@ -264,6 +276,35 @@ describe("column circuit: tampered witnesses violate constraints", () => {
     const i = copy(witnessOf(COL_A).input);
     i.writeDigest = (big(i.writeDigest as string) + 1n).toString();
     c.expectFail(i, /^main\.(writeDigest|writes\[2\]\.)/);
+  });
+
+  test("tampered transaction fingerprint (the (index, txHash) multiset the root checks)", () => {
+    const i = copy(witnessOf(COL_A).input);
+    i.txFingerprint = (big(i.txFingerprint as string) + 1n).toString();
+    c.expectFail(i, /^main\.(txFingerprint|txFactor\[1\]\.)/);
+  });
+
+  test("the transaction fingerprint is the product over the column's pairs", () => {
+    const w = witnessOf(COL_A);
+    const h = txHash(block.txs[0]!, BigInt(block.chainId));
+    assert.equal(
+      w.publics.txFingerprint,
+      txFingerprint(
+        COL_A.txs.map((index) => ({ index, hash: txHash(block.txs[index]!, BigInt(block.chainId)) })),
+        gamma,
+      ),
+    );
+    assert.equal(simulate(copy(w.input)).publics.txFingerprint, w.publics.txFingerprint);
+    assert.notEqual(h, txHash(block.txs[0]!, BigInt(block.chainId) + 1n));
+  });
+
+  test("a transaction signed for another chain id is unprovable (the signature is over txHash with the chain id)", () => {
+    const i = copy(witnessOf(COL_A).input);
+    i.chainId = String(block.chainId + 1);
+    c.expectFail(reclaim(i), /^main\.transfer\[0\]\.sig\./);
+    // re-signed for that chain id it passes: the chain id then differs from the block's, which the
+    // root's transaction list (hashed under the block's chain id) rejects
+    c.expectPass(reclaim(resign(resign(i, 0), 1)));
   });
 
   test("wrong γ (fingerprint claimed for the block's γ)", () => {

@@ -175,7 +175,7 @@ describe("native execution", () => {
     const leaves = new Map<number, bigint>();
     for (const [k, a] of r.post.accounts) leaves.set(k, leafHash(a));
     assert.equal(r.postRoot, referenceRoot(8, leaves));
-    assert.equal(r.txs[0]!.hash, txHash(block.txs[0]!));
+    assert.equal(r.txs[0]!.hash, txHash(block.txs[0]!, 1n));
   });
 
   test("amount = balance passes; balance + 1 is an overdraft", () => {

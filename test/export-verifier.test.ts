@@ -291,10 +291,19 @@ describe("des export-verifier", () => {
     before(() => {
       const bp: BlockProofJSON = {
         format: "des-block-proof",
-        version: 1,
+        version: 2,
         development: true,
         notice: "test",
-        header: { version: "1", number: "7", parent: "0", r0: "1", r1: "2", txDigest: "3" },
+        header: {
+          version: "2",
+          chainId: "1",
+          number: "7",
+          parent: "0",
+          r0: "1",
+          r1: "2",
+          txCommitment: "3",
+          txCount: "4",
+        },
         circuit: CIRCUIT,
         vkeyHash: vkeyHash(vkey),
         publicSignal,
@@ -310,7 +319,16 @@ describe("des export-verifier", () => {
     test("writes the contract and the calldata, which verifies in the EVM", async () => {
       const out = join(work, "bp", "Verifier.sol");
       const cdFile = join(work, "bp", "calldata.json");
-      const r = await des("export-verifier", bpFile, "--vkeys", vkeysDir, "--out", out, "--calldata", cdFile);
+      const r = await des(
+        "export-verifier",
+        bpFile,
+        "--vkey",
+        join(vkeysDir, `${CIRCUIT}.json`),
+        "--out",
+        out,
+        "--calldata",
+        cdFile,
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(readFileSync(out, "utf8"), source);
       const cd = JSON.parse(readFileSync(cdFile, "utf8")) as SolidityCalldata & { data: string };
@@ -319,7 +337,16 @@ describe("des export-verifier", () => {
     });
 
     test("prints the calldata after a contract written with --out", async () => {
-      const r = await des("export-verifier", bpFile, "--vkeys", vkeysDir, "--out", join(work, "bp2.sol"));
+      const manifest = join(work, "trusted.json");
+      writeFileSync(
+        manifest,
+        JSON.stringify({
+          format: "des-trusted-keys",
+          version: 1,
+          keys: [{ circuit: CIRCUIT, sha256: vkeyHash(vkey), development: true, vkey }],
+        }),
+      );
+      const r = await des("export-verifier", bpFile, "--trusted", manifest, "--out", join(work, "bp2.sol"));
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), await snarkjs.groth16.exportSolidityCallData(proof, [publicSignal]));
     });

@@ -393,6 +393,7 @@ describe("aggregator node over two real column proofs (linked witness)", { timeo
     txDigest: BigInt(l.publics.txDigest),
     writeDigest: BigInt(l.publics.writeDigest),
     fingerprint: BigInt(l.publics.fingerprint),
+    txFingerprint: BigInt(l.publics.txFingerprint),
     gamma: BigInt(l.publics.gamma),
   });
   const [L, Rt] = fx.columns as [Leaf, Leaf];
@@ -463,8 +464,8 @@ describe("aggregator node over two real column proofs (linked witness)", { timeo
     );
   });
 
-  test("rejects child statements the real proofs do not state: another R0, γ or fingerprint", async () => {
-    for (const k of [0, 3, 4]) {
+  test("rejects child statements the real proofs do not state: another R0, fingerprint, tx fingerprint or γ", async () => {
+    for (const k of [0, 3, 4, 5]) {
       const input = glueInput(L, Rt, (v) => {
         v[1]![k] = String(BigInt(v[1]![k]!) + 1n);
       });

@@ -160,7 +160,7 @@ describe("des prove / des verify (tiny profile)", () => {
       (j) => (j.columns[0]!.publicSignal = bump(j.columns[0]!.publicSignal)),
       ["public-hash"],
     );
-    for (const f of ["r0", "txDigest", "writeDigest", "fingerprint", "gamma"] as const) {
+    for (const f of ["r0", "txDigest", "writeDigest", "fingerprint", "txFingerprint", "gamma"] as const) {
       await expectCheck(
         (j) => {
           j.columns[1]!.publics[f] = bump(j.columns[1]!.publics[f]);
@@ -179,7 +179,7 @@ describe("des prove / des verify (tiny profile)", () => {
     await expectCheck((j) => (j.r0 = bump(j.r0)), ["r0"]);
     await expectCheck((j) => (j.r1 = bump(j.r1)), ["gamma"]);
     await expectCheck((j) => (j.gamma = bump(j.gamma)), ["gamma"]);
-    await expectCheck((j) => (j.txDigest = bump(j.txDigest)), ["tx-digest"]);
+    await expectCheck((j) => (j.txCommitment = bump(j.txCommitment)), ["gamma"]);
     await expectCheck((j) => (j.block.txHashes[2] = bump(j.block.txHashes[2]!)), ["tx-digest"]);
     await expectCheck((j) => j.columns[0]!.txs.pop(), ["tx-coverage", "tx-digest"]);
     await expectCheck(

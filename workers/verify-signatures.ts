@@ -11,6 +11,6 @@ import type { SignatureJob } from "../src/state/parallel.ts";
 export default async function verifyBatch(jobs: SignatureJob[]): Promise<number[]> {
   await loadCrypto();
   const bad: number[] = [];
-  for (const j of jobs) if (!verify(txHash(j), j.sig, j.pub)) bad.push(j.index);
+  for (const j of jobs) if (!verify(txHash(j, j.chainId), j.sig, j.pub)) bad.push(j.index);
   return bad;
 }

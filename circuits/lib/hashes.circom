@@ -3,32 +3,39 @@ pragma circom 2.1.0;
 /*
  * The protocol's hash definitions, mirroring src/crypto/hash.ts bit for bit (Poseidon with
  * circomlib's parameters; `h` below is Poseidon over the listed inputs):
- *   txHash      = h(DOMAIN_TX = 0x7478, from, to, amount, nonce)
+ *   txHash      = h(DOMAIN_TX = 0x7478, chainId, from, to, amount, nonce)
  *   leafHash    = h(Ax, Ay, balance, nonce)                  (an empty leaf is 0, not a hash)
  *   writeHash   = h(key, leafBefore, leafAfter)
  *   txDigest    : d ← h(d, index, txHash), from d = 0
  *   writeDigest : w ← h(w, key, leafBefore, leafAfter), from w = 0
  *   fingerprint : f ← f·(γ − writeHash), from f = 1
- *   columnPublicHash = h(r0, txDigest, writeDigest, fingerprint, γ)
+ *   δ           = h(DOMAIN_DELTA = 0x64656c7461, γ)           (the second challenge)
+ *   txFingerprint : t ← t·(γ − txHash − δ·index), from t = 1   (multiset hash of (index, txHash))
+ *   columnPublicHash = h(r0, txDigest, writeDigest, fingerprint, txFingerprint, γ)
  *   statePublicHash  = h(rootBefore, rootAfter, shard, keyLo, keyHi, writeDigest, fingerprint, γ)
  * No template here assumes anything of its inputs beyond what its header says.
  */
 
 include "circomlib/circuits/poseidon.circom";
 
-/* TxHash(): out = txHash(from, to, amount, nonce), the message the sender signs. cost: 321. */
+/*
+ * TxHash(): out = txHash(chainId, from, to, amount, nonce), the message the sender signs. The chain
+ * id makes a signature for one deployment worthless on another. cost: ≈ 370.
+ */
 template TxHash() {
+    signal input chainId;
     signal input from;
     signal input to;
     signal input amount;
     signal input nonce;
     signal output out;
-    component h = Poseidon(5);
+    component h = Poseidon(6);
     h.inputs[0] <== 0x7478;
-    h.inputs[1] <== from;
-    h.inputs[2] <== to;
-    h.inputs[3] <== amount;
-    h.inputs[4] <== nonce;
+    h.inputs[1] <== chainId;
+    h.inputs[2] <== from;
+    h.inputs[3] <== to;
+    h.inputs[4] <== amount;
+    h.inputs[5] <== nonce;
     out <== h.out;
 }
 
@@ -100,20 +107,52 @@ template WriteCommitIfEnabled() {
     fpOut <== fpIn * (1 + factorMinusOne);
 }
 
-/* ColumnPublicHash(): out = h(r0, txDigest, writeDigest, fingerprint, γ). cost: 321. */
+/* Delta(): out = δ = h(DOMAIN_DELTA, γ), the challenge that folds (index, txHash) pairs. cost: 240. */
+template Delta() {
+    signal input gamma;
+    signal output out;
+    component h = Poseidon(2);
+    h.inputs[0] <== 0x64656c7461;
+    h.inputs[1] <== gamma;
+    out <== h.out;
+}
+
+/*
+ * TxFactorIfEnabled(): one (index, txHash) pair folded into a transaction fingerprint.
+ *   inputs: enabled (boolean: caller), fpIn, gamma, delta, index, hash.
+ *   output: fpOut = enabled ? fpIn·(γ − hash − δ·index) : fpIn.  cost: 3.
+ */
+template TxFactorIfEnabled() {
+    signal input enabled;
+    signal input fpIn;
+    signal input gamma;
+    signal input delta;
+    signal input index;
+    signal input hash;
+    signal output fpOut;
+    signal dIndex;
+    dIndex <== delta * index;
+    signal factorMinusOne;
+    factorMinusOne <== enabled * (gamma - hash - dIndex - 1);
+    fpOut <== fpIn * (1 + factorMinusOne);
+}
+
+/* ColumnPublicHash(): out = h(r0, txDigest, writeDigest, fingerprint, txFingerprint, γ). cost: ≈ 370. */
 template ColumnPublicHash() {
     signal input r0;
     signal input txDigest;
     signal input writeDigest;
     signal input fingerprint;
+    signal input txFingerprint;
     signal input gamma;
     signal output out;
-    component h = Poseidon(5);
+    component h = Poseidon(6);
     h.inputs[0] <== r0;
     h.inputs[1] <== txDigest;
     h.inputs[2] <== writeDigest;
     h.inputs[3] <== fingerprint;
-    h.inputs[4] <== gamma;
+    h.inputs[4] <== txFingerprint;
+    h.inputs[5] <== gamma;
     out <== h.out;
 }
 

@@ -1,21 +1,28 @@
 /**
- * The block proof (`DIR/block.proof.json`, format "des-block-proof" version 1): one Groth16 proof
+ * The block proof (`DIR/block.proof.json`, format "des-block-proof" version 2): one Groth16 proof
  * of the aggregation tree's root circuit, its single public signal, and the header that signal
- * hashes (statement.ts, headerHash): R0, R1, the transaction digest (the column side's tree
- * digest), the block's identity (number, parent) and the header format version. Schema first.
+ * hashes (statement.ts, headerHash): the chain id, block number and parent, R0, R1, the commitment
+ * to the block's ordered transaction list and its length, and the header format version. Schema
+ * first; every field element canonical (< r).
  *
  * Verifying it (verifyBlockProof) costs one Poseidon hash and one Groth16 verification, whatever
- * the block's size.
+ * the block's size, against a key the verifier trusts (src/prove/trust.ts). matchBlock checks the
+ * header against the block file the verifier holds (R0 from its pre-state, the list commitment from
+ * its transactions); matchParent checks the link to the previous block proof.
  */
 import * as snarkjs from "snarkjs";
 import { z } from "zod";
+import type { Block } from "../block/schema.ts";
 import { parseWithSchema, readJsonFile } from "../block/schema.ts";
-import { checkFailed } from "../errors.ts";
+import { txHash, txListCommitment } from "../crypto/hash.ts";
+import { checkFailed, desError } from "../errors.ts";
 import { Big, Groth16Proof, vkeyHash } from "../prove/bundle.ts";
+import type { TrustedRoot } from "../prove/trust.ts";
+import { State } from "../state/execute.ts";
 import { BLOCK_PROOF_VERSION, type Header, headerHash } from "./statement.ts";
 
 export const BLOCK_PROOF_FORMAT = "des-block-proof";
-export const BLOCK_PROOF_FILE_VERSION = 1;
+export const BLOCK_PROOF_FILE_VERSION = 2;
 
 export const BlockProof = z.object({
   format: z.literal(BLOCK_PROOF_FORMAT),
@@ -24,11 +31,13 @@ export const BlockProof = z.object({
   notice: z.string().nullable(),
   header: z.object({
     version: Big,
+    chainId: Big,
     number: Big,
     parent: Big,
     r0: Big,
     r1: Big,
-    txDigest: Big,
+    txCommitment: Big,
+    txCount: Big,
   }),
   /** The root circuit and the sha256 of the verification key the proof was made for. */
   circuit: z.string().min(1),
@@ -58,29 +67,34 @@ export function isBlockProofJSON(json: unknown): boolean {
 export function headerJSON(h: Header): BlockProofJSON["header"] {
   return {
     version: String(h.version),
+    chainId: String(h.chainId),
     number: String(h.number),
     parent: String(h.parent),
     r0: String(h.r0),
     r1: String(h.r1),
-    txDigest: String(h.txDigest),
+    txCommitment: String(h.txCommitment),
+    txCount: String(h.txCount),
   };
 }
 
 export interface BlockProofSummary {
   header: Header;
+  /** The root circuit of the trusted key the proof verified under. */
+  circuit: string;
   development: boolean;
   ms: number;
 }
 
 /**
- * Checks a block proof against a trusted verification key of its root circuit: the key is the one
- * the proof names, the header version is known, the public signal is the header's hash, and the
+ * Checks a block proof against a key the verifier trusts (trust.ts chooseKey picked it): the proof
+ * names that key, the header version is known, the public signal is the header's hash, and the
  * Groth16 proof verifies.
  */
-export async function verifyBlockProof(bp: BlockProof, vkey: unknown): Promise<BlockProofSummary> {
+export async function verifyBlockProof(bp: BlockProof, key: TrustedRoot): Promise<BlockProofSummary> {
   const t0 = performance.now();
+  const vkey = key.vkey;
   if (vkeyHash(vkey) !== bp.vkeyHash)
-    checkFailed("verification-key", `the proof was made for another key of ${bp.circuit}`);
+    checkFailed("verification-key", `the proof was made for another key than the trusted one`);
   if (bp.header.version !== BLOCK_PROOF_VERSION)
     checkFailed("header", `header version ${bp.header.version} (this verifier knows ${BLOCK_PROOF_VERSION})`);
   if (headerHash(bp.header) !== bp.publicSignal)
@@ -88,7 +102,7 @@ export async function verifyBlockProof(bp: BlockProof, vkey: unknown): Promise<B
   let ok = false;
   try {
     ok = await snarkjs.groth16.verify(
-      vkey as snarkjs.VerificationKey,
+      vkey as unknown as snarkjs.VerificationKey,
       [bp.publicSignal.toString()],
       bp.proof,
     );
@@ -96,5 +110,79 @@ export async function verifyBlockProof(bp: BlockProof, vkey: unknown): Promise<B
     ok = false;
   }
   if (!ok) checkFailed("proof", "the Groth16 block proof does not verify");
-  return { header: bp.header, development: bp.development, ms: performance.now() - t0 };
+  return {
+    header: bp.header,
+    circuit: bp.circuit,
+    development: bp.development || key.development,
+    ms: performance.now() - t0,
+  };
+}
+
+/** What a block file fixes of its header: everything but R1 (which the proof proves). */
+export function expectedHeader(block: Block): Omit<Header, "r1" | "version"> {
+  const chainId = BigInt(block.chainId);
+  const hashes = block.txs.map((t) => txHash(t, chainId));
+  return {
+    chainId,
+    number: BigInt(block.number),
+    parent: block.parent,
+    r0: State.fromBlock(block).root(),
+    txCommitment: txListCommitment(hashes),
+    txCount: BigInt(hashes.length),
+  };
+}
+
+/**
+ * The header is the block's: its chain id, number and parent, R0 recomputed from the block's
+ * pre-state, and the commitment to its transaction list (so no transaction removed, added,
+ * replaced or reordered). Needs no leaf bundle. Throws VERIFICATION_FAILED naming the first check.
+ */
+export function matchBlock(h: Header, block: Block): void {
+  const e = expectedHeader(block);
+  if (h.chainId !== e.chainId)
+    checkFailed("block-chain-id", `the proof is for chain ${h.chainId}, the block for chain ${e.chainId}`);
+  if (h.number !== e.number)
+    checkFailed("block-number", `the proof is for block ${h.number}, the block file is number ${e.number}`);
+  if (h.parent !== e.parent) checkFailed("block-parent", "the proof's parent is not the block file's parent");
+  if (h.r0 !== e.r0) checkFailed("block-r0", "R0 is not the root of the block's pre-state");
+  if (h.txCount !== e.txCount || h.txCommitment !== e.txCommitment)
+    checkFailed(
+      "block-transactions",
+      `the proof commits to another transaction list (${h.txCount} transactions) than the block's (${e.txCount})`,
+      { proven: Number(h.txCount), block: Number(e.txCount) },
+    );
+}
+
+/** The header extends `parent`: its parent is the parent header's hash, number + 1, R0 = parent's R1. */
+export function matchParent(h: Header, parent: Header): void {
+  if (h.chainId !== parent.chainId)
+    checkFailed(
+      "parent-chain-id",
+      `the parent is a block of chain ${parent.chainId}, this one of ${h.chainId}`,
+    );
+  if (h.parent !== headerHash(parent))
+    checkFailed("parent", "the header's parent is not the hash of the parent block proof's header");
+  if (h.number !== parent.number + 1n)
+    checkFailed("parent-number", `block ${h.number} does not follow block ${parent.number}`);
+  if (h.r0 !== parent.r1) checkFailed("parent-r1", "R0 is not the parent block's R1");
+}
+
+/**
+ * `des prove --parent`: the block extends the parent block proof's header (same chain id, parent =
+ * the parent header's hash, number + 1, pre-state root = the parent's R1), else CHAIN_MISMATCH
+ * naming the field. Its header then chains to the parent by construction.
+ */
+export function checkExtends(block: Block, parent: Header): void {
+  const e = expectedHeader(block);
+  const fail = (field: string, message: string) => {
+    throw desError("CHAIN_MISMATCH", `the block does not extend the parent block proof: ${message}`, {
+      field,
+    });
+  };
+  if (e.chainId !== parent.chainId) fail("chainId", `chain ${e.chainId}, the parent's is ${parent.chainId}`);
+  if (e.parent !== headerHash(parent))
+    fail("parent", `its parent ${e.parent} is not the parent header's hash ${headerHash(parent)}`);
+  if (e.number !== parent.number + 1n)
+    fail("number", `block ${e.number} does not follow block ${parent.number}`);
+  if (e.r0 !== parent.r1) fail("r0", "its pre-state root is not the parent's R1");
 }

@@ -39,6 +39,11 @@ export interface ChildVerifier {
 export interface VerifierBackend {
   /** Stable id of the backend (part of the node circuits' cache keys). */
   id: string;
+  /**
+   * The real in-circuit Groth16 verifier: only block roots built with such a backend (into the
+   * default key store) become this machine's trusted roots (src/prove/trust.ts).
+   */
+  production?: boolean;
   compile(vkey: SnarkjsVkey): Promise<ChildVerifier>;
   /** Measured peak memory (MiB) of one verifier witness computation (for the scheduler). */
   witnessPeakMiB: { wasm: number; native: number };
@@ -74,6 +79,7 @@ export async function nativeGenerator(c: CompiledCircuit): Promise<string | unde
 export function groth16VerifierBackend(opts: { native: boolean | "background" }): VerifierBackend {
   return {
     id: "groth16-verifier",
+    production: true,
     witnessPeakMiB: { wasm: 2400, native: NATIVE_VERIFIER_WITNESS_MIB },
     async compile(vkey) {
       const v = await compileVerifier(vkey, { cpp: opts.native !== false && useNativeWitness() });

@@ -30,13 +30,37 @@ export function stateNodeSpec(kind: ChildKind, depth: number): CircuitSpec {
   };
 }
 
-export function blockRootSpec(column: ChildKind, state: ChildKind, depth: number): CircuitSpec {
+/**
+ * The block root for a column side of one kind and a state side of another, a tree of `depth`, and
+ * `maxTxs` transaction-list slots (the column side's transaction slots: columns × the profile's txs).
+ */
+export function blockRootSpec(
+  column: ChildKind,
+  state: ChildKind,
+  depth: number,
+  maxTxs: number,
+): CircuitSpec {
   return {
-    name: `agg-block-root-${column}-${state}-d${depth}`,
+    name: `agg-block-root-${column}-${state}-d${depth}-t${maxTxs}`,
     file: FILE,
     template: "BlockRoot",
-    params: [K(column), K(state), depth],
+    params: [K(column), K(state), depth, maxTxs],
   };
+}
+
+/** The root glue's transaction-list inputs: the block's hashes in slots 0 … n − 1, zeros after. */
+export function txListValues(
+  txHashes: readonly bigint[],
+  maxTxs: number,
+): { txActive: string[]; txHash: string[] } {
+  if (txHashes.length > maxTxs)
+    throw desError(
+      "PROFILE_MISMATCH",
+      `${txHashes.length} transactions exceed the root's ${maxTxs} list slots`,
+    );
+  const txActive = Array.from({ length: maxTxs }, (_, i) => (i < txHashes.length ? "1" : "0"));
+  const txHash = Array.from({ length: maxTxs }, (_, i) => String(txHashes[i] ?? 0n));
+  return { txActive, txHash };
 }
 
 /** A child statement: a leaf's public values or a node's side statement. */
@@ -49,10 +73,10 @@ const s = (v: bigint | number) => String(v);
 export function columnValues(c: ColumnChild): string[] {
   if (c.kind === "leaf") {
     const p = c.publics;
-    return [p.r0, p.txDigest, p.writeDigest, p.fingerprint, p.gamma].map(s);
+    return [p.r0, p.txDigest, p.writeDigest, p.fingerprint, p.txFingerprint, p.gamma].map(s);
   }
   const n = c.side;
-  return [n.r0, n.gamma, n.dig, n.fp].map(s);
+  return [n.r0, n.gamma, n.dig, n.fp, n.tfp].map(s);
 }
 
 export function stateValues(c: StateChild): string[] {

@@ -31,6 +31,7 @@ import { desError, isDesError } from "../errors.ts";
 import { Budget } from "../pool/budget.ts";
 import { createPool } from "../pool/pool.ts";
 import { vkeyHash } from "../prove/bundle.ts";
+import { trustRoot } from "../prove/trust.ts";
 import { DEV_NOTICE, type SetupOptions } from "../setup/index.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
 import {
@@ -56,6 +57,7 @@ import {
   columnValues,
   stateNodeSpec,
   stateValues,
+  txListValues,
 } from "./glue.ts";
 import { linkWitness } from "./link.ts";
 import {
@@ -86,7 +88,11 @@ export interface AggregateInput {
   columnVkey: SnarkjsVkey;
   stateVkey: SnarkjsVkey;
   depth: number;
+  /** Transaction slots per column leaf (the profile's txs): the root's list has columns × this. */
+  txsPerColumn: number;
   id: BlockIdentity;
+  /** The block's transaction hashes in block order. */
+  txHashes: bigint[];
   development: boolean;
 }
 
@@ -175,7 +181,7 @@ interface CircuitPlan {
 }
 
 /** What fixes a tree's circuits: its leaf keys, leaf counts (powers of two) and tree depth. */
-export type TreeShape = Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth"> & {
+export type TreeShape = Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth" | "txsPerColumn"> & {
   columns: number;
   states: number;
 };
@@ -273,10 +279,26 @@ function planCircuits(
   };
   const colChain = chain(a, (k) => columnNodeSpec(kind(k - 1)), input.columnVkey);
   const stChain = chain(b, (k) => stateNodeSpec(kind(k - 1), input.depth), input.stateVkey);
+  const txSlots = input.columns * input.txsPerColumn;
   const root = quietly(
-    Promise.all([colChain.top, stChain.top]).then(([vc, vs]) =>
-      build(blockRootSpec(kind(a), kind(b), input.depth), ["xC", "xS"], [vc, vs]),
-    ),
+    Promise.all([colChain.top, stChain.top])
+      .then(([vc, vs]) =>
+        build(blockRootSpec(kind(a), kind(b), input.depth, txSlots), ["xC", "xS"], [vc, vs]),
+      )
+      .then((c) => {
+        // this machine's own production root: trusted by its des verify (and des keys export)
+        if (backend.production && !opts.setup?.keysDir) {
+          const vkey = loadGroth16Vkey(c.keys.vkey);
+          trustRoot({
+            circuit: c.name,
+            sha256: vkeyHash(vkey),
+            development: c.keys.dev,
+            shape: { columns: input.columns, states: input.states, depth: input.depth, txSlots },
+            vkey,
+          });
+        }
+        return c;
+      }),
   );
   return { columns: colChain.circuits, states: stChain.circuits, root, report, builtAt: () => tBuilt };
 }
@@ -502,14 +524,16 @@ export async function aggregateBlock(
   let root: NodeCircuit;
   try {
     const [c, s] = await Promise.all([colSide(a, 0), stSide(b, 0)]);
-    header = blockRoot(c.side, s.side, input.depth, input.id);
+    header = blockRoot(c.side, s.side, input.depth, input.id, input.txHashes);
     const glueInput = {
       xC: c.publicSignal,
       xS: s.publicSignal,
       c: columnValues(c.child),
       s: stateValues(s.child),
+      chainId: String(input.id.chainId),
       number: String(input.id.number),
       parent: String(input.id.parent),
+      ...txListValues(input.txHashes, input.columns.length * input.txsPerColumn),
     };
     root = await plan.root;
     top = await proveNode("block-root", "root", root, c, s, glueInput, headerHash(header));

@@ -19,6 +19,7 @@ import { type KeyPair, keyFromSeed, sign } from "../crypto/eddsa.ts";
 import { FIELD_P } from "../crypto/field.ts";
 import { txHash } from "../crypto/hash.ts";
 import { desError } from "../errors.ts";
+import { executeBlock } from "../state/execute.ts";
 import { Rng } from "../util/rng.ts";
 import { BLOCK_FORMAT_VERSION, type Block } from "./schema.ts";
 
@@ -30,6 +31,8 @@ export interface SampleOptions {
   txs: number;
   seed: string;
   depth: number;
+  /** The chain id every signature is bound to (default 1). */
+  chainId?: number;
   /** Analysis-only: no public keys, no signatures (fast, for partition benchmarks). */
   unsigned?: boolean;
 }
@@ -126,6 +129,7 @@ function drawKeys(count: number, depth: number, rng: Rng): number[] {
 export function generateBlock(opts: SampleOptions): Block {
   if (!Number.isInteger(opts.txs) || opts.txs < 1)
     throw desError("USAGE", "--txs must be a positive integer");
+  const chainId = opts.chainId ?? 1;
   const rng = new Rng(`${opts.profile}:${opts.txs}:${opts.depth}:${opts.seed}`);
   const s = shape(opts.profile, opts.txs, rng);
   const keys = drawKeys(s.slots, opts.depth, rng);
@@ -171,15 +175,60 @@ export function generateBlock(opts: SampleOptions): Block {
     if (f !== t) balance[t] = balance[t]! + amount;
     nonce[f] = nonce[f]! + 1n;
     sends[f]!--;
-    return opts.unsigned ? tx : { ...tx, sig: sign(pair(f).prv, txHash(tx)) };
+    return opts.unsigned ? tx : { ...tx, sig: sign(pair(f).prv, txHash(tx, BigInt(chainId))) };
   });
 
   return {
     version: BLOCK_FORMAT_VERSION,
+    chainId,
     number: 1,
     parent: BigInt(`0x${Buffer.from(opts.seed).toString("hex") || "0"}`) % FIELD_P,
     depth: opts.depth,
     ...(opts.unsigned ? { unsigned: true } : {}),
+    accounts,
+    txs,
+  };
+}
+
+/**
+ * The block after `prev` (a sample block made with the same seed, whose key pairs it re-derives):
+ * its pre-state is `prev`'s post-state (natively executed), its number prev.number + 1, its parent
+ * `parentHash` (the header hash of prev's block proof, so the proofs chain), and `txs` signed
+ * transfers between distinct accounts, each sender holding a key and a balance.
+ */
+export function nextBlock(prev: Block, parentHash: bigint, opts: { txs: number; seed: string }): Block {
+  const post = executeBlock(prev).post;
+  const rng = new Rng(`next:${prev.number}:${parentHash}:${opts.seed}`);
+  const accounts: Block["accounts"] = [...post.accounts.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([key, a]) => ({
+      key,
+      ...(a.pubKey ? { pubKey: a.pubKey } : {}),
+      balance: a.balance,
+      nonce: a.nonce,
+    }));
+  const senders = accounts.filter((a) => a.pubKey && a.balance > 1n);
+  const n = Math.min(opts.txs, Math.floor(accounts.length / 2), senders.length);
+  if (n < 1) throw desError("USAGE", "the previous block's post-state has no account that can send");
+  const used = new Set<number>();
+  const txs: Block["txs"] = [];
+  for (const s of senders.slice(0, n)) {
+    used.add(s.key);
+    const to = accounts.find((a) => !used.has(a.key) && !senders.slice(0, n).some((x) => x.key === a.key));
+    const receiver = to ?? accounts.find((a) => !used.has(a.key))!;
+    used.add(receiver.key);
+    const tx = { from: s.key, to: receiver.key, amount: rng.bigint(1n, s.balance / 2n + 1n), nonce: s.nonce };
+    txs.push({
+      ...tx,
+      sig: sign(keyFromSeed(`${opts.seed}:${s.key}`).prv, txHash(tx, BigInt(prev.chainId))),
+    });
+  }
+  return {
+    version: BLOCK_FORMAT_VERSION,
+    chainId: prev.chainId,
+    number: prev.number + 1,
+    parent: parentHash,
+    depth: prev.depth,
     accounts,
     txs,
   };

@@ -10,7 +10,9 @@ import { z } from "zod";
 import { FIELD_P, onBabyJub, U64_MAX } from "../crypto/field.ts";
 import { desError, type ErrorCode } from "../errors.ts";
 
-export const BLOCK_FORMAT_VERSION = 1;
+export const BLOCK_FORMAT_VERSION = 2;
+/** Chain ids are u32 (every transaction hash includes the block's). */
+export const MAX_CHAIN_ID = 2 ** 32 - 1;
 export const MAX_DEPTH = 32;
 
 const decimal = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
@@ -45,7 +47,10 @@ export const AccountKey = z
 
 export const Account = z.object({
   key: AccountKey,
-  /** Absent only in unsigned (analysis-only) blocks. */
+  /**
+   * Absent in unsigned (analysis-only) blocks, and for accounts a transfer created (their leaf holds
+   * the key (0, 0): they can receive, not send).
+   */
   pubKey: PubKey.optional(),
   balance: U64,
   nonce: U64,
@@ -73,7 +78,11 @@ export const InclusionList = z.object({
 
 export const Block = z
   .object({
-    version: z.literal(BLOCK_FORMAT_VERSION),
+    version: z.literal(BLOCK_FORMAT_VERSION, {
+      error: `expected block format version ${BLOCK_FORMAT_VERSION} (version 1 blocks have no chain id: regenerate or re-sign them)`,
+    }),
+    /** The deployment's chain id: every transaction hash (the signed message) includes it. */
+    chainId: z.number().int().nonnegative().max(MAX_CHAIN_ID),
     number: z.number().int().nonnegative(),
     /** Opaque parent identity (a field element). */
     parent: FieldElement,
@@ -102,11 +111,11 @@ export const Block = z
           message: `duplicate account key ${a.key}`,
         });
       seen.add(a.key);
-      if (!b.unsigned && !a.pubKey)
+      if (b.unsigned && a.pubKey)
         ctx.addIssue({
           code: "custom",
           path: ["accounts", i, "pubKey"],
-          message: "required in a signed block",
+          message: "an unsigned block has no public keys",
         });
     });
     b.txs.forEach((t, i) => {
@@ -194,6 +203,7 @@ export function blockToJSON(b: Block): BlockJSON {
   const str = (v: bigint) => v.toString();
   return {
     version: b.version as typeof BLOCK_FORMAT_VERSION,
+    chainId: b.chainId,
     number: b.number,
     parent: str(b.parent),
     depth: b.depth,

@@ -13,6 +13,7 @@ import {
   type StatePublics,
   statePublicHash,
   txDigest,
+  txFingerprint,
   txHash,
   type WriteEntry,
   writeDigest,
@@ -172,11 +173,14 @@ export function columnWitness(
     tx.txToSel[t]![slot.get(x.to)!] = "1";
   });
 
+  const chainId = BigInt(block.chainId);
+  const pairs = txs.map((i) => ({ index: i, hash: txHash(block.txs[i]!, chainId) }));
   const publics: ColumnPublics = {
     r0: exec.preRoot,
-    txDigest: txDigest(txs.map((i) => ({ index: i, hash: txHash(block.txs[i]!) }))),
+    txDigest: txDigest(pairs),
     writeDigest: writeDigest(writes),
     fingerprint: fingerprint(writes, gamma),
+    txFingerprint: txFingerprint(pairs, gamma),
     gamma,
   };
   const input: CircuitInputJSON = {
@@ -185,6 +189,8 @@ export function columnWitness(
     txDigest: str(publics.txDigest),
     writeDigest: str(publics.writeDigest),
     fingerprint: str(publics.fingerprint),
+    txFingerprint: str(publics.txFingerprint),
+    chainId: str(chainId),
     ...acc,
     ...tx,
   };

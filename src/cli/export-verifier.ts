@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { z } from "zod";
 import { loadBlockProof } from "../aggregate/blockproof.ts";
 import {
@@ -9,33 +8,33 @@ import {
   vkeyToSolidity,
 } from "../aggregate/solidity.ts";
 import { readJsonFile } from "../block/schema.ts";
-import { checkFailed, desError } from "../errors.ts";
-import { vkeyHash } from "../prove/bundle.ts";
-import { loadVkeys } from "../prove/vkeys.ts";
+import { desError } from "../errors.ts";
+import { chooseKey, trustSetFromFlags } from "../prove/trust.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
 import { type Command, parseFlags, toJSON } from "./command.ts";
 
 const Flags = z.object({
   vkey: z.string().min(1).optional(),
-  vkeys: z.string().min(1).optional(),
+  trusted: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   calldata: z.string().min(1).optional(),
 });
 
-const help = `usage: des export-verifier <block.proof.json | --vkey FILE> [--out FILE.sol] [--vkeys DIR] [--calldata FILE]
+const help = `usage: des export-verifier <block.proof.json | --vkey FILE> [--out FILE.sol] [--trusted FILE] [--calldata FILE]
 
 Writes the Solidity Groth16 verifier contract (snarkjs's standard ${VERIFIER_CONTRACT}, from its own
 template) for the verification key of the block proof's root circuit, and the proof's arguments to
 verifyProof(uint[2] a, uint[2][2] b, uint[2] c, uint[1] input) as snarkjs zkey export
 soliditycalldata formats them (b's coordinates swapped within each pair).
 
-With a block proof, its trusted key is found as des verify finds it (the keys this machine set up,
-or --vkeys DIR) and must be the key the proof names. The proof itself is not checked here: run
-des verify for that.
+With a block proof, its key is chosen as des verify chooses it: among the trusted root keys (this
+machine's own, --trusted FILE, or the one --vkey FILE), the one the proof names. The contract pins
+that one key by construction: it accepts proofs for that root circuit and key only. The proof itself
+is not checked here: run des verify for that.
 
   --vkey FILE      the verification key to export (snarkjs JSON, BN254, one public input); with a
                    block proof it must be the key the proof names
-  --vkeys DIR      trusted verification keys (DIR/<circuit>.json); default: the keys this machine set up
+  --trusted FILE   trusted root keys (a des keys export manifest); default: this machine's own
   --out FILE       write the contract there (atomically) instead of standard output
   --calldata FILE  write the calldata there as JSON ({ a, b, c, input, data }) instead of printing it
 
@@ -52,7 +51,7 @@ export const exportVerifierCommand: Command = {
       argv,
       {
         vkey: { type: "string" },
-        vkeys: { type: "string" },
+        trusted: { type: "string" },
         out: { type: "string", short: "o" },
         calldata: { type: "string" },
       },
@@ -65,30 +64,21 @@ export const exportVerifierCommand: Command = {
     const file = positionals[0];
     if (file === undefined && flags.vkey === undefined)
       throw desError("USAGE", "expected a block proof file or --vkey FILE");
-    if (file === undefined && flags.vkeys !== undefined)
-      throw desError("USAGE", "--vkeys needs a block proof (it finds the key the proof names)");
+    if (file === undefined && flags.trusted !== undefined)
+      throw desError("USAGE", "--trusted needs a block proof (it chooses the key the proof names)");
     if (file === undefined && flags.calldata !== undefined)
       throw desError("USAGE", "--calldata needs a block proof");
-    if (flags.vkey !== undefined && flags.vkeys !== undefined)
-      throw desError("USAGE", "--vkey and --vkeys exclude each other");
 
     const bp = file === undefined ? undefined : loadBlockProof(file);
     let vkey: unknown;
     let source: string;
-    if (flags.vkey !== undefined) {
-      vkey = readJsonFile(flags.vkey);
-      source = flags.vkey;
+    if (bp) {
+      const set = trustSetFromFlags(flags);
+      vkey = chooseKey(set, bp).vkey;
+      source = flags.vkey ?? `trusted key of ${bp.circuit} (${set.source})`;
     } else {
-      const proof = bp as NonNullable<typeof bp>;
-      vkey = loadVkeys([proof], flags.vkeys).get(proof.circuit);
-      source = flags.vkeys ? join(flags.vkeys, `${proof.circuit}.json`) : `local key of ${proof.circuit}`;
-    }
-    if (bp && vkeyHash(vkey) !== bp.vkeyHash) {
-      checkFailed(
-        "verification-key",
-        `${source} is not the key the block proof was made for (circuit ${bp.circuit}, vkey ${bp.vkeyHash.slice(0, 16)}…)`,
-        { circuit: bp.circuit, vkeyHash: bp.vkeyHash },
-      );
+      vkey = readJsonFile(flags.vkey!);
+      source = flags.vkey!;
     }
     const sol = vkeyToSolidity(vkey, source);
     if (flags.out) {

@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { checkExtends, loadBlockProof, verifyBlockProof } from "../aggregate/blockproof.ts";
 import { loadBlock } from "../block/schema.ts";
 import { loadCrypto } from "../crypto/poseidon.ts";
+import { desError } from "../errors.ts";
 import { Budget } from "../pool/budget.ts";
 import { getProfile, PROFILES } from "../profiles.ts";
 import { proveBlock } from "../prove/pipeline.ts";
+import { chooseKey, trustSetFromFlags } from "../prove/trust.ts";
 import { releaseSnarkjs } from "../setup/index.ts";
 import { type Command, intFlag, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
@@ -16,6 +19,9 @@ const Flags = z
     "no-aggregate": z.boolean().default(false),
     "circuits-only": z.boolean().default(false),
     "memory-mib": intFlag(1024, 1 << 22).optional(),
+    parent: z.string().min(1).optional(),
+    trusted: z.string().min(1).optional(),
+    vkey: z.string().min(1).optional(),
     json: z.boolean().default(false),
   })
   .refine((f) => !(f["no-aggregate"] && f["circuits-only"]), {
@@ -25,7 +31,8 @@ const Flags = z
   });
 
 const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile P] [--retries R]
-                 [--no-aggregate | --circuits-only] [--memory-mib M] [--json]
+                 [--no-aggregate | --circuits-only] [--memory-mib M]
+                 [--parent FILE [--trusted FILE | --vkey FILE]] [--json]
 
 Validates the block, partitions it into execution columns (or checks its inclusion list), executes
 it, derives γ from the tree digests, builds every witness, compiles and sets up the circuits of the
@@ -45,6 +52,10 @@ sets up its node circuits (about 15 minutes per level; cached).
   --circuits-only   after the leaf bundle, build and set up every node circuit of the block's tree
                     shape (cached for later runs), and prove no node
   --memory-mib M    memory budget of the aggregation's tasks (default 85% of RAM)
+  --parent FILE     the previous block's proof: verified first (against this machine's trusted
+                    roots, --trusted FILE or --vkey FILE), and the block must extend it: same chain
+                    id, parent = its header hash, number + 1, pre-state root = its R1
+                    (CHAIN_MISMATCH names the field otherwise)
   --json            print the report as JSON
 
 Exit codes: 0 proved; 1 invalid block (BLOCK_FAULT names the column and transaction) or prover
@@ -65,6 +76,9 @@ export const proveCommand: Command = {
         "no-aggregate": { type: "boolean" },
         "circuits-only": { type: "boolean" },
         "memory-mib": { type: "string" },
+        parent: { type: "string" },
+        trusted: { type: "string" },
+        vkey: { type: "string" },
         json: { type: "boolean" },
       },
       Flags,
@@ -75,8 +89,15 @@ export const proveCommand: Command = {
     const { flags, positionals } = parsed;
     await loadCrypto();
     const block = loadBlock(positionals[0]!);
+    if (flags.parent === undefined && (flags.trusted || flags.vkey))
+      throw desError("USAGE", "--trusted and --vkey choose the keys --parent FILE is verified against");
     const crashOnce = process.env.DES_INJECT_CRASH?.split(",").filter(Boolean);
     try {
+      if (flags.parent !== undefined) {
+        const parent = loadBlockProof(flags.parent);
+        checkExtends(block, parent.header);
+        await verifyBlockProof(parent, chooseKey(trustSetFromFlags(flags), parent));
+      }
       const r = await proveBlock(block, {
         profile: getProfile(flags.profile),
         workers: flags.workers,

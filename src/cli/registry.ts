@@ -7,6 +7,7 @@ import { circuitsCommand } from "./circuits.ts";
 import { columnsCommand } from "./columns.ts";
 import type { Command } from "./command.ts";
 import { exportVerifierCommand } from "./export-verifier.ts";
+import { keysCommand } from "./keys.ts";
 import { proveCommand } from "./prove.ts";
 import { sampleCommand } from "./sample.ts";
 import { setCircuitResolver, setupCommand } from "./setup.ts";
@@ -39,6 +40,7 @@ export const commands: Command[] = [
   setupCommand,
   proveCommand,
   verifyCommand,
+  keysCommand,
   exportVerifierCommand,
   benchCommand,
 ];

@@ -6,6 +6,9 @@
 /** BN254 scalar field modulus r (circom's default prime). */
 export const FIELD_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+/** BN254 base field modulus q (the coordinates of G1 and G2 points). */
+export const FIELD_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
 /** BabyJubjub: a·x² + y² = 1 + d·x²·y² over Fr. */
 export const BABYJUB_A = 168700n;
 export const BABYJUB_D = 168696n;

@@ -1,23 +1,31 @@
 /**
- * The block bundle (`DIR/block.proof.json`, format "des-block-bundle" version 1): every leaf proof
- * of a block with the public values its single public signal hashes, plus γ, R0, R1 and the
- * block's transaction list digest. Schema first; types are inferred.
+ * The block bundle (`DIR/leaves.json`, format "des-block-bundle" version 2): every leaf proof of a
+ * block with the public values its single public signal hashes, plus γ, R0, R1 and the block's
+ * transaction list commitment. Schema first; types are inferred. Every field element is canonical
+ * (< r): an alias v + r is refused by name.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { parseWithSchema, readJsonFile } from "../block/schema.ts";
+import { MAX_CHAIN_ID, parseWithSchema, readJsonFile } from "../block/schema.ts";
+import { FIELD_P, FIELD_Q } from "../crypto/field.ts";
 
 export const BUNDLE_FORMAT = "des-block-bundle";
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
 
 /** A decimal integer string, and the same parsed to a bigint. */
 export const Dec = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
-export const Big = Dec.transform((v) => BigInt(v));
+export const Big = Dec.transform((v) => BigInt(v)).refine((v) => v < FIELD_P, {
+  message: "not a canonical field element (≥ the BN254 scalar field modulus r)",
+});
+/** A base-field coordinate (< q) of a Groth16 proof point. */
+const Coord = Dec.refine((v) => BigInt(v) < FIELD_Q, {
+  message: "not a canonical coordinate (≥ the BN254 base field modulus q)",
+});
 
 export const Groth16Proof = z.object({
-  pi_a: z.array(Dec).length(3),
-  pi_b: z.array(z.array(Dec).length(2)).length(3),
-  pi_c: z.array(Dec).length(3),
+  pi_a: z.array(Coord).length(3),
+  pi_b: z.array(z.array(Coord).length(2)).length(3),
+  pi_c: z.array(Coord).length(3),
   protocol: z.literal("groth16"),
   curve: z.literal("bn128"),
 });
@@ -33,7 +41,14 @@ const ProofCommon = {
 export const ColumnEntry = z.object({
   id: z.number().int().nonnegative(),
   txs: z.array(z.number().int().nonnegative()),
-  publics: z.object({ r0: Big, txDigest: Big, writeDigest: Big, fingerprint: Big, gamma: Big }),
+  publics: z.object({
+    r0: Big,
+    txDigest: Big,
+    writeDigest: Big,
+    fingerprint: Big,
+    txFingerprint: Big,
+    gamma: Big,
+  }),
   ...ProofCommon,
 });
 
@@ -60,6 +75,7 @@ export const Bundle = z.object({
   profile: z.string(),
   shardBits: z.number().int().min(0).max(16),
   block: z.object({
+    chainId: z.number().int().nonnegative().max(MAX_CHAIN_ID),
     number: z.number().int().nonnegative(),
     parent: Big,
     depth: z.number().int().min(1).max(32),
@@ -68,8 +84,8 @@ export const Bundle = z.object({
   r0: Big,
   r1: Big,
   gamma: Big,
-  /** Chain over all (index, txHash) of the block in order (see crypto/hash.ts txDigest). */
-  txDigest: Big,
+  /** The block's transaction list commitment (crypto/hash.ts txListCommitment of txHashes). */
+  txCommitment: Big,
   columns: z.array(ColumnEntry).min(1),
   stateUpdates: z.array(StateEntry).min(1),
 });

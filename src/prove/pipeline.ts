@@ -28,7 +28,7 @@ import { resolveNativeProver } from "../build/prover.ts";
 import { circuitsForProfile, compileProjectCircuit } from "../circuits/registry.ts";
 import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";
 import { checkDeclared, type Partition, planColumns } from "../columns/partition.ts";
-import { txDigest } from "../crypto/hash.ts";
+import { txListCommitment } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
 import { createPool } from "../pool/pool.ts";
 import type { CircuitProfile } from "../profiles.ts";
@@ -288,6 +288,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
     profile: profile.name,
     shardBits: profile.shardBits,
     block: {
+      chainId: block.chainId,
       number: block.number,
       parent: block.parent.toString(),
       depth: block.depth,
@@ -296,7 +297,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
     r0: exec.preRoot.toString(),
     r1: exec.postRoot.toString(),
     gamma: gamma.toString(),
-    txDigest: txDigest(hashes.map((hash, index) => ({ index, hash }))).toString(),
+    txCommitment: txListCommitment(hashes).toString(),
     columns: columnSide.map((c, i) => {
       const name = `column-${c.id}`;
       const w = colWitnesses[i]!;
@@ -308,6 +309,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
           txDigest: String(w.publics.txDigest),
           writeDigest: String(w.publics.writeDigest),
           fingerprint: String(w.publics.fingerprint),
+          txFingerprint: String(w.publics.txFingerprint),
           gamma: String(w.publics.gamma),
         },
         circuit: compiled.get("column")!.name,
@@ -363,7 +365,12 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   });
   if (opts.aggregate && opts.aggregate.circuitsOnly === true) {
     aggregationCircuits = await buildAggregateCircuits(
-      { ...leafKeys(), columns: columnSide.length, states: stateWitnesses.length },
+      {
+        ...leafKeys(),
+        columns: columnSide.length,
+        states: stateWitnesses.length,
+        txsPerColumn: profile.txs,
+      },
       { ...opts.aggregate, log },
     );
   } else if (opts.aggregate !== false) {
@@ -373,7 +380,9 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
         ...leafKeys(),
         columns: columnSide.map((c, i) => ({ ...leaf(`column-${c.id}`), publics: colWitnesses[i]!.publics })),
         states: stateWitnesses.map((w, i) => ({ ...leaf(`state-${i}`), publics: w.publics })),
-        id: { number: BigInt(block.number), parent: block.parent },
+        id: { chainId: BigInt(block.chainId), number: BigInt(block.number), parent: block.parent },
+        txHashes: hashes,
+        txsPerColumn: profile.txs,
         development,
       },
       { ...(opts.aggregate ?? {}), outDir: opts.outDir, log },

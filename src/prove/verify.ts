@@ -5,10 +5,11 @@
  *  2. each Groth16 proof verifies with its single public signal;
  *  3. each public signal is the Poseidon hash of the public values listed beside it;
  *  4. every column read the bundle's R0 and used the bundle's γ;
- *  5. γ is the Fiat–Shamir hash of R0, R1 and the tree digests of the columns and state updates
- *     (src/aggregate/statement.ts, treeGamma; bundle order is tree order);
+ *  5. γ is the Fiat–Shamir hash of R0, R1, the tree digests of the columns and state updates and the
+ *     transaction list commitment (src/aggregate/statement.ts, treeGamma; bundle order is tree order);
  *  6. the columns' transactions cover the block's transactions exactly once, and each column's
- *     transaction digest matches the listed transaction hashes; the block digest matches the list;
+ *     transaction digest and fingerprint match the listed transaction hashes; the commitment is the
+ *     list's, and the columns' transaction fingerprints multiply to the list's;
  *  7. the state-update chunks tile each shard's key range and chain its roots from R0 to R1;
  *  8. ∏ column fingerprints = ∏ state-update fingerprints (same multiset of writes).
  */
@@ -16,7 +17,15 @@ import * as snarkjs from "snarkjs";
 import { columnLeafSide, stateLeafSide, treeGamma } from "../aggregate/statement.ts";
 import { treeDigest } from "../aggregate/tree.ts";
 import { FIELD_P } from "../crypto/field.ts";
-import { columnPublicHash, nodeHash, statePublicHash, txDigest } from "../crypto/hash.ts";
+import {
+  columnPublicHash,
+  nodeHash,
+  statePublicHash,
+  txDigest,
+  txFingerprint,
+  txListCommitment,
+  txListFingerprint,
+} from "../crypto/hash.ts";
 import { checkFailed } from "../errors.ts";
 import { type Bundle, vkeyHash } from "./bundle.ts";
 
@@ -99,8 +108,10 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
     b.r1,
     treeDigest(b.columns.map((c) => columnLeafSide(c.publics).dig)),
     treeDigest(b.stateUpdates.map((s) => stateLeafSide(s.publics).dig)),
+    b.txCommitment,
   );
-  if (gamma !== b.gamma) checkFailed("gamma", "γ is not the Fiat–Shamir hash of the roots and digests");
+  if (gamma !== b.gamma)
+    checkFailed("gamma", "γ is not the Fiat–Shamir hash of the roots, digests and transaction list");
 
   // 6: transaction coverage
   const n = b.block.txHashes.length;
@@ -115,17 +126,26 @@ export async function verifyBundle(b: Bundle, vkeys: ReadonlyMap<string, unknown
       seen[t] = c.id;
       prev = t;
     }
-    const d = txDigest(c.txs.map((i) => ({ index: i, hash: b.block.txHashes[i]! })));
-    if (d !== c.publics.txDigest)
+    const pairs = c.txs.map((i) => ({ index: i, hash: b.block.txHashes[i]! }));
+    if (txDigest(pairs) !== c.publics.txDigest)
       checkFailed("tx-digest", `column ${c.id}: transaction digest does not match the block's transactions`, {
         column: c.id,
       });
+    if (txFingerprint(pairs, b.gamma) !== c.publics.txFingerprint)
+      checkFailed(
+        "tx-digest",
+        `column ${c.id}: transaction fingerprint does not match the block's transactions`,
+        { column: c.id },
+      );
   }
   const missing = seen.indexOf(-1);
   if (missing !== -1)
     checkFailed("tx-coverage", `transaction ${missing} is in no column`, { index: missing });
-  if (txDigest(b.block.txHashes.map((hash, index) => ({ index, hash }))) !== b.txDigest)
-    checkFailed("tx-digest", "block transaction digest does not match the transaction list");
+  if (txListCommitment(b.block.txHashes) !== b.txCommitment)
+    checkFailed("tx-commitment", "the transaction list commitment does not match the transaction list");
+  const prodT = b.columns.reduce((a, c) => (a * c.publics.txFingerprint) % FIELD_P, 1n);
+  if (prodT !== txListFingerprint(b.block.txHashes, b.gamma))
+    checkFailed("tx-coverage", "the columns' transaction fingerprints do not multiply to the list's");
 
   // 7: state-update chunks tile the key space and chain R0 → R1
   const shards = 2 ** b.shardBits;

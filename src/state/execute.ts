@@ -101,8 +101,9 @@ export function applyTx(
   state: State,
   tx: Transaction,
   index: number,
+  chainId: bigint,
   opts: ExecOptions = {},
-  hash: bigint = txHash(tx),
+  hash: bigint = txHash(tx, chainId),
 ): bigint {
   const sender = state.get(tx.from);
   if (!sender?.pubKey) {
@@ -187,13 +188,13 @@ export function executeBlock(block: Block, opts: ExecOptions = {}): ExecutionRes
   const seen = new Map<bigint, number>();
   const touched = new Set<number>();
   block.txs.forEach((tx, index) => {
-    const h = txHash(tx);
+    const h = txHash(tx, BigInt(block.chainId));
     const first = seen.get(h);
     if (first !== undefined) {
       throw reject("DUPLICATE_TX", index, `same transaction as index ${first}`, { duplicateOf: first });
     }
     seen.set(h, index);
-    applyTx(post, tx, index, opts, h);
+    applyTx(post, tx, index, BigInt(block.chainId), opts, h);
     const access = accessSet(tx);
     for (const k of access.writes) touched.add(k);
     txs.push({ index, hash: h, access });
@@ -217,5 +218,5 @@ export function executeTxs(
   indices: readonly number[],
   opts: ExecOptions = {},
 ): void {
-  for (const i of indices) applyTx(state, block.txs[i]!, i, opts);
+  for (const i of indices) applyTx(state, block.txs[i]!, i, BigInt(block.chainId), opts);
 }

@@ -16,6 +16,7 @@ export interface SignatureJob {
   to: number;
   amount: bigint;
   nonce: bigint;
+  chainId: bigint;
   sig: Signature;
   pub: PubKey;
 }
@@ -29,7 +30,16 @@ export async function badSignatures(block: Block, threads: number): Promise<Set<
     const pub = keys.get(t.from);
     // a sender without a pre-state key is rejected as UNKNOWN_SENDER before its signature matters
     if (pub && t.sig)
-      jobs.push({ index, from: t.from, to: t.to, amount: t.amount, nonce: t.nonce, sig: t.sig, pub });
+      jobs.push({
+        index,
+        from: t.from,
+        to: t.to,
+        amount: t.amount,
+        nonce: t.nonce,
+        chainId: BigInt(block.chainId),
+        sig: t.sig,
+        pub,
+      });
   });
   const pool = createPool({ task: "verify-signatures.ts", threads });
   try {

@@ -16,9 +16,11 @@ export function makeBlock(
   txs: { from: number; to: number; amount: bigint; nonce: bigint }[],
   depth = 8,
   seed = "t",
+  chainId = 1,
 ): Block {
   return {
     version: BLOCK_FORMAT_VERSION,
+    chainId,
     number: 1,
     parent: 0n,
     depth,
@@ -28,13 +30,14 @@ export function makeBlock(
       balance: a.balance,
       nonce: a.nonce ?? 0n,
     })),
-    txs: txs.map((t) => signTx(t, seed)),
+    txs: txs.map((t) => signTx(t, seed, chainId)),
   };
 }
 
 export function signTx(
   t: { from: number; to: number; amount: bigint; nonce: bigint },
   seed = "t",
+  chainId = 1,
 ): Transaction {
-  return { ...t, sig: sign(keyFromSeed(`${seed}:${t.from}`).prv, txHash(t)) };
+  return { ...t, sig: sign(keyFromSeed(`${seed}:${t.from}`).prv, txHash(t, BigInt(chainId))) };
 }
