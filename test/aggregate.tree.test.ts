@@ -17,7 +17,15 @@
  */
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -250,6 +258,7 @@ describe("aggregation tree (stand-in child verifiers)", () => {
           provePeakMiB: 150,
           buildPeakMiB: 100,
           circuitsOnly: true,
+          setup: { keysDir },
         },
       });
       const circuits = first.aggregation!.circuits.length;
@@ -372,6 +381,43 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     assert.match(forged.stderr, /INVALID_MANIFEST/);
   });
 
+  test("des keys: the registry is what des verify trusts by default; export writes it as a manifest", () => {
+    // a machine whose registry holds this root (as des prove records a production root)
+    const art = join(dir, "art");
+    mkdirSync(art, { recursive: true });
+    const entry = {
+      circuit: first.aggregation!.circuits.at(-1)!.name,
+      sha256: key.sha256,
+      development: true,
+      vkey,
+    };
+    writeFileSync(
+      join(art, "trusted-roots.json"),
+      JSON.stringify({ format: "des-trusted-keys", version: 1, keys: [entry] }),
+    );
+    const env = { ...process.env, DES_ARTIFACTS: art };
+    const desIn = (...args: string[]) => spawnSync("./bin/des", args, { encoding: "utf8", env });
+    const list = desIn("keys", "list");
+    assert.equal(list.status, 0, list.stderr);
+    assert.ok(list.stdout.includes(entry.circuit) && list.stdout.includes(key.sha256.slice(0, 16)));
+    const ok = desIn("verify", join(dir, "block.proof.json"));
+    assert.equal(ok.status, 0, ok.stderr);
+    const mf = join(dir, "exported.json");
+    const exp = desIn("keys", "export", "--out", mf);
+    assert.equal(exp.status, 0, exp.stderr);
+    assert.deepEqual(
+      JSON.parse(readFileSync(mf, "utf8")).keys.map((k: { sha256: string }) => k.sha256),
+      [key.sha256],
+    );
+    assert.equal(des("verify", join(dir, "block.proof.json"), "--trusted", mf).status, 0);
+    // without development keys the manifest is empty, and nothing verifies against it
+    desIn("keys", "export", "--out", mf, "--no-development");
+    const none = des("verify", join(dir, "block.proof.json"), "--trusted", mf);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /untrusted-key/);
+    assert.equal(desIn("keys", "bogus").status, 2);
+  });
+
   test("--block: the header is the block file's; one transaction removed, added, replaced or reordered fails", () => {
     const bf = (name: string, b: Block) => {
       const f = join(dir, `${name}.block.json`);
@@ -431,11 +477,26 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     assert.equal(bp2.header.parent, bp1.publicSignal);
     assert.equal(bp2.header.number, 2n);
     assert.equal(bp2.header.r0, bp1.header.r1);
+    // block 2's tree has another shape, hence another root key: trust both
+    const rootName2 = second.aggregation!.circuits.at(-1)!.name;
+    const key2 = singleKey(join(out2, "vkeys", `${rootName2}.json`)).keys[0]!;
+    const mf = join(dir, "chain-trusted.json");
+    writeFileSync(
+      mf,
+      JSON.stringify({
+        format: "des-trusted-keys",
+        version: 1,
+        keys: [
+          { circuit: first.aggregation!.circuits.at(-1)!.name, sha256: key.sha256, development: true, vkey },
+          { circuit: rootName2, sha256: key2.sha256, development: true, vkey: key2.vkey },
+        ],
+      }),
+    );
     const ok = des(
       "verify",
       join(out2, "block.proof.json"),
-      "--vkey",
-      rootKeyFile,
+      "--trusted",
+      mf,
       "--parent",
       join(dir, "block.proof.json"),
     );
@@ -455,7 +516,7 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     // the directory as a chain: both proofs, ordered by number, each extending the one before
     const chainDir = join(dir, "chain");
     writeFileSync(join(chainDir, "1.proof.json"), readFileSync(join(dir, "block.proof.json")));
-    const chain = des("verify", "--chain", chainDir, "--vkey", rootKeyFile);
+    const chain = des("verify", "--chain", chainDir, "--trusted", mf);
     assert.equal(chain.status, 0, chain.stderr);
     assert.match(chain.stdout, /^OK: chain of 2 block proofs, blocks 1…2/);
     // des prove --parent refuses a block that does not extend the parent, before any proof

@@ -41,7 +41,16 @@ describe("block schema", () => {
       (j) => (j.inclusionList = { columns: [0] }),
       /inclusionList\.columns: has 1 entries/,
     ],
-    ["wrong version", (j) => (j.version = 2), /version/],
+    ["wrong version", (j) => (j.version = 3), /version: expected block format version 2/],
+    [
+      "a version 1 block (no chain id)",
+      (j) => {
+        j.version = 1;
+        delete j.chainId;
+      },
+      /version 1 blocks have no chain id/,
+    ],
+    ["chain id beyond u32", (j) => (j.chainId = 2 ** 32), /chainId/],
     ["no transactions", (j) => (j.txs = []), /txs/],
   ];
   for (const [name, mutate, re] of invalid) {

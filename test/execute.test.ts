@@ -240,6 +240,16 @@ describe("native execution", () => {
     expectReject(other, "BAD_SIGNATURE", 0);
   });
 
+  test("a transaction signed for another chain id is refused (no replay across deployments)", () => {
+    const tx = { from: A, to: B, amount: 1n, nonce: 0n };
+    const block = makeBlock([{ key: A, balance: 9n }], [tx], 8, "t", 1);
+    assert.equal(executeBlock(block).txs.length, 1);
+    // the same signed transaction replayed on chain 2
+    expectReject({ ...block, chainId: 2 }, "BAD_SIGNATURE", 0);
+    // signed for chain 2, included on chain 1
+    expectReject({ ...block, txs: [signTx(tx, "t", 2)] }, "BAD_SIGNATURE", 0);
+  });
+
   test("unknown senders and accounts without a key cannot send", () => {
     expectReject(
       makeBlock([{ key: A, balance: 9n }], [{ from: C, to: A, amount: 1n, nonce: 0n }]),

@@ -288,7 +288,8 @@ function planCircuits(
       .then((c) => {
         // this machine's own production root: trusted by its des verify (and des keys export)
         if (backend.production && !opts.setup?.keysDir) {
-          const vkey = loadGroth16Vkey(c.keys.vkey);
+          const vkey = JSON.parse(readFileSync(c.keys.vkey, "utf8")) as unknown;
+          loadGroth16Vkey(c.keys.vkey);
           trustRoot({
             circuit: c.name,
             sha256: vkeyHash(vkey),

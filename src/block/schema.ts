@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { FIELD_P, onBabyJub, U64_MAX } from "../crypto/field.ts";
+import { BABYJUB_SUBORDER, FIELD_P, onBabyJub, U64_MAX } from "../crypto/field.ts";
 import { desError, type ErrorCode } from "../errors.ts";
 
 export const BLOCK_FORMAT_VERSION = 2;
@@ -15,7 +15,13 @@ export const BLOCK_FORMAT_VERSION = 2;
 export const MAX_CHAIN_ID = 2 ** 32 - 1;
 export const MAX_DEPTH = 32;
 
-const decimal = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
+/**
+ * A decimal integer string. Aborts on failure: the refinements of the schemas around it (curve
+ * checks of a point's coordinates) see only parsed bigints.
+ */
+const decimal = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, { message: "expected a decimal integer string", abort: true });
 
 /** u64 as a decimal string or a non-negative safe integer. */
 export const U64 = z
@@ -36,7 +42,10 @@ export const Signature = z.object({
   R8: z
     .tuple([FieldElement, FieldElement])
     .refine(([x, y]) => onBabyJub(x, y), "R8 is not a BabyJubjub point"),
-  S: decimal.transform((v) => BigInt(v)),
+  /** Below the subgroup order l, as circomlib's verifier requires (an S ≥ l never verifies). */
+  S: decimal
+    .transform((v) => BigInt(v))
+    .refine((v) => v < BABYJUB_SUBORDER, "not below the BabyJubjub subgroup order"),
 });
 
 export const AccountKey = z

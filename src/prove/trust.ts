@@ -20,7 +20,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseWithSchema, readJsonFile } from "../block/schema.ts";
-import type { SnarkjsVkey as Groth16Vkey } from "../bn254/pairing.ts";
 import { parseGroth16Vkey } from "../bn254/verifier-build.ts";
 import { ARTIFACTS } from "../build/circom.ts";
 import { checkFailed, desError } from "../errors.ts";
@@ -58,7 +57,8 @@ export interface TrustedRoot {
   sha256: string;
   development: boolean;
   shape?: TreeShapeInfo | undefined;
-  vkey: Groth16Vkey;
+  /** The key as snarkjs wrote it (validated as a Groth16 BN254 key; hashed as written). */
+  vkey: unknown;
 }
 
 /** Where the trust set came from, for messages. */
@@ -73,9 +73,9 @@ export const localRegistryPath = (): string => join(ARTIFACTS, "trusted-roots.js
 export function parseTrustedKeys(json: unknown, source = "trusted keys"): TrustSet {
   const m = parseWithSchema(TrustedKeys, json, "INVALID_MANIFEST", source);
   const keys = m.keys.map((k, i) => {
-    let vkey: Groth16Vkey;
+    const vkey = k.vkey;
     try {
-      vkey = parseGroth16Vkey(k.vkey, `${source}: keys[${i}].vkey`);
+      parseGroth16Vkey(vkey, `${source}: keys[${i}].vkey`);
     } catch (e) {
       throw desError("INVALID_MANIFEST", (e as Error).message, { index: i });
     }
@@ -124,7 +124,8 @@ export function trustRoot(root: TrustedRoot): void {
 
 /** One explicit key (`--vkey FILE`): trusted as given, under whatever name the proof uses. */
 export function singleKey(file: string): TrustSet {
-  const vkey = parseGroth16Vkey(readJsonFile(file), file);
+  const vkey = readJsonFile(file);
+  parseGroth16Vkey(vkey, file);
   return { source: file, keys: [{ circuit: "", sha256: vkeyHash(vkey), development: false, vkey }] };
 }
 
