@@ -355,32 +355,14 @@ function nonCanonical(
   );
 }
 
-/**
- * Known failures in files outside this change (fix there, then drop the todo): the properties still
- * run and report their counterexample.
- */
-const TODO = {
-  /** src/prove/bundle.ts: `Coord`'s refine runs BigInt on a string `Dec` already refused (SyntaxError). */
-  coord:
-    "bundle.ts: Dec must abort on a non-decimal string (regex { abort: true }), else Coord's refine throws a SyntaxError",
-  /** src/bn254/verifier-build.ts: `Decimal` (/^\d+$/) has no bound, so a coordinate v + q is accepted. */
-  vkey: "verifier-build.ts: key coordinates must be canonical decimals below q (Decimal has no bound)",
-};
-
 /** Property: every mutation of `valid` and any JSON value parses or is refused with `code`. */
-function fuzzParser(
-  name: string,
-  valid: Json,
-  parse: (j: unknown) => unknown,
-  code: ErrorCode,
-  todo: { mutated?: string } = {},
-): void {
+function fuzzParser(name: string, valid: Json, parse: (j: unknown) => unknown, code: ErrorCode): void {
   // the valid document itself parses
   test(`${name}: the valid document parses`, () => {
     parse(clone(valid));
   });
   // random mutations of a valid document: a result or a DesError with the parser's code
-  test(`${name}: mutated documents parse or fail with ${code}`, { todo: todo.mutated ?? false }, () => {
+  test(`${name}: mutated documents parse or fail with ${code}`, () => {
     fc.assert(
       fc.property(mutations, (ms) => {
         desOrOk(name, [code], () => parse(mutate(valid, ms)));
@@ -779,7 +761,7 @@ describe("fuzz: blocks", () => {
 });
 
 describe("fuzz: leaf bundles", () => {
-  fuzzParser("parseBundle", BUNDLE, parseBundle, "INVALID_BUNDLE", { mutated: TODO.coord });
+  fuzzParser("parseBundle", BUNDLE, parseBundle, "INVALID_BUNDLE");
   // a field element v + r, a proof coordinate v + q: refused with INVALID_BUNDLE, naming the path
   test("non-canonical numbers are refused with INVALID_BUNDLE, naming the path", () => {
     nonCanonical(BUNDLE, parseBundle, "INVALID_BUNDLE", aliasModulus);
@@ -787,7 +769,7 @@ describe("fuzz: leaf bundles", () => {
 });
 
 describe("fuzz: block proofs", () => {
-  fuzzParser("parseBlockProof", BLOCK_PROOF, parseBlockProof, "INVALID_BUNDLE", { mutated: TODO.coord });
+  fuzzParser("parseBlockProof", BLOCK_PROOF, parseBlockProof, "INVALID_BUNDLE");
   // a field element v + r, a proof coordinate v + q: refused with INVALID_BUNDLE, naming the path
   test("non-canonical numbers are refused with INVALID_BUNDLE, naming the path", () => {
     nonCanonical(BLOCK_PROOF, parseBlockProof, "INVALID_BUNDLE", aliasModulus);
@@ -797,9 +779,7 @@ describe("fuzz: block proofs", () => {
 describe("fuzz: verification keys", () => {
   fuzzParser("parseGroth16Vkey", VKEY, parseGroth16Vkey, "INVALID_VKEY");
   // a key coordinate v + q: refused with INVALID_VKEY, naming the path
-  test("non-canonical coordinates are refused with INVALID_VKEY, naming the path", {
-    todo: TODO.vkey,
-  }, () => {
+  test("non-canonical coordinates are refused with INVALID_VKEY, naming the path", () => {
     nonCanonical(VKEY, parseGroth16Vkey, "INVALID_VKEY", () => FIELD_Q);
   });
 });
@@ -830,9 +810,7 @@ describe("fuzz: trusted-keys manifests", () => {
     );
   });
   // a key coordinate v + q inside the manifest (its sha256 recomputed): refused with INVALID_MANIFEST, naming the path
-  test("non-canonical key coordinates are refused with INVALID_MANIFEST, naming the path", {
-    todo: TODO.vkey,
-  }, () => {
+  test("non-canonical key coordinates are refused with INVALID_MANIFEST, naming the path", () => {
     nonCanonical(
       MANIFEST,
       (j) => parseManifest(resealed(j)),

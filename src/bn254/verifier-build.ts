@@ -21,11 +21,16 @@ import {
   compileCircuit,
   REPO_ROOT,
 } from "../build/circom.ts";
+import { FIELD_Q } from "../crypto/field.ts";
 import { MSM_WINDOWS, renderVkeyCircom, type VerifierConstants, verifierConstants } from "./groth16.ts";
 import type { SnarkjsVkey } from "./pairing.ts";
 import { ATE_LOOP as ATE_NAF } from "./pairing.ts";
 
-const Decimal = z.string().regex(/^\d+$/, "a decimal integer");
+/** A canonical base-field coordinate: a decimal integer below q, without leading zeros. */
+const Decimal = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, { message: "a decimal integer", abort: true })
+  .refine((v) => BigInt(v) < FIELD_Q, "not a canonical coordinate (≥ the BN254 base field modulus q)");
 /** A snarkjs Groth16 verification key for BN254 with one public input (the circuit's constant key). */
 export const Groth16VkeySchema = z.object({
   protocol: z.literal("groth16"),

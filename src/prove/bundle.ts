@@ -13,7 +13,9 @@ export const BUNDLE_FORMAT = "des-block-bundle";
 export const BUNDLE_VERSION = 2;
 
 /** A decimal integer string, and the same parsed to a bigint. */
-export const Dec = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
+export const Dec = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, { message: "expected a decimal integer string", abort: true });
 export const Big = Dec.transform((v) => BigInt(v)).refine((v) => v < FIELD_P, {
   message: "not a canonical field element (≥ the BN254 scalar field modulus r)",
 });

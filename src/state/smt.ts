@@ -98,7 +98,8 @@ export class SparseMerkleTree {
     const siblings: bigint[] = [];
     let i = key;
     for (let h = 0; h < this.depth; h++) {
-      siblings.push(this.levels[h]!.get(i ^ 1) ?? this.zeros[h]!);
+      // i ± 1, not i ^ 1: keys reach 2^32 − 1, beyond the 32-bit signed range of JS bitwise ops
+      siblings.push(this.levels[h]!.get(i % 2 === 0 ? i + 1 : i - 1) ?? this.zeros[h]!);
       i = Math.floor(i / 2);
     }
     return { key, leaf: this.get(key), siblings };
