@@ -42,14 +42,15 @@ lint: $(NODE_OK)
 format: $(NODE_OK)
 	npx biome check --write .
 
-## The main job: compile, set up (development keys, cached), prove a committed sample block, verify it.
+## The main job: compile, set up (development keys, cached), prove a committed sample block, verify it
+## against this machine's trusted root keys and the block file itself.
 PROVE_BLOCK ?= samples/independent-4.json
 PROFILE ?= tiny
 WORKERS ?= 2
 OUT ?= out
 prove: $(NODE_OK) native-deps
 	$(DES) prove $(PROVE_BLOCK) --profile $(PROFILE) --workers $(WORKERS) --out $(OUT)
-	$(DES) verify $(OUT)/block.proof.json
+	$(DES) verify $(OUT)/block.proof.json --block $(PROVE_BLOCK)
 
 verify: $(NODE_OK)
 	$(DES) verify $(OUT)/block.proof.json
