@@ -37,7 +37,7 @@ const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile
 Validates the block, partitions it into execution columns (or checks its inclusion list), executes
 it, derives γ from the tree digests, builds every witness, compiles and sets up the circuits of the
 profile (cached), and proves every column and state-update chunk in parallel on a pool of N worker
-threads: the leaf bundle DIR/leaves.json (format des-block-bundle v1), proofs as they finish in
+threads: the leaf bundle DIR/leaves.json (format des-block-bundle v2), proofs as they finish in
 DIR/proofs/. Then aggregates them: a tree of nodes that verify two child proofs in-circuit each,
 proved as soon as their children exist within a memory budget, ending in the block proof
 DIR/block.proof.json (one Groth16 proof + header; node proofs in DIR/aggregate/). A rerun reuses
