@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { desError } from "../errors.ts";
-import { loadLocalRegistry, localRegistryPath, type TrustedRoot, trustedKeysJSON } from "../prove/trust.ts";
+import { loadLocalRegistry, type TrustedRoot, trustedKeysJSON } from "../prove/trust.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
 import { type Command, parseFlags, table, toJSON } from "./command.ts";
 
@@ -19,7 +19,8 @@ const help = `usage: des keys list [--json]
 
 This machine's trusted root keys: every block root circuit it built through the production
 pipeline (des prove, with real in-circuit Groth16 verifiers), recorded with its verification key
-and the key's sha256 in ${localRegistryPath()}. des verify trusts exactly these by default.
+and the key's sha256 in artifacts/trusted-roots.json (under $DES_ARTIFACTS when set). des verify
+trusts exactly these by default.
 
   list              one row per key: circuit, sha256, tree shape, development setup or not
   export            write them as a manifest (format des-trusted-keys, keys inline with their
