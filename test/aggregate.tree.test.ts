@@ -520,31 +520,24 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     assert.equal(chain.status, 0, chain.stderr);
     assert.match(chain.stdout, /^OK: chain of 2 block proofs, blocks 1…2/);
     // des prove --parent refuses a block that does not extend the parent, before any proof
-    const b2 = join(dir, "block2.json");
-    writeFileSync(b2, JSON.stringify(blockToJSON({ ...block2, number: 3 })));
-    const wrong = des(
-      "prove",
-      b2,
-      "--parent",
-      join(dir, "block.proof.json"),
-      "--vkey",
-      rootKeyFile,
-      "--out",
-      join(dir, "x"),
-    );
+    const proveOnBlock1 = (b: Block) => {
+      const f = join(dir, "block2.json");
+      writeFileSync(f, JSON.stringify(blockToJSON(b)));
+      return des(
+        "prove",
+        f,
+        "--parent",
+        join(dir, "block.proof.json"),
+        "--vkey",
+        rootKeyFile,
+        "--out",
+        join(dir, "x"),
+      );
+    };
+    const wrong = proveOnBlock1({ ...block2, number: 3 });
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, /CHAIN_MISMATCH: .*block 3 does not follow block 1/);
-    writeFileSync(b2, JSON.stringify(blockToJSON({ ...block2, parent: 5n })));
-    const orphan = des(
-      "prove",
-      b2,
-      "--parent",
-      join(dir, "block.proof.json"),
-      "--vkey",
-      rootKeyFile,
-      "--out",
-      join(dir, "x"),
-    );
+    const orphan = proveOnBlock1({ ...block2, parent: 5n });
     assert.equal(orphan.status, 1);
     assert.match(orphan.stderr, /CHAIN_MISMATCH: .*parent 5 is not the parent header's hash/);
   });

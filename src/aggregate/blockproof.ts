@@ -16,7 +16,7 @@ import type { Block } from "../block/schema.ts";
 import { parseWithSchema, readJsonFile } from "../block/schema.ts";
 import { txHash, txListCommitment } from "../crypto/hash.ts";
 import { checkFailed, desError } from "../errors.ts";
-import { Big, Groth16Proof, vkeyHash } from "../prove/bundle.ts";
+import { Big, Groth16Proof } from "../prove/bundle.ts";
 import type { TrustedRoot } from "../prove/trust.ts";
 import { State } from "../state/execute.ts";
 import { BLOCK_PROOF_VERSION, type Header, headerHash } from "./statement.ts";
@@ -93,7 +93,7 @@ export interface BlockProofSummary {
 export async function verifyBlockProof(bp: BlockProof, key: TrustedRoot): Promise<BlockProofSummary> {
   const t0 = performance.now();
   const vkey = key.vkey;
-  if (vkeyHash(vkey) !== bp.vkeyHash)
+  if (key.sha256 !== bp.vkeyHash)
     checkFailed("verification-key", `the proof was made for another key than the trusted one`);
   if (bp.header.version !== BLOCK_PROOF_VERSION)
     checkFailed("header", `header version ${bp.header.version} (this verifier knows ${BLOCK_PROOF_VERSION})`);
@@ -153,36 +153,55 @@ export function matchBlock(h: Header, block: Block): void {
     );
 }
 
-/** The header extends `parent`: its parent is the parent header's hash, number + 1, R0 = parent's R1. */
+type Link = Pick<Header, "chainId" | "number" | "parent" | "r0">;
+
+/**
+ * The first rule by which `child` does not extend `parent` (same chain id, parent = the parent
+ * header's hash, number + 1, R0 = the parent's R1), or undefined: one set of rules for a proven
+ * header (matchParent) and a block about to be proven (checkExtends).
+ */
+function linkFault(
+  child: Link,
+  parent: Header,
+): { field: keyof Link; check: string; message: string } | undefined {
+  if (child.chainId !== parent.chainId)
+    return {
+      field: "chainId",
+      check: "parent-chain-id",
+      message: `chain ${child.chainId}, the parent's is ${parent.chainId}`,
+    };
+  const hash = headerHash(parent);
+  if (child.parent !== hash)
+    return {
+      field: "parent",
+      check: "parent",
+      message: `its parent ${child.parent} is not the parent header's hash ${hash}`,
+    };
+  if (child.number !== parent.number + 1n)
+    return {
+      field: "number",
+      check: "parent-number",
+      message: `block ${child.number} does not follow block ${parent.number}`,
+    };
+  if (child.r0 !== parent.r1)
+    return { field: "r0", check: "parent-r1", message: "its pre-state root is not the parent's R1" };
+  return undefined;
+}
+
+/** The header extends `parent`, else VERIFICATION_FAILED naming the rule (linkFault). */
 export function matchParent(h: Header, parent: Header): void {
-  if (h.chainId !== parent.chainId)
-    checkFailed(
-      "parent-chain-id",
-      `the parent is a block of chain ${parent.chainId}, this one of ${h.chainId}`,
-    );
-  if (h.parent !== headerHash(parent))
-    checkFailed("parent", "the header's parent is not the hash of the parent block proof's header");
-  if (h.number !== parent.number + 1n)
-    checkFailed("parent-number", `block ${h.number} does not follow block ${parent.number}`);
-  if (h.r0 !== parent.r1) checkFailed("parent-r1", "R0 is not the parent block's R1");
+  const f = linkFault(h, parent);
+  if (f) checkFailed(f.check, f.message);
 }
 
 /**
- * `des prove --parent`: the block extends the parent block proof's header (same chain id, parent =
- * the parent header's hash, number + 1, pre-state root = the parent's R1), else CHAIN_MISMATCH
- * naming the field. Its header then chains to the parent by construction.
+ * `des prove --parent`: the block extends the parent block proof's header (linkFault), else
+ * CHAIN_MISMATCH naming the field. Its header then chains to the parent by construction.
  */
 export function checkExtends(block: Block, parent: Header): void {
-  const e = expectedHeader(block);
-  const fail = (field: string, message: string) => {
-    throw desError("CHAIN_MISMATCH", `the block does not extend the parent block proof: ${message}`, {
-      field,
+  const f = linkFault(expectedHeader(block), parent);
+  if (f)
+    throw desError("CHAIN_MISMATCH", `the block does not extend the parent block proof: ${f.message}`, {
+      field: f.field,
     });
-  };
-  if (e.chainId !== parent.chainId) fail("chainId", `chain ${e.chainId}, the parent's is ${parent.chainId}`);
-  if (e.parent !== headerHash(parent))
-    fail("parent", `its parent ${e.parent} is not the parent header's hash ${headerHash(parent)}`);
-  if (e.number !== parent.number + 1n)
-    fail("number", `block ${e.number} does not follow block ${parent.number}`);
-  if (e.r0 !== parent.r1) fail("r0", "its pre-state root is not the parent's R1");
 }

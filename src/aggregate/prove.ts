@@ -22,8 +22,9 @@ import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { WtnsTask } from "../../workers/wtns.ts";
+import { readJsonFile } from "../block/schema.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
-import { loadGroth16Vkey } from "../bn254/verifier-build.ts";
+import { loadGroth16Vkey, parseGroth16Vkey } from "../bn254/verifier-build.ts";
 import { nativeWitness } from "../build/native.ts";
 import { nativeProve, resolveNativeProver } from "../build/prover.ts";
 import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
@@ -288,8 +289,8 @@ function planCircuits(
       .then((c) => {
         // this machine's own production root: trusted by its des verify (and des keys export)
         if (backend.production && !opts.setup?.keysDir) {
-          const vkey = JSON.parse(readFileSync(c.keys.vkey, "utf8")) as unknown;
-          loadGroth16Vkey(c.keys.vkey);
+          const vkey = readJsonFile(c.keys.vkey);
+          parseGroth16Vkey(vkey, c.keys.vkey);
           trustRoot({
             circuit: c.name,
             sha256: vkeyHash(vkey),

@@ -11,7 +11,7 @@ import type { Block } from "../block/schema.ts";
 import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";
 import { columnWitness, preStateTree, stateUpdateChunks } from "../circuits/witness.ts";
 import type { Column, Partition } from "../columns/partition.ts";
-import { txDigest, txHash, txListCommitment, writeDigest } from "../crypto/hash.ts";
+import { txDigest, txListCommitment, writeDigest } from "../crypto/hash.ts";
 import { poseidon } from "../crypto/poseidon.ts";
 import { desError } from "../errors.ts";
 import type { CircuitProfile } from "../profiles.ts";
@@ -82,11 +82,6 @@ export function leafStatements(
 ): LeafStatements {
   const byKey = new Map(exec.writeSet.map((w) => [w.key, w]));
   const hashes = exec.txs.map((t) => t.hash);
-  const chainId = BigInt(block.chainId);
-  hashes.forEach((h, i) => {
-    if (h !== txHash(block.txs[i]!, chainId))
-      throw desError("WITNESS_MISMATCH", `transaction ${i}: the execution's hash is not the block's`);
-  });
   const columnSide = paddedColumns(partition);
   const columnDigest = treeDigest(
     columnSide.map((c) =>

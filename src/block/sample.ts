@@ -210,11 +210,13 @@ export function nextBlock(prev: Block, parentHash: bigint, opts: { txs: number; 
   const senders = accounts.filter((a) => a.pubKey && a.balance > 1n);
   const n = Math.min(opts.txs, Math.floor(accounts.length / 2), senders.length);
   if (n < 1) throw desError("USAGE", "the previous block's post-state has no account that can send");
+  const sending = senders.slice(0, n);
+  const senderKeys = new Set(sending.map((s) => s.key));
   const used = new Set<number>();
   const txs: Block["txs"] = [];
-  for (const s of senders.slice(0, n)) {
+  for (const s of sending) {
     used.add(s.key);
-    const to = accounts.find((a) => !used.has(a.key) && !senders.slice(0, n).some((x) => x.key === a.key));
+    const to = accounts.find((a) => !used.has(a.key) && !senderKeys.has(a.key));
     const receiver = to ?? accounts.find((a) => !used.has(a.key))!;
     used.add(receiver.key);
     const tx = { from: s.key, to: receiver.key, amount: rng.bigint(1n, s.balance / 2n + 1n), nonce: s.nonce };

@@ -14,7 +14,6 @@ import {
   statePublicHash,
   txDigest,
   txFingerprint,
-  txHash,
   type WriteEntry,
   writeDigest,
 } from "../crypto/hash.ts";
@@ -174,7 +173,8 @@ export function columnWitness(
   });
 
   const chainId = BigInt(block.chainId);
-  const pairs = txs.map((i) => ({ index: i, hash: txHash(block.txs[i]!, chainId) }));
+  // the execution hashed every transaction under the block's chain id already
+  const pairs = txs.map((i) => ({ index: i, hash: exec.txs[i]!.hash }));
   const publics: ColumnPublics = {
     r0: exec.preRoot,
     txDigest: txDigest(pairs),

@@ -114,9 +114,10 @@ export function loadLocalRegistry(): TrustSet {
   return loadTrustedKeys(file);
 }
 
-/** Records a production root in the local registry (idempotent; the latest entry of a key wins). */
+/** Records a production root in the local registry (idempotent: a known entry is left as it is). */
 export function trustRoot(root: TrustedRoot): void {
   const set = loadLocalRegistry();
+  if (set.keys.some((k) => k.sha256 === root.sha256 && k.circuit === root.circuit)) return;
   const keys = set.keys.filter((k) => k.sha256 !== root.sha256);
   keys.push(root);
   writeFileAtomic(localRegistryPath(), `${JSON.stringify(trustedKeysJSON({ ...set, keys }), null, 1)}\n`);
