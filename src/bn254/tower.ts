@@ -11,10 +11,12 @@
  * A_{2j+1} = c1j (src/bn254/limbs.ts converts).
  */
 
+import { FIELD_P, FIELD_Q } from "../crypto/field.ts";
+
 /** BN254 base field modulus p (the curve's coordinates live here). */
-export const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+export const P = FIELD_Q;
 /** BN254 scalar field modulus r (circom's native field). */
-export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const R = FIELD_P;
 /** BN parameter x (t = 6x + 2 drives the optimal ate loop). */
 export const BN_X = 4965661367192848881n;
 

@@ -7,9 +7,10 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { buildBn128 } from "ffjavascript";
+import { FIELD_P, FIELD_Q } from "../crypto/field.ts";
 
-export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-export const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+export const R = FIELD_P;
+export const Q = FIELD_Q;
 export const SCALAR_BITS = 254;
 
 export interface Bn128Code {
