@@ -37,13 +37,14 @@ import {
   parseBlockProof,
   verifyBlockProof,
 } from "../src/aggregate/blockproof.ts";
-import { nativeGenerator, useNativeWitness, type VerifierBackend } from "../src/aggregate/build.ts";
+import type { VerifierBackend } from "../src/aggregate/build.ts";
+import { standInBackend } from "../src/aggregate/standin.ts";
 import { headerHash } from "../src/aggregate/statement.ts";
 import { generateBlock, nextBlock } from "../src/block/sample.ts";
 import { type Block, blockToJSON } from "../src/block/schema.ts";
-import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
+import { ARTIFACTS } from "../src/build/circom.ts";
 import { FIELD_P } from "../src/crypto/field.ts";
-import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
+import { loadCrypto } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
 import { Budget } from "../src/pool/budget.ts";
 import { getProfile } from "../src/profiles.ts";
@@ -66,34 +67,7 @@ let vkey: unknown;
 let key: TrustedRoot;
 let rootKeyFile: string;
 
-const standIn: VerifierBackend = {
-  id: "stand-in-test",
-  witnessPeakMiB: { wasm: WITNESS_MIB, native: WITNESS_MIB },
-  async compile() {
-    // with its native witness generator, like the real verifier where the toolchain is there
-    const c = await compileCircuit(
-      {
-        name: "agg-test-stand-in",
-        file: "circuits/test/link.circom",
-        template: "StandInVerifier",
-        params: [],
-        publicInputs: ["x"],
-      },
-      { cpp: useNativeWitness() },
-    );
-    return {
-      name: c.name,
-      hash: c.hash,
-      r1cs: c.r1cs,
-      wasm: c.wasm,
-      native: await nativeGenerator(c),
-      input: (proof, x) => {
-        const a = BigInt((proof as { pi_a: string[] }).pi_a[0]!) % FIELD_P;
-        return { x, a: String(a), h: String(poseidon([BigInt(x), (a * a) % FIELD_P])) };
-      },
-    };
-  },
-};
+const standIn: VerifierBackend = standInBackend(WITNESS_MIB);
 
 // one witness at a time (declared 100 MiB each), a proof needs both cores
 const budget = () => new Budget({ memoryMiB: 150, cores: 2 });

@@ -29,7 +29,7 @@ import { nativeWitness } from "../build/native.ts";
 import { nativeProve, resolveNativeProver } from "../build/prover.ts";
 import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
-import { Budget } from "../pool/budget.ts";
+import { Budget, type TaskClaim } from "../pool/budget.ts";
 import { createPool } from "../pool/pool.ts";
 import { vkeyHash } from "../prove/bundle.ts";
 import { trustRoot } from "../prove/trust.ts";
@@ -132,12 +132,11 @@ export interface AggregateReport {
   maxDeclaredMiB: number;
 }
 
-interface Proved {
+export interface Proved {
   name: string;
   proof: unknown;
   publicSignal: string;
 }
-type Ref<P, S> = Proved & { child: Child<P, S>; side: S };
 
 interface StoredNode {
   name: string;
@@ -320,15 +319,39 @@ export async function buildAggregateCircuits(
   input: TreeShape,
   opts: Omit<AggregateOptions, "outDir"> = {},
 ): Promise<CircuitsReport> {
+  return (await buildTreeCircuits(input, opts)).report;
+}
+
+/** The node circuits of a tree shape, built (or found cached): each side's levels, and the root. */
+export interface TreeCircuits {
+  columns: NodeCircuit[];
+  states: NodeCircuit[];
+  root: NodeCircuit;
+  report: CircuitsReport;
+}
+
+export async function buildTreeCircuits(
+  input: TreeShape,
+  opts: Omit<AggregateOptions, "outDir"> = {},
+): Promise<TreeCircuits> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const budget = opts.budget ?? new Budget();
   const t0 = performance.now();
   const plan = planCircuits(input, opts, budget, opts.backend ?? groth16Backend, log);
-  await Promise.all([...plan.columns, ...plan.states, plan.root]);
+  const [columns, states, root] = await Promise.all([
+    Promise.all(plan.columns),
+    Promise.all(plan.states),
+    plan.root,
+  ]);
   return {
-    circuits: plan.report,
-    wallSeconds: (performance.now() - t0) / 1000,
-    maxDeclaredMiB: budget.stats.maxMemoryMiB,
+    columns,
+    states,
+    root,
+    report: {
+      circuits: plan.report,
+      wallSeconds: (performance.now() - t0) / 1000,
+      maxDeclaredMiB: budget.stats.maxMemoryMiB,
+    },
   };
 }
 
@@ -343,9 +366,6 @@ export async function aggregateBlock(
   const provePeak = opts.provePeakMiB ?? (prover ? NATIVE_NODE_PROVE_PEAK_MIB : NODE_PROVE_PEAK_MIB);
   const witnessPeak = (v: ChildVerifier) =>
     v.native ? backend.witnessPeakMiB.native : backend.witnessPeakMiB.wasm;
-  const a = log2(input.columns.length);
-  const b = log2(input.states.length);
-
   // 1. circuits, as promises (planCircuits)
   const t0 = performance.now();
   const plan = planCircuits(
@@ -357,23 +377,23 @@ export async function aggregateBlock(
   );
   const circuits = plan.report;
 
-  // 2. the tree, proved bottom-up as children become available
+  // 2. the tree (planTree), each node proved as soon as its children and its circuit exist
+  const tree = planTree(input);
   const nodes: NodeReport[] = [];
   const pool = createPool({ task: "wtns.ts", threads: opts.workers ?? 2 });
   const dir = join(opts.outDir, "aggregate");
-  const proveNode = async (
-    name: string,
-    level: string,
-    c: NodeCircuit,
-    l: Proved,
-    r: Proved,
-    glueInput: Record<string, unknown>,
-    expected: bigint,
-  ): Promise<Proved> => {
+  const ctx: NodeWorkContext = {
+    claim: (claim, fn) => budget.run(claim, fn),
+    witnessPeakMiB: witnessPeak,
+    provePeakMiB: provePeak,
+    wtns: (task) => pool.run(task satisfies WtnsTask),
+    prover: prover ? { bin: prover.bin, threads: budget.cores } : undefined,
+    cores: budget.cores,
+  };
+  const proveNode = async (node: TreeNode, c: NodeCircuit, l: Proved, r: Proved): Promise<Proved> => {
+    const { name, level, glueInput, expected } = node;
     const file = join(dir, `${name}.json`);
-    const inputHash = createHash("sha256")
-      .update(JSON.stringify({ key: c.keys.hash, l: l.publicSignal, r: r.publicSignal, glueInput }))
-      .digest("hex");
+    const inputHash = nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
     if (existsSync(file)) {
       try {
         const s = JSON.parse(readFileSync(file, "utf8")) as StoredNode;
@@ -386,159 +406,61 @@ export async function aggregateBlock(
       }
     }
     const work = join(dir, "work", name);
-    // timed inside the claims, like the proof: the queue before them (other nodes' witnesses and
-    // proofs) is not witness work. The two children run side by side: the slower one counts.
-    const childWitness = (side: 0 | 1, child: Proved) =>
-      budget.run(
-        { name: `${name} child ${side} witness`, peakMiB: witnessPeak(c.verifiers[side]) },
-        async () => {
-          const t = performance.now();
-          const v = c.verifiers[side];
-          const out = join(work, `child${side}.wtns`);
-          try {
-            // the hints of an invalid proof do not exist (no residue witness) or fail in the circuit
-            const input = v.input(child.proof, child.publicSignal);
-            if (v.native) await nativeWitness(v.native, input, out);
-            else await pool.run({ wasm: v.wasm, input, out } satisfies WtnsTask);
-          } catch (e) {
-            throw desError(
-              "PROVER_FAULT",
-              `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
-              { node: name, child: child.name },
-            );
-          }
-          return { out, seconds: (performance.now() - t) / 1000 };
-        },
-      );
-    const [cl, cr] = await Promise.all([childWitness(0, l), childWitness(1, r)]);
-    const g0 = performance.now();
-    const glueW = join(work, "glue.wtns");
-    await snarkjs.wtns.calculate(glueInput, c.glue.wasm, glueW);
-    const nodeW = join(work, "node.wtns");
-    linkWitness(
-      glueW,
-      [
-        { wtns: cl.out, bind: c.bindings[0] },
-        { wtns: cr.out, bind: c.bindings[1] },
-      ],
-      nodeW,
-    );
-    const witnessSeconds = Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
-    // timed inside the claim: waiting for the budget (a circuit build, another proof) is not proving
-    const { proof, publicSignals, proveSeconds } = await budget.run(
-      { name: `${name} proof`, peakMiB: provePeak, cores: budget.cores },
-      async () => {
-        const p0 = performance.now();
-        const r = prover
-          ? await nativeProve(c.keys.zkey, nodeW, { bin: prover.bin, threads: budget.cores })
-          : await snarkjs.groth16.prove(c.keys.zkey, nodeW);
-        return { ...r, proveSeconds: (performance.now() - p0) / 1000 };
-      },
-    );
-    if (publicSignals[0] !== expected.toString())
-      throw desError(
-        "WITNESS_MISMATCH",
-        `${name}: node public signal ${publicSignals[0]} ≠ the reference statement hash ${expected}`,
-      );
+    const w = await proveNodeWork(workCircuit(c), node, l, r, work, ctx);
     writeFileAtomic(
       file,
       JSON.stringify({
         name,
         inputHash,
-        proof,
-        publicSignal: publicSignals[0],
-        witnessSeconds,
-        proveSeconds,
+        proof: w.proof,
+        publicSignal: w.publicSignal,
+        witnessSeconds: w.witnessSeconds,
+        proveSeconds: w.proveSeconds,
       } satisfies StoredNode),
     );
     if (process.env.DES_KEEP_WITNESS === "1") {
       // for `make bench-prover`: the node's witness and key, kept beside its proof
-      renameSync(nodeW, join(dir, `${name}.wtns`));
+      renameSync(w.witness, join(dir, `${name}.wtns`));
       writeFileAtomic(
         join(dir, `${name}.witness.json`),
         JSON.stringify({ zkey: c.keys.zkey, wtns: `${name}.wtns` }),
       );
     }
     rmSync(work, { recursive: true, force: true });
-    nodes.push({ name, circuit: c.name, level, reused: false, witnessSeconds, proveSeconds });
-    log(`${name}: witness ${witnessSeconds.toFixed(0)} s, proof ${proveSeconds.toFixed(0)} s`);
-    return { name, proof, publicSignal: publicSignals[0]! };
+    nodes.push({
+      name,
+      circuit: c.name,
+      level,
+      reused: false,
+      witnessSeconds: w.witnessSeconds,
+      proveSeconds: w.proveSeconds,
+    });
+    log(`${name}: witness ${w.witnessSeconds.toFixed(0)} s, proof ${w.proveSeconds.toFixed(0)} s`);
+    return { name, proof: w.proof, publicSignal: w.publicSignal };
   };
 
-  /** One side of the tree, proved bottom-up: leaves at level 0, nodes of `circuits[level − 1]` above. */
-  const side = <P, S>(o: {
-    name: string;
-    leaves: (LeafProof & { publics: P })[];
-    leafSide: (p: P) => S;
-    join: (l: S, r: S, level: number) => S;
-    values: (c: Child<P, S>) => string[];
-    hash: (s: S) => bigint;
-    circuits: Promise<NodeCircuit>[];
-  }) => {
-    const rec = async (level: number, i: number): Promise<Ref<P, S>> => {
-      if (level === 0) {
-        const leaf = o.leaves[i]!;
-        return { ...leaf, child: { kind: "leaf", publics: leaf.publics }, side: o.leafSide(leaf.publics) };
-      }
-      const [l, r] = await Promise.all([rec(level - 1, 2 * i), rec(level - 1, 2 * i + 1)]);
-      const joined = o.join(l.side, r.side, level);
-      const glueInput = {
-        xL: l.publicSignal,
-        xR: r.publicSignal,
-        l: o.values(l.child),
-        r: o.values(r.child),
-      };
-      const c = await o.circuits[level - 1]!;
-      const p = await proveNode(
-        `${o.name}-L${level}-${i}`,
-        `${o.name} level ${level}`,
-        c,
-        l,
-        r,
-        glueInput,
-        o.hash(joined),
-      );
-      return { ...p, child: { kind: "node", side: joined }, side: joined };
-    };
-    return rec;
-  };
-  const colSide = side({
-    name: "column",
-    leaves: input.columns,
-    leafSide: columnLeafSide,
-    join: (l: ColumnSide, r: ColumnSide) => joinColumns(l, r),
-    values: columnValues,
-    hash: columnNodeHash,
-    circuits: plan.columns,
-  });
-  const stSide = side({
-    name: "state",
-    leaves: input.states,
-    leafSide: stateLeafSide,
-    join: (l: StateSide, r: StateSide, level) => joinStates(l, r, input.depth, level === 1, level === 1),
-    values: stateValues,
-    hash: stateNodeHash,
-    circuits: plan.states,
-  });
+  const circuitOf = (n: TreeNode): Promise<NodeCircuit> =>
+    n.circuit.side === "root"
+      ? plan.root
+      : (n.circuit.side === "column" ? plan.columns : plan.states)[n.circuit.level - 1]!;
+  const proved = new Map<string, Promise<Proved>>();
+  for (const leaf of [...input.columns, ...input.states]) proved.set(leaf.name, Promise.resolve(leaf));
+  for (const n of tree.nodes) {
+    const [l, r] = n.children.map((c) => proved.get(c)!) as [Promise<Proved>, Promise<Proved>];
+    proved.set(
+      n.name,
+      quietly(Promise.all([l, r]).then(async ([pl, pr]) => proveNode(n, await circuitOf(n), pl, pr))),
+    );
+  }
 
-  let header: Header;
+  const header = tree.header;
   let top: Proved;
   let root: NodeCircuit;
   try {
-    const [c, s] = await Promise.all([colSide(a, 0), stSide(b, 0)]);
-    header = blockRoot(c.side, s.side, input.depth, input.id, input.txHashes);
-    const glueInput = {
-      xC: c.publicSignal,
-      xS: s.publicSignal,
-      c: columnValues(c.child),
-      s: stateValues(s.child),
-      chainId: String(input.id.chainId),
-      number: String(input.id.number),
-      parent: String(input.id.parent),
-      ...txListValues(input.txHashes, input.columns.length * input.txsPerColumn),
-    };
+    // every node is awaited, so that a failure in one side is reported after the other side settles
+    await Promise.allSettled([...proved.values()]);
+    top = await proved.get(tree.root)!;
     root = await plan.root;
-    top = await proveNode("block-root", "root", root, c, s, glueInput, headerHash(header));
   } catch (e) {
     if (isDesError(e)) {
       e.details.kept = nodes.map((n) => n.name);
@@ -556,21 +478,7 @@ export async function aggregateBlock(
   }
 
   // 3. the block proof
-  const rootVkey = JSON.parse(readFileSync(root.keys.vkey, "utf8"));
-  const bp: BlockProofJSON = {
-    format: BLOCK_PROOF_FORMAT,
-    version: BLOCK_PROOF_FILE_VERSION,
-    development: input.development || root.keys.dev,
-    notice: input.development || root.keys.dev ? DEV_NOTICE : null,
-    header: headerJSON(header),
-    circuit: root.name,
-    vkeyHash: vkeyHash(rootVkey),
-    publicSignal: top.publicSignal,
-    proof: top.proof as BlockProofJSON["proof"],
-  };
-  const blockProof = join(opts.outDir, "block.proof.json");
-  writeFileAtomic(blockProof, `${JSON.stringify(bp, null, 1)}\n`);
-  writeFileAtomic(join(opts.outDir, "vkeys", `${root.name}.json`), readFileSync(root.keys.vkey));
+  const blockProof = writeBlockProof(opts.outDir, header, root, top, input.development);
   return {
     blockProof,
     header,
@@ -580,4 +488,270 @@ export async function aggregateBlock(
     wallSeconds: (performance.now() - t0) / 1000,
     maxDeclaredMiB: budget.stats.maxMemoryMiB,
   };
+}
+
+/** One node of a block's aggregation tree, with everything its proof needs but the children's proofs. */
+export interface TreeNode {
+  name: string;
+  level: string;
+  /** Its circuit: a level (1-based) of the column or state side's chain, or the block root. */
+  circuit: { side: "column" | "state" | "root"; level: number };
+  /** The names of its left and right children (leaf names at level 1). */
+  children: [string, string];
+  /** The glue circuit's input (the children's public signals and statement values). */
+  glueInput: Record<string, unknown>;
+  /** Its public signal: the hash of its statement, computed from the leaves' statements. */
+  expected: bigint;
+}
+
+/** What planTree needs: the leaves' names, public signals and statements, and the block. */
+export type TreeInput = Pick<AggregateInput, "depth" | "txsPerColumn" | "id" | "txHashes"> & {
+  columns: { name: string; publicSignal: string; publics: ColumnPublics }[];
+  states: { name: string; publicSignal: string; publics: StatePublics }[];
+};
+
+export interface TreePlan {
+  /** Bottom-up: every node after its children; the block root last. */
+  nodes: TreeNode[];
+  root: string;
+  header: Header;
+}
+
+/**
+ * The aggregation tree of a block as a job graph: every node with its children, its circuit, its
+ * glue input and the public signal its proof must have. Both runners (aggregateBlock here, the
+ * BullMQ coordinator in src/dist/) prove exactly these nodes. Every statement is computed from the
+ * leaves' statements, so the plan exists before any proof does.
+ */
+export function planTree(input: TreeInput): TreePlan {
+  const a = log2(input.columns.length);
+  const b = log2(input.states.length);
+  const nodes: TreeNode[] = [];
+  interface Ref<P, S> {
+    name: string;
+    publicSignal: string;
+    child: Child<P, S>;
+    side: S;
+  }
+  const side = <P, S>(o: {
+    name: "column" | "state";
+    leaves: { name: string; publicSignal: string; publics: P }[];
+    leafSide: (p: P) => S;
+    join: (l: S, r: S, level: number) => S;
+    values: (c: Child<P, S>) => string[];
+    hash: (s: S) => bigint;
+  }) => {
+    const rec = (level: number, i: number): Ref<P, S> => {
+      if (level === 0) {
+        const leaf = o.leaves[i]!;
+        return {
+          name: leaf.name,
+          publicSignal: leaf.publicSignal,
+          child: { kind: "leaf", publics: leaf.publics },
+          side: o.leafSide(leaf.publics),
+        };
+      }
+      const l = rec(level - 1, 2 * i);
+      const r = rec(level - 1, 2 * i + 1);
+      const joined = o.join(l.side, r.side, level);
+      const expected = o.hash(joined);
+      const name = `${o.name}-L${level}-${i}`;
+      nodes.push({
+        name,
+        level: `${o.name} level ${level}`,
+        circuit: { side: o.name, level },
+        children: [l.name, r.name],
+        glueInput: { xL: l.publicSignal, xR: r.publicSignal, l: o.values(l.child), r: o.values(r.child) },
+        expected,
+      });
+      return { name, publicSignal: expected.toString(), child: { kind: "node", side: joined }, side: joined };
+    };
+    return rec;
+  };
+  const c = side({
+    name: "column",
+    leaves: input.columns,
+    leafSide: columnLeafSide,
+    join: (l: ColumnSide, r: ColumnSide) => joinColumns(l, r),
+    values: columnValues,
+    hash: columnNodeHash,
+  })(a, 0);
+  const s = side({
+    name: "state",
+    leaves: input.states,
+    leafSide: stateLeafSide,
+    join: (l: StateSide, r: StateSide, level) => joinStates(l, r, input.depth, level === 1, level === 1),
+    values: stateValues,
+    hash: stateNodeHash,
+  })(b, 0);
+  const header = blockRoot(c.side, s.side, input.depth, input.id, input.txHashes);
+  nodes.push({
+    name: "block-root",
+    level: "root",
+    circuit: { side: "root", level: 0 },
+    children: [c.name, s.name],
+    glueInput: {
+      xC: c.publicSignal,
+      xS: s.publicSignal,
+      c: columnValues(c.child),
+      s: stateValues(s.child),
+      chainId: String(input.id.chainId),
+      number: String(input.id.number),
+      parent: String(input.id.parent),
+      ...txListValues(input.txHashes, input.columns.length * input.txsPerColumn),
+    },
+    expected: headerHash(header),
+  });
+  return { nodes, root: "block-root", header };
+}
+
+/** What a node proof needs of its circuit: files and each child verifier's witness input. */
+export interface NodeWorkCircuit {
+  name: string;
+  glueWasm: string;
+  verifiers: [
+    Pick<ChildVerifier, "wasm" | "native" | "input">,
+    Pick<ChildVerifier, "wasm" | "native" | "input">,
+  ];
+  bindings: [number[], number[]];
+  zkey: string;
+}
+
+export const workCircuit = (c: NodeCircuit): NodeWorkCircuit => ({
+  name: c.name,
+  glueWasm: c.glue.wasm,
+  verifiers: c.verifiers,
+  bindings: c.bindings,
+  zkey: c.keys.zkey,
+});
+
+/** The runner's side of a node proof: its scheduler, witness threads and prover. */
+export interface NodeWorkContext {
+  /** Runs a heavy step under the runner's scheduler (a Budget). */
+  claim<T>(claim: TaskClaim, fn: () => Promise<T>): Promise<T>;
+  witnessPeakMiB(v: NodeWorkCircuit["verifiers"][number]): number;
+  provePeakMiB: number;
+  /** A WebAssembly verifier witness on a worker thread (workers/wtns.ts). */
+  wtns(task: WtnsTask): Promise<unknown>;
+  /** The native prover and its threads; absent: snarkjs. */
+  prover?: { bin: string; threads: number };
+  /** Cores a proof claims. */
+  cores: number;
+}
+
+export interface NodeWork {
+  proof: unknown;
+  publicSignal: string;
+  /** The slower child witness plus glue and linking, timed inside the claims; the proof likewise. */
+  witnessSeconds: number;
+  proveSeconds: number;
+  /** The linked witness (in `work`). */
+  witness: string;
+}
+
+/**
+ * One node proof: the two child verifiers' witnesses (side by side), the glue's witness, the
+ * linked witness (link.ts) and the Groth16 proof, whose public signal must be `node.expected`.
+ * A child whose proof does not verify has no verifier witness (no residue witness exists, or a
+ * constraint fails): PROVER_FAULT naming the child.
+ */
+export async function proveNodeWork(
+  c: NodeWorkCircuit,
+  node: Pick<TreeNode, "name" | "glueInput" | "expected">,
+  l: Proved,
+  r: Proved,
+  work: string,
+  ctx: NodeWorkContext,
+): Promise<NodeWork> {
+  const { name } = node;
+  const childWitness = (side: 0 | 1, child: Proved) =>
+    ctx.claim(
+      { name: `${name} child ${side} witness`, peakMiB: ctx.witnessPeakMiB(c.verifiers[side]) },
+      async () => {
+        const t = performance.now();
+        const v = c.verifiers[side];
+        const out = join(work, `child${side}.wtns`);
+        try {
+          const input = v.input(child.proof, child.publicSignal);
+          if (v.native) await nativeWitness(v.native, input, out);
+          else await ctx.wtns({ wasm: v.wasm, input, out });
+        } catch (e) {
+          throw desError(
+            "PROVER_FAULT",
+            `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
+            { node: name, child: child.name },
+          );
+        }
+        return { out, seconds: (performance.now() - t) / 1000 };
+      },
+    );
+  const [cl, cr] = await Promise.all([childWitness(0, l), childWitness(1, r)]);
+  const g0 = performance.now();
+  const glueW = join(work, "glue.wtns");
+  await snarkjs.wtns.calculate(node.glueInput, c.glueWasm, glueW);
+  const nodeW = join(work, "node.wtns");
+  linkWitness(
+    glueW,
+    [
+      { wtns: cl.out, bind: c.bindings[0] },
+      { wtns: cr.out, bind: c.bindings[1] },
+    ],
+    nodeW,
+  );
+  const witnessSeconds = Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
+  // timed inside the claim: waiting for the budget (a circuit build, another proof) is not proving
+  const { proof, publicSignals, proveSeconds } = await ctx.claim(
+    { name: `${name} proof`, peakMiB: ctx.provePeakMiB, cores: ctx.cores },
+    async () => {
+      const p0 = performance.now();
+      const res = ctx.prover
+        ? await nativeProve(c.zkey, nodeW, ctx.prover)
+        : await snarkjs.groth16.prove(c.zkey, nodeW);
+      return { ...res, proveSeconds: (performance.now() - p0) / 1000 };
+    },
+  );
+  if (publicSignals[0] !== node.expected.toString())
+    throw desError(
+      "WITNESS_MISMATCH",
+      `${name}: node public signal ${publicSignals[0]} ≠ the reference statement hash ${node.expected}`,
+    );
+  return { proof, publicSignal: publicSignals[0]!, witnessSeconds, proveSeconds, witness: nodeW };
+}
+
+/** What a stored node proof was made from: its key and its children's public signals and statements. */
+export const nodeInputHash = (
+  keyHash: string,
+  l: string,
+  r: string,
+  glueInput: Record<string, unknown>,
+): string =>
+  createHash("sha256")
+    .update(JSON.stringify({ key: keyHash, l, r, glueInput }))
+    .digest("hex");
+
+/** Writes DIR/block.proof.json (and the root's key to DIR/vkeys/); returns its path. */
+export function writeBlockProof(
+  outDir: string,
+  header: Header,
+  root: Pick<NodeCircuit, "name" | "keys">,
+  top: { proof: unknown; publicSignal: string },
+  development: boolean,
+): string {
+  const rootVkey = JSON.parse(readFileSync(root.keys.vkey, "utf8"));
+  const dev = development || root.keys.dev;
+  const bp: BlockProofJSON = {
+    format: BLOCK_PROOF_FORMAT,
+    version: BLOCK_PROOF_FILE_VERSION,
+    development: dev,
+    notice: dev ? DEV_NOTICE : null,
+    header: headerJSON(header),
+    circuit: root.name,
+    vkeyHash: vkeyHash(rootVkey),
+    publicSignal: top.publicSignal,
+    proof: top.proof as BlockProofJSON["proof"],
+  };
+  const blockProof = join(outDir, "block.proof.json");
+  writeFileAtomic(blockProof, `${JSON.stringify(bp, null, 1)}\n`);
+  writeFileAtomic(join(outDir, "vkeys", `${root.name}.json`), readFileSync(root.keys.vkey));
+  return blockProof;
 }

@@ -14,11 +14,13 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ProveResult, ProveTask } from "../../workers/prove.ts";
 import {
+  type AggregateInput,
   type AggregateOptions,
   type AggregateReport,
   aggregateBlock,
   buildAggregateCircuits,
   type CircuitsReport,
+  type TreeShape,
 } from "../aggregate/prove.ts";
 import { leafStatements } from "../aggregate/tree.ts";
 import type { Block } from "../block/schema.ts";
@@ -89,7 +91,8 @@ export interface ProveReport {
   development: boolean;
 }
 
-interface Job {
+/** One leaf proof of a block: its circuit, keys, input and the public signal it must have. */
+export interface LeafJob {
   name: string;
   kind: "column" | "state-update";
   circuit: CompiledCircuit;
@@ -98,6 +101,24 @@ interface Job {
   input: Record<string, unknown>;
   publicHash: bigint;
   inputHash: string;
+}
+
+/** A block made ready to prove: executed, its leaf witnesses built, its leaf circuits set up. */
+export interface PreparedBlock {
+  block: Block;
+  profile: CircuitProfile;
+  hashes: bigint[];
+  preRoot: bigint;
+  postRoot: bigint;
+  gamma: bigint;
+  columnSide: Partition["columns"];
+  colWitnesses: ColumnWitness[];
+  stateWitnesses: StateWitness[];
+  compiled: Map<string, CompiledCircuit>;
+  keys: Map<string, SetupResult>;
+  vkHashes: Map<string, string>;
+  development: boolean;
+  jobs: LeafJob[];
 }
 
 interface StoredProof {
@@ -116,9 +137,11 @@ export function blockColumns(block: Block, profile: CircuitProfile): Partition {
 
 const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
 
-export async function proveBlock(block: Block, opts: ProveOptions): Promise<ProveReport> {
-  const t0 = performance.now();
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+export async function prepareBlock(
+  block: Block,
+  opts: Pick<ProveOptions, "profile" | "workers"> & { log: (line: string) => void },
+): Promise<PreparedBlock> {
+  const { log } = opts;
   const { profile } = opts;
   requireSigned(block);
   if (block.depth !== profile.depth) {
@@ -172,10 +195,10 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
 
   const mkJob = (
     name: string,
-    kind: Job["kind"],
+    kind: LeafJob["kind"],
     input: Record<string, unknown>,
     publicHash: bigint,
-  ): Job => {
+  ): LeafJob => {
     const k = keys.get(kind)!;
     return {
       name,
@@ -188,12 +211,36 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       inputHash: sha256(JSON.stringify({ input, zkey: k.hash })),
     };
   };
-  const jobs: Job[] = [
+  const jobs: LeafJob[] = [
     ...colWitnesses.map((w, i) =>
       mkJob(`column-${columnSide[i]!.id}`, "column", w.input, w.publics.publicHash),
     ),
     ...stateWitnesses.map((w, i) => mkJob(`state-${i}`, "state-update", w.input, w.publics.publicHash)),
   ];
+
+  return {
+    block,
+    profile,
+    hashes,
+    preRoot: exec.preRoot,
+    postRoot: exec.postRoot,
+    gamma,
+    columnSide,
+    colWitnesses,
+    stateWitnesses,
+    compiled,
+    keys,
+    vkHashes,
+    development,
+    jobs,
+  };
+}
+
+export async function proveBlock(block: Block, opts: ProveOptions): Promise<ProveReport> {
+  const t0 = performance.now();
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const prep = await prepareBlock(block, { ...opts, log });
+  const { profile, jobs, columnSide, stateWitnesses, development } = prep;
 
   // 5. proofs: reuse stored ones, prove the rest in parallel with bounded retries
   const proofsDir = join(opts.outDir, "proofs");
@@ -280,6 +327,68 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
 
   // 6. the bundle
   const P = (name: string) => results.get(name)!.result;
+  const bundlePath = writeBundle(prep, P, opts.outDir);
+
+  const proofs: ProofRecord[] = jobs.map((j) => {
+    const r = results.get(j.name)!;
+    return {
+      name: j.name,
+      circuit: j.circuit.name,
+      constraints: j.circuit.constraints,
+      witnessMs: Math.round(r.result.witnessMs),
+      proveMs: Math.round(r.result.proveMs),
+      worker: r.reused ? "reused" : `thread ${r.result.threadId}`,
+      attempts: r.attempts,
+      reused: r.reused,
+      prover: r.result.prover ?? "snarkjs",
+    };
+  });
+  // 7. the aggregation tree → DIR/block.proof.json
+  let aggregation: AggregateReport | null = null;
+  let aggregationCircuits: CircuitsReport | undefined;
+  if (opts.aggregate && opts.aggregate.circuitsOnly === true) {
+    aggregationCircuits = await buildAggregateCircuits(treeShape(prep), { ...opts.aggregate, log });
+  } else if (opts.aggregate !== false) {
+    aggregation = await aggregateBlock(aggregationInput(prep, P), {
+      ...(opts.aggregate ?? {}),
+      outDir: opts.outDir,
+      log,
+    });
+  }
+
+  return {
+    bundle: bundlePath,
+    aggregation,
+    ...(aggregationCircuits ? { aggregationCircuits } : {}),
+    phases: { prepareMs: tProve - t0, proveMs: tEnd - tProve },
+    inputs,
+    columns: columnSide.length,
+    stateUpdates: stateWitnesses.length,
+    proofs,
+    wallMs: performance.now() - t0,
+    development,
+  };
+}
+
+/** A leaf proof's result, as the runners hand it to the bundle. */
+export type LeafResult = Pick<ProveResult, "proof" | "publicSignals">;
+
+/** Writes the leaf bundle DIR/leaves.json and the leaf keys to DIR/vkeys/; returns the bundle's path. */
+export function writeBundle(prep: PreparedBlock, P: (name: string) => LeafResult, outDir: string): string {
+  const {
+    block,
+    profile,
+    hashes,
+    gamma,
+    columnSide,
+    colWitnesses,
+    stateWitnesses,
+    compiled,
+    keys,
+    vkHashes,
+    development,
+  } = prep;
+  const exec = { preRoot: prep.preRoot, postRoot: prep.postRoot };
   const bundle: BundleJSON = {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
@@ -336,69 +445,42 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       proof: P(`state-${i}`).proof as BundleJSON["columns"][number]["proof"],
     })),
   };
-  const bundlePath = join(opts.outDir, "leaves.json");
+  const bundlePath = join(outDir, "leaves.json");
   writeFileAtomic(bundlePath, `${JSON.stringify(bundle, null, 1)}\n`);
   for (const [kind, k] of keys)
-    writeFileAtomic(join(opts.outDir, "vkeys", `${compiled.get(kind)!.name}.json`), readFileSync(k.vkey));
+    writeFileAtomic(join(outDir, "vkeys", `${compiled.get(kind)!.name}.json`), readFileSync(k.vkey));
 
-  const proofs: ProofRecord[] = jobs.map((j) => {
-    const r = results.get(j.name)!;
-    return {
-      name: j.name,
-      circuit: j.circuit.name,
-      constraints: j.circuit.constraints,
-      witnessMs: Math.round(r.result.witnessMs),
-      proveMs: Math.round(r.result.proveMs),
-      worker: r.reused ? "reused" : `thread ${r.result.threadId}`,
-      attempts: r.attempts,
-      reused: r.reused,
-      prover: r.result.prover ?? "snarkjs",
-    };
-  });
-  // 7. the aggregation tree → DIR/block.proof.json
-  let aggregation: AggregateReport | null = null;
-  let aggregationCircuits: CircuitsReport | undefined;
-  const leafKeys = () => ({
-    columnVkey: loadGroth16Vkey(keys.get("column")!.vkey),
-    stateVkey: loadGroth16Vkey(keys.get("state-update")!.vkey),
-    depth: block.depth,
-  });
-  if (opts.aggregate && opts.aggregate.circuitsOnly === true) {
-    aggregationCircuits = await buildAggregateCircuits(
-      {
-        ...leafKeys(),
-        columns: columnSide.length,
-        states: stateWitnesses.length,
-        txsPerColumn: profile.txs,
-      },
-      { ...opts.aggregate, log },
-    );
-  } else if (opts.aggregate !== false) {
-    const leaf = (name: string) => ({ name, proof: P(name).proof, publicSignal: P(name).publicSignals[0]! });
-    aggregation = await aggregateBlock(
-      {
-        ...leafKeys(),
-        columns: columnSide.map((c, i) => ({ ...leaf(`column-${c.id}`), publics: colWitnesses[i]!.publics })),
-        states: stateWitnesses.map((w, i) => ({ ...leaf(`state-${i}`), publics: w.publics })),
-        id: { chainId: BigInt(block.chainId), number: BigInt(block.number), parent: block.parent },
-        txHashes: hashes,
-        txsPerColumn: profile.txs,
-        development,
-      },
-      { ...(opts.aggregate ?? {}), outDir: opts.outDir, log },
-    );
-  }
+  return bundlePath;
+}
 
+/** The tree shape of a prepared block (what fixes its node circuits). */
+export function treeShape(prep: PreparedBlock): TreeShape {
   return {
-    bundle: bundlePath,
-    aggregation,
-    ...(aggregationCircuits ? { aggregationCircuits } : {}),
-    phases: { prepareMs: tProve - t0, proveMs: tEnd - tProve },
-    inputs,
-    columns: columnSide.length,
-    stateUpdates: stateWitnesses.length,
-    proofs,
-    wallMs: performance.now() - t0,
-    development,
+    columnVkey: loadGroth16Vkey(prep.keys.get("column")!.vkey),
+    stateVkey: loadGroth16Vkey(prep.keys.get("state-update")!.vkey),
+    depth: prep.block.depth,
+    columns: prep.columnSide.length,
+    states: prep.stateWitnesses.length,
+    txsPerColumn: prep.profile.txs,
+  };
+}
+
+/** The aggregation's input: the leaf proofs in tree order with their statements. */
+export function aggregationInput(prep: PreparedBlock, P: (name: string) => LeafResult): AggregateInput {
+  const leaf = (name: string) => ({ name, proof: P(name).proof, publicSignal: P(name).publicSignals[0]! });
+  const { block } = prep;
+  return {
+    columnVkey: loadGroth16Vkey(prep.keys.get("column")!.vkey),
+    stateVkey: loadGroth16Vkey(prep.keys.get("state-update")!.vkey),
+    depth: block.depth,
+    columns: prep.columnSide.map((c, i) => ({
+      ...leaf(`column-${c.id}`),
+      publics: prep.colWitnesses[i]!.publics,
+    })),
+    states: prep.stateWitnesses.map((w, i) => ({ ...leaf(`state-${i}`), publics: w.publics })),
+    id: { chainId: BigInt(block.chainId), number: BigInt(block.number), parent: block.parent },
+    txHashes: prep.hashes,
+    txsPerColumn: prep.profile.txs,
+    development: prep.development,
   };
 }
