@@ -138,7 +138,7 @@ export interface Proved {
   publicSignal: string;
 }
 
-interface StoredNode {
+export interface StoredNode {
   name: string;
   inputHash: string;
   proof: unknown;

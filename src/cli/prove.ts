@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { checkExtends, loadBlockProof, verifyBlockProof } from "../aggregate/blockproof.ts";
-import { loadBlock } from "../block/schema.ts";
+import { type Block, loadBlock } from "../block/schema.ts";
 import { loadCrypto } from "../crypto/poseidon.ts";
+import { proveDistributed } from "../dist/coordinator.ts";
 import { desError } from "../errors.ts";
 import { Budget } from "../pool/budget.ts";
 import { getProfile, PROFILES } from "../profiles.ts";
@@ -23,6 +24,25 @@ const Flags = z
     trusted: z.string().min(1).optional(),
     vkey: z.string().min(1).optional(),
     json: z.boolean().default(false),
+    redis: z.string().min(1).optional(),
+    store: z.string().min(1).optional(),
+    serve: z
+      .string()
+      .regex(/^[A-Za-z0-9.:[\]-]+:\d{1,5}$/, "HOST:PORT")
+      .optional(),
+    advertise: z.string().url().optional(),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, _ and - only")
+      .default("des"),
+  })
+  .refine((f) => f.redis !== undefined || (!f.store && !f.serve && !f.advertise), {
+    message: "--store, --serve and --advertise belong to a distributed run (--redis URL)",
+    path: ["redis"],
+  })
+  .refine((f) => !(f.redis && f["circuits-only"]), {
+    message: "--circuits-only builds circuits on this machine: run it without --redis",
+    path: ["circuits-only"],
   })
   .refine((f) => !(f["no-aggregate"] && f["circuits-only"]), {
     message:
@@ -33,6 +53,7 @@ const Flags = z
 const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile P] [--retries R]
                  [--no-aggregate | --circuits-only] [--memory-mib M]
                  [--parent FILE [--trusted FILE | --vkey FILE]] [--json]
+                 [--redis URL [--store DIR] [--serve HOST:PORT [--advertise URL]] [--prefix P]]
 
 Validates the block, partitions it into execution columns (or checks its inclusion list), executes
 it, derives γ from the tree digests, builds every witness, compiles and sets up the circuits of the
@@ -58,6 +79,18 @@ sets up its node circuits (about 15 minutes per level; cached).
                     (CHAIN_MISMATCH names the field otherwise)
   --json            print the report as JSON
 
+Distributed (docs/distributed.md): with --redis URL this process is the coordinator; every leaf and
+node proof is a BullMQ job (the tree is one flow) taken by \`des worker\` processes on any machine.
+Job ids are content hashes, so a rerun (or a restart after a crash) reuses every finished job.
+Every returned proof is verified here before it is used; the output files are a local run's.
+  --redis URL       redis://[user:password@]host:port[/db] or rediss://; maxmemory-policy must be
+                    noeviction (refused otherwise)
+  --store DIR       publish proving keys and generators to this shared directory (content-addressed)
+  --serve HOST:PORT serve them over HTTP for workers to pull (default 127.0.0.1 on a free port when
+                    no --store is given); DES_ARTIFACT_TOKEN sets a bearer token
+  --advertise URL   the URL workers reach the server at (default http://HOST:PORT)
+  --prefix P        Redis key prefix of the deployment (default des)
+
 Exit codes: 0 proved; 1 invalid block (BLOCK_FAULT names the column and transaction) or prover
 fault (PROVER_FAULT; finished proofs are kept); 2 usage error.`;
 
@@ -76,6 +109,11 @@ export const proveCommand: Command = {
         "no-aggregate": { type: "boolean" },
         "circuits-only": { type: "boolean" },
         "memory-mib": { type: "string" },
+        redis: { type: "string" },
+        store: { type: "string" },
+        serve: { type: "string" },
+        advertise: { type: "string" },
+        prefix: { type: "string" },
         parent: { type: "string" },
         trusted: { type: "string" },
         vkey: { type: "string" },
@@ -98,6 +136,7 @@ export const proveCommand: Command = {
         checkExtends(block, parent.header);
         await verifyBlockProof(parent, chooseKey(trustSetFromFlags(flags), parent));
       }
+      if (flags.redis !== undefined) return await distributed(block, flags);
       const r = await proveBlock(block, {
         profile: getProfile(flags.profile),
         workers: flags.workers,
@@ -177,3 +216,58 @@ export const proveCommand: Command = {
     }
   },
 };
+
+/** `des prove --redis`: this process coordinates; `des worker` processes prove. */
+async function distributed(block: Block, flags: z.infer<typeof Flags>): Promise<number> {
+  const serve = flags.serve
+    ? (() => {
+        const i = flags.serve.lastIndexOf(":");
+        return {
+          host: flags.serve.slice(0, i).replace(/^\[|\]$/g, ""),
+          port: Number(flags.serve.slice(i + 1)),
+          ...(flags.advertise ? { advertise: flags.advertise } : {}),
+        };
+      })()
+    : undefined;
+  const r = await proveDistributed(block, {
+    profile: getProfile(flags.profile),
+    workers: flags.workers,
+    outDir: flags.out,
+    redis: flags.redis!,
+    prefix: flags.prefix,
+    store: flags.store,
+    ...(serve ? { serve } : {}),
+    attempts: flags.retries + 1,
+    aggregate: flags["no-aggregate"]
+      ? false
+      : flags["memory-mib"]
+        ? { budget: new Budget({ memoryMiB: flags["memory-mib"] }) }
+        : {},
+  });
+  if (flags.json) {
+    console.log(toJSON(r));
+    return 0;
+  }
+  console.log(
+    table(
+      ["job", "level", "worker", "attempts", "witness ms", "prove ms", "reused"],
+      r.jobs.map((j) => [
+        j.name,
+        j.level,
+        j.worker,
+        j.attempts,
+        j.witnessMs,
+        j.proveMs,
+        j.reused ? "yes" : "",
+      ]),
+    ),
+  );
+  const workers = new Set(r.jobs.filter((j) => !j.reused).map((j) => j.worker));
+  console.log(
+    `wrote ${r.bundle}${r.blockProof ? ` and ${r.blockProof}` : ""}: ${r.jobs.length} jobs ` +
+      `(${r.jobs.filter((j) => j.reused).length} reused) by ${workers.size} worker(s) in ${(r.wallMs / 1000).toFixed(1)} s ` +
+      `(prepare ${(r.phases.prepareMs / 1000).toFixed(1)} s, jobs ${(r.phases.proveMs / 1000).toFixed(1)} s)` +
+      (r.development ? " — development setup — not for production" : ""),
+  );
+  return 0;
+}

@@ -12,6 +12,7 @@ import { proveCommand } from "./prove.ts";
 import { sampleCommand } from "./sample.ts";
 import { setCircuitResolver, setupCommand } from "./setup.ts";
 import { verifyCommand } from "./verify.ts";
+import { workerCommand } from "./worker.ts";
 
 // `des setup --circuit NAME` / `--profile P`: the project's circuits, compiled (cached) on demand.
 setCircuitResolver(async (names, profile) => {
@@ -43,4 +44,5 @@ export const commands: Command[] = [
   keysCommand,
   exportVerifierCommand,
   benchCommand,
+  workerCommand,
 ];

@@ -121,7 +121,8 @@ export interface PreparedBlock {
   jobs: LeafJob[];
 }
 
-interface StoredProof {
+/** A leaf proof as DIR/proofs/<name>.json keeps it (both runners write it; a rerun reuses it). */
+export interface StoredProof {
   name: string;
   inputHash: string;
   result: ProveResult;
@@ -295,10 +296,7 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
                 `${j.name}: circuit public signal ${result.publicSignals[0]} ≠ native public hash ${j.publicHash}`,
               );
             }
-            writeFileAtomic(
-              join(proofsDir, `${j.name}.json`),
-              JSON.stringify({ name: j.name, inputHash: j.inputHash, result } satisfies StoredProof),
-            );
+            storeLeafProof(opts.outDir, j, result);
             results.set(j.name, { result, attempts: attempt, reused: false });
             bar.tick();
             return;
@@ -483,4 +481,16 @@ export function aggregationInput(prep: PreparedBlock, P: (name: string) => LeafR
     txsPerColumn: prep.profile.txs,
     development: prep.development,
   };
+}
+
+/** Stores a leaf proof where a rerun (local or distributed) finds it. */
+export function storeLeafProof(
+  outDir: string,
+  job: Pick<LeafJob, "name" | "inputHash">,
+  result: ProveResult,
+): void {
+  writeFileAtomic(
+    join(outDir, "proofs", `${job.name}.json`),
+    JSON.stringify({ name: job.name, inputHash: job.inputHash, result } satisfies StoredProof),
+  );
 }
