@@ -137,7 +137,8 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
     await checkEvictionPolicy(redis);
     const prep = await prepareBlock(block, { profile: opts.profile, workers: opts.workers, log });
     const aggregate = opts.aggregate !== false;
-    const backend: VerifierBackend = (opts.aggregate ? opts.aggregate.backend : undefined) ?? groth16BackgroundBackend;
+    const backend: VerifierBackend =
+      (opts.aggregate ? opts.aggregate.backend : undefined) ?? groth16BackgroundBackend;
     const tc = aggregate
       ? await buildTreeCircuits(treeShape(prep), { ...(opts.aggregate || {}), backend, log })
       : undefined;
