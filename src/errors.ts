@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   VERIFICATION_FAILED: "verification failed",
   INVALID_VKEY: "verification key does not match the schema (snarkjs Groth16, BN254, one public input)",
   INVALID_MANIFEST: "trusted-keys manifest is malformed or a key's sha256 is not its own",
+  UNSAFE_REDIS: "Redis may evict keys (maxmemory-policy is not noeviction): BullMQ would lose jobs",
+  REDIS_UNREACHABLE: "Redis does not answer at the given URL",
   CHAIN_MISMATCH: "the block does not extend the given parent block proof",
   // trusted setup
   INVALID_R1CS: "r1cs file is malformed",

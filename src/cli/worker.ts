@@ -99,6 +99,8 @@ export const workerCommand: Command = {
     await w.stop();
     await releaseSnarkjs();
     process.stderr.write(`worker ${w.id}: stopped after ${w.done} job(s)\n`);
-    return 0;
+    // every job is finished and every connection closed; handles left by libraries (ffjavascript's
+    // curve threads) must not keep a stopped worker alive
+    process.exit(0);
   },
 };

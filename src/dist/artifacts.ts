@@ -189,10 +189,13 @@ export interface ArtifactSources {
 /** A worker's cache: files by hash, groups as directories; every file checked against its hash. */
 export class ArtifactCache {
   private readonly pending = new Map<string, Promise<string>>();
+  private readonly blobs = new Map<string, Promise<string>>();
   fetched = 0;
   constructor(
     readonly dir: string,
     private readonly sources: () => ArtifactSources,
+    /** How long an unreachable coordinator is waited for, ms. */
+    private readonly waitMs = 120_000,
   ) {}
 
   /** The group's directory, with every file in place (fetched and checked on first use). */
@@ -228,45 +231,69 @@ export class ArtifactCache {
     return dir;
   }
 
-  private async blob(f: ArtifactFile): Promise<string> {
+  /** One fetch per file at a time (groups share files: witness_calculator.js is the same in all). */
+  private blob(f: ArtifactFile): Promise<string> {
+    let p = this.blobs.get(f.sha256);
+    if (!p) {
+      p = this.fetchBlob(f);
+      this.blobs.set(f.sha256, p);
+      p.catch(() => this.blobs.delete(f.sha256));
+    }
+    return p;
+  }
+
+  private async fetchBlob(f: ArtifactFile): Promise<string> {
     const blobs = join(this.dir, "blobs");
     mkdirSync(blobs, { recursive: true });
     const dest = join(blobs, f.sha256);
     if (existsSync(dest)) return dest;
     const tmp = `${dest}.part-${process.pid}`;
-    const src = this.sources();
-    const fromStore = src.store ? join(src.store, f.sha256) : undefined;
     try {
-      let got: string;
-      if (fromStore && existsSync(fromStore)) {
-        got = await hashCopy(createReadStream(fromStore), tmp);
-      } else if (src.url) {
-        const res = await fetch(`${src.url}/artifact/${f.sha256}`, {
-          headers: src.token ? { authorization: `Bearer ${src.token}` } : {},
-        });
-        if (!res.ok || !res.body)
-          throw desError(
-            "PROVER_FAULT",
-            `artifact ${f.name} (${f.sha256.slice(0, 12)}): HTTP ${res.status} from ${src.url}`,
-          );
-        got = await hashCopy(Readable.fromWeb(res.body as never), tmp);
-        this.fetched++;
-      } else {
-        throw desError(
-          "PROVER_FAULT",
-          `artifact ${f.name} (${f.sha256.slice(0, 12)}) is in no store this worker can reach (give --store DIR, or run the coordinator with --serve)`,
-        );
+      // a coordinator that is restarting (its server down, its new URL not yet in Redis): retried
+      // with back-off for up to waitMs, reading the sources again each time
+      const deadline = Date.now() + this.waitMs;
+      for (let delay = 250; ; delay = Math.min(2 * delay, 5_000)) {
+        try {
+          const got = await this.fetchOnce(f, tmp);
+          if (got !== f.sha256)
+            throw desError(
+              "PROVER_FAULT",
+              `artifact ${f.name}: its bytes hash to ${got}, not ${f.sha256}: refused`,
+            );
+          renameSync(tmp, dest);
+          return dest;
+        } catch (e) {
+          const network = e instanceof TypeError; // fetch's "fetch failed": refused, reset, unreachable
+          if (!network || Date.now() + delay > deadline) throw e;
+          await new Promise((r) => setTimeout(r, delay));
+        }
       }
-      if (got !== f.sha256)
-        throw desError(
-          "PROVER_FAULT",
-          `artifact ${f.name}: its bytes hash to ${got}, not ${f.sha256}: refused`,
-        );
-      renameSync(tmp, dest);
-      return dest;
     } finally {
       rmSync(tmp, { force: true });
     }
+  }
+
+  /** One try: the store's copy, else the coordinator's; returns the sha256 of what was written. */
+  private async fetchOnce(f: ArtifactFile, tmp: string): Promise<string> {
+    const src = this.sources();
+    const fromStore = src.store ? join(src.store, f.sha256) : undefined;
+    if (fromStore && existsSync(fromStore)) return hashCopy(createReadStream(fromStore), tmp);
+    if (!src.url)
+      throw desError(
+        "PROVER_FAULT",
+        `artifact ${f.name} (${f.sha256.slice(0, 12)}) is in no store this worker can reach (give --store DIR, or run the coordinator with --serve)`,
+      );
+    const res = await fetch(`${src.url}/artifact/${f.sha256}`, {
+      headers: src.token ? { authorization: `Bearer ${src.token}` } : {},
+    });
+    if (!res.ok || !res.body)
+      throw desError(
+        "PROVER_FAULT",
+        `artifact ${f.name} (${f.sha256.slice(0, 12)}): HTTP ${res.status} from ${src.url}`,
+      );
+    const got = await hashCopy(Readable.fromWeb(res.body as never), tmp);
+    this.fetched++;
+    return got;
   }
 }
 

@@ -162,7 +162,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       return x;
     };
     const byId = new Map(graph.jobs.map((j) => [j.id, j]));
-    const reused = await prepareResubmission(graph, byId, queueOf, log);
+    const { reused, submit } = await prepareResubmission(graph, queueOf, log);
     await redis.sadd(k.classes, ...new Set(graph.jobs.map((j) => j.queue)));
     const attempts = opts.attempts ?? 3;
     const jobOpts = {
@@ -171,38 +171,38 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       removeOnComplete: false,
       removeOnFail: false,
     } as const;
+    // a finished (and checked) child is not submitted again: its result travels in its parent's data
     const flowOf = (id: string): FlowChildJob => {
       const j = byId.get(id)!;
+      const given = j.children.filter((c) => reused.has(c)).map((c) => reused.get(c)!);
+      const children = j.children.filter((c) => !reused.has(c));
       return {
         name: j.name,
         queueName: j.queue,
-        data: j.data,
+        data: given.length ? { ...j.data, given } : j.data,
         opts: { ...jobOpts, jobId: j.id, failParentOnFailure: true },
-        ...(j.children.length ? { children: j.children.map(flowOf) } : {}),
+        ...(children.length ? { children: children.map(flowOf) } : {}),
       };
     };
-    const producer = new FlowProducer({ connection: redisConnection(opts.redis), prefix });
-    try {
-      if (graph.root) {
-        const root = flowOf(graph.root);
-        await producer.add({ ...root, opts: { ...jobOpts, jobId: graph.root } } as FlowJob);
-      } else {
+    if (submit.length) {
+      const producer = new FlowProducer({ connection: redisConnection(opts.redis), prefix });
+      try {
         await producer.addBulk(
-          graph.jobs.map((j) => ({ ...flowOf(j.id), opts: { ...jobOpts, jobId: j.id } })),
+          submit.map((id) => ({ ...flowOf(id), opts: { ...jobOpts, jobId: id } }) as FlowJob),
         );
+      } finally {
+        await producer.close();
       }
-    } finally {
-      await producer.close();
     }
     const tSubmit = performance.now();
     log(
       `submitted block ${block.number}: ${graph.jobs.length} jobs (${prep.jobs.length} leaves, ${graph.jobs.length - prep.jobs.length} nodes) ` +
-        `to ${redactUrl(opts.redis)}${reused.size ? `; ${reused.size} already finished` : ""}` +
+        `to ${redactUrl(opts.redis)}${reused.size ? `; ${reused.size} already finished` : ""}${submit.length ? "" : "; attached to the jobs already queued"}` +
         (prep.development ? ` — ${DEV_NOTICE}` : ""),
     );
 
     // wait: each result checked as it arrives; progress per level
-    const results = await collect(graph, byId, queueOf, opts.pollMs ?? 500, log);
+    const results = await collect(graph, byId, queueOf, opts.pollMs ?? 500, log, reused);
     const tDone = performance.now();
 
     // outputs, as a local run writes them
@@ -425,46 +425,54 @@ async function buildGraph(
 }
 
 /**
- * Before (re)submitting: jobs that finished and whose results check out are reused; a failed job,
- * or a finished one whose result does not check out, is removed with every ancestor that is not
- * finished, so the flow adds them again. Returns the ids reused.
+ * Before (re)submitting, the state of every job of the graph in Redis. Finished jobs whose results
+ * check out are reused. If the block's jobs are all there and none failed (a coordinator restarted
+ * while they run, or a second coordinator), nothing is submitted: this one attaches to them.
+ * Otherwise (a first submission, or a failed or rejected job) it waits for jobs still held by
+ * workers, removes every job that is not reused, and submits the tops of what is left: a flow
+ * whose finished subtrees are replaced by their results in their parents' data, so no new job
+ * ever depends on an old one.
  */
 async function prepareResubmission(
   graph: Graph,
-  byId: Map<string, GraphJob>,
   queueOf: (q: string) => Queue,
   log: (line: string) => void,
-): Promise<Set<string>> {
-  const reused = new Set<string>();
-  const remove = new Set<string>();
+): Promise<{ reused: Map<string, JobResult>; submit: string[] }> {
+  const reused = new Map<string, JobResult>();
+  const states = new Map<string, string>();
+  let broken = false;
   for (const j of graph.jobs) {
     const job = await Job.fromId(queueOf(j.queue), j.id);
     if (!job) continue;
     const state = await job.getState();
+    states.set(j.id, state);
     if (state === "completed") {
-      if (await checkResult(j, job.returnvalue)) reused.add(j.id);
+      const r = await checkResult(j, job.returnvalue);
+      if (r) reused.set(j.id, r);
       else {
-        log(`${j.name}: its stored result does not check out: proved again`);
-        remove.add(j.id);
+        log(`${j.name}: its stored result does not check out: it is proved again`);
+        broken = true;
       }
-    } else if (state === "failed") remove.add(j.id);
+    } else if (state === "failed") broken = true;
   }
-  // a removed job's ancestors are removed too (they failed with it, or wait on it)
-  for (const id of [...remove]) {
-    let p = byId.get(id)!.parent;
-    while (p && !reused.has(p)) {
-      remove.add(p);
-      p = byId.get(p)!.parent;
-    }
+  const tops = graph.jobs.filter((j) => !j.parent).map((j) => j.id);
+  const attach = !broken && tops.every((id) => states.has(id));
+  if (attach) return { reused, submit: [] };
+  const redo = graph.jobs.filter((j) => states.has(j.id) && !reused.has(j.id));
+  for (let waited = false; ; waited = true) {
+    const active = [];
+    for (const j of redo) if ((await queueOf(j.queue).getJobState(j.id)) === "active") active.push(j.name);
+    if (!active.length) break;
+    if (!waited) log(`waiting for ${active.length} job(s) of the previous submission still held by workers`);
+    await new Promise((r) => setTimeout(r, 1_000));
   }
-  // top-down, so no parent is left waiting on a removed child
-  for (const j of [...graph.jobs].reverse()) {
-    if (!remove.has(j.id)) continue;
+  // top-down, so that no parent is left waiting on a removed child
+  for (const j of [...redo].reverse()) {
     const job = await Job.fromId(queueOf(j.queue), j.id);
-    if (job) await job.remove({ removeChildren: false }).catch(() => {});
+    if (job) await job.remove({ removeChildren: false });
   }
-  if (remove.size) log(`resubmitting ${remove.size} failed or unfinished job(s)`);
-  return reused;
+  if (redo.length) log(`resubmitting ${redo.length} failed or unfinished job(s)`);
+  return { reused, submit: tops.filter((id) => !reused.has(id)) };
 }
 
 /** Whether a returned value is a well-formed result whose proof verifies for the job's statement. */
@@ -481,8 +489,10 @@ async function collect(
   queueOf: (q: string) => Queue,
   pollMs: number,
   log: (line: string) => void,
+  reused: Map<string, JobResult>,
 ): Promise<Map<string, { result: JobResult; attempts: number }>> {
   const results = new Map<string, { result: JobResult; attempts: number }>();
+  for (const [id, result] of reused) results.set(id, { result, attempts: 0 });
   const levels = [...new Set(graph.jobs.map((j) => j.level))];
   let last = "";
   for (;;) {
@@ -495,7 +505,6 @@ async function collect(
         const r = await checkResult(j, job.returnvalue);
         if (!r) {
           const worker = (job.returnvalue as { worker?: unknown })?.worker;
-          await job.remove({ removeChildren: false }).catch(() => {});
           throw desError(
             "PROVER_FAULT",
             `job ${j.name} (${j.id}): the proof worker ${String(worker)} returned does not verify for its statement: rejected`,

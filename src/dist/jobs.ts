@@ -67,6 +67,8 @@ export const NodeJobData = z.object({
   ]),
   glueInput: z.record(z.string(), z.unknown()),
   expected: Decimal,
+  /** Results of children finished by an earlier submission (checked again by the worker). */
+  given: z.array(z.unknown()).max(2).optional(),
   cores: z.number().int().positive(),
   peakMiB: z.number().int().positive(),
   /** Declared peaks of one child witness and of the proof (the worker's own Budget). */

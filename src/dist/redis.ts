@@ -38,21 +38,33 @@ export function redisConnection(url: string, extra: RedisOptions = {}): Redis {
   });
 }
 
-/** Connects (or fails with a named error within `timeoutMs`), for a clear message on a wrong URL. */
+/**
+ * Checks that Redis answers at `url` (a named error within `timeoutMs` otherwise, for a clear
+ * message on a wrong URL or a server that is down), then returns a long-lived connection that
+ * reconnects on its own.
+ */
 export async function connectRedis(url: string, timeoutMs = 10_000): Promise<Redis> {
-  const r = redisConnection(url);
+  const probe = redisConnection(url, { retryStrategy: () => null });
+  let lastError: Error | undefined;
+  probe.on("error", (e) => {
+    lastError = e;
+  });
   try {
     await Promise.race([
-      r.ping(),
+      probe.ping(),
       new Promise((_, reject) =>
         setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
       ),
     ]);
   } catch (e) {
-    r.disconnect();
-    throw desError("USAGE", `cannot reach Redis at ${redactUrl(url)}: ${(e as Error).message}`);
+    throw desError(
+      "REDIS_UNREACHABLE",
+      `cannot reach Redis at ${redactUrl(url)}: ${(lastError ?? (e as Error)).message}`,
+    );
+  } finally {
+    probe.disconnect();
   }
-  return r;
+  return redisConnection(url);
 }
 
 /** The URL without its password, for messages and logs. */
@@ -72,7 +84,7 @@ export async function checkEvictionPolicy(redis: Redis): Promise<void> {
   const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
   if (policy !== "noeviction")
     throw desError(
-      "USAGE",
+      "UNSAFE_REDIS",
       `Redis runs with maxmemory-policy ${policy ?? "(unknown)"}: BullMQ needs noeviction, or jobs are lost when ` +
         "Redis evicts their keys (set `maxmemory-policy noeviction` in redis.conf or with CONFIG SET)",
       { policy },
@@ -145,6 +157,7 @@ export async function startRedisServer(opts: { port?: number; policy?: string } 
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited: ${stderr.trim()}`);
     const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on("error", () => {}); // refused until the server listens
     try {
       await r.connect();
       await r.ping();

@@ -140,8 +140,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   };
 
   const node = async (job: Job, d: NodeJobData): Promise<JobResult> => {
-    // the children's results, as BullMQ stored them: checked before they are used
-    const values = Object.values(await job.getChildrenValues());
+    // the children's results, as BullMQ stored them (or the coordinator passed them, for children
+    // finished by an earlier submission): checked before they are used
+    const values = [...(d.given ?? []), ...Object.values(await job.getChildrenValues())];
     const children: Proved[] = [];
     for (const [i, c] of d.children.entries()) {
       const raw = values.find((v) => (v as { name?: unknown })?.name === c.name);
@@ -220,6 +221,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   const process_ = async (job: Job): Promise<JobResult> => {
     await job.log(`taken by worker ${id} (attempt ${job.attemptsMade + 1})`);
+    log(`${id}: ${job.name} taken (attempt ${job.attemptsMade + 1})`);
     const parsed = JobData.safeParse(job.data);
     if (!parsed.success)
       throw new UnrecoverableError(`malformed job data: ${parsed.error.issues[0]?.message}`);
