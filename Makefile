@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_OK := node_modules/.install-stamp
 DES := ./bin/des
 
-.PHONY: all install native-deps native-prover test check typecheck lint format bench bench-columns bench-exec bench-verifier bench-prover samples clean prove verify setup circuits prove-evm
+.PHONY: all install native-deps native-prover redis prove-distributed bench-distributed test check typecheck lint format bench bench-columns bench-exec bench-verifier bench-prover samples clean prove verify setup circuits prove-evm
 
 all: test
 
@@ -14,15 +14,19 @@ $(NODE_OK): package.json package-lock.json
 install: $(NODE_OK)
 
 ## C++ toolchain of the native witness generators (src/build/native.ts), from Debian: g++, GMP and
-## nlohmann/json. Without it (no root, no apt-get), witnesses fall back to WebAssembly.
+## nlohmann/json; and Debian's redis-server for distributed proving (src/dist/, its tests). Without
+## them (no root, no apt-get), witnesses fall back to WebAssembly and the distributed tests skip.
 NATIVE_PROBE := printf '\#include <gmp.h>\n\#include <nlohmann/json.hpp>\nint main(){}\n' | g++ -std=c++11 -fsyntax-only -x c++ - 2>/dev/null
+NATIVE_PKGS := g++ libgmp-dev nlohmann-json3-dev
 native-deps:
-	@if $(NATIVE_PROBE); then :; \
+	@missing=""; $(NATIVE_PROBE) || missing="$(NATIVE_PKGS)"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -z "$$missing" ]; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	  echo "native-deps: installing g++ libgmp-dev nlohmann-json3-dev"; \
-	  apt-get install -y -qq --no-install-recommends g++ libgmp-dev nlohmann-json3-dev >/dev/null \
-	  || { apt-get update -qq && apt-get install -y -qq --no-install-recommends g++ libgmp-dev nlohmann-json3-dev >/dev/null; }; \
-	else echo "native-deps: g++, libgmp-dev or nlohmann-json3-dev missing and not installable here: witnesses use WebAssembly"; fi
+	  echo "native-deps: installing $$missing"; \
+	  apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }; \
+	else echo "native-deps: $$missing missing and not installable here: witnesses use WebAssembly, distributed tests skip"; fi
 
 ## The native Groth16 prover (native/prover, C++17 with g++), built into artifacts/native/prover-<hash>/;
 ## every proof path builds it on first use too, and falls back to snarkjs where g++ is missing.
@@ -55,6 +59,16 @@ prove: $(NODE_OK) native-deps
 verify: $(NODE_OK)
 	$(DES) verify $(OUT)/block.proof.json
 
+## Distributed proving on this machine (docs/distributed.md): a redis-server on loopback in a
+## temporary directory (REDIS_PORT), and a coordinator with WORKERS `des worker` processes of one
+## core each. On several machines: one redis-server, `des prove --redis` on one, `des worker` on all.
+REDIS_PORT ?= 6379
+redis: $(NODE_OK) native-deps
+	node --import tsx scripts/redis.ts --port $(REDIS_PORT)
+
+prove-distributed: $(NODE_OK) native-deps
+	node --import tsx scripts/prove-distributed.ts --workers $(WORKERS) --block $(PROVE_BLOCK) --profile $(PROFILE) --out $(OUT)
+
 setup: $(NODE_OK)
 	$(DES) setup --profile $(PROFILE)
 
@@ -80,6 +94,11 @@ bench-verifier: $(NODE_OK)
 # adds Jacobian bucket accumulation.
 bench-prover: $(NODE_OK) native-deps
 	node --import tsx bench/prover.ts $(BENCH_ARGS)
+
+# Leaf proving by 1 and by 2 worker processes (each pinned to one core) through Redis, in one run:
+# speedup, queue overhead per job, and the schedule of a distributed block proof on M machines.
+bench-distributed: $(NODE_OK) native-deps
+	node --import tsx bench/distributed.ts $(BENCH_ARGS)
 
 ## Regenerate the committed sample blocks (deterministic).
 samples: $(NODE_OK)
