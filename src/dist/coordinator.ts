@@ -93,6 +93,9 @@ export interface DistributedJobReport {
   reused: boolean;
   witnessMs: number;
   proveMs: number;
+  /** When a worker took the job and when it finished (epoch ms, Redis's record; 0 if unknown). */
+  startedAt: number;
+  finishedAt: number;
 }
 
 export interface DistributedReport {
@@ -133,6 +136,13 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
   const redis = await connectRedis(opts.redis);
   let server: ArtifactServer | undefined;
   const queues = new Map<string, Queue>();
+  // BullMQ does not close connections it was given: every one is closed here at the end
+  const conns: ReturnType<typeof redisConnection>[] = [];
+  const conn = () => {
+    const c = redisConnection(opts.redis);
+    conns.push(c);
+    return c;
+  };
   try {
     await checkEvictionPolicy(redis);
     const prep = await prepareBlock(block, { profile: opts.profile, workers: opts.workers, log });
@@ -156,7 +166,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
     const queueOf = (q: string) => {
       let x = queues.get(q);
       if (!x) {
-        x = new Queue(q, { connection: redisConnection(opts.redis), prefix });
+        x = new Queue(q, { connection: conn(), prefix });
         queues.set(q, x);
       }
       return x;
@@ -185,7 +195,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       };
     };
     if (submit.length) {
-      const producer = new FlowProducer({ connection: redisConnection(opts.redis), prefix });
+      const producer = new FlowProducer({ connection: conn(), prefix });
       try {
         await producer.addBulk(
           submit.map((id) => ({ ...flowOf(id), opts: { ...jobOpts, jobId: id } }) as FlowJob),
@@ -259,6 +269,8 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
           reused: reused.has(j.id),
           witnessMs: Math.round(r.result.witnessMs),
           proveMs: Math.round(r.result.proveMs),
+          startedAt: r.startedAt,
+          finishedAt: r.finishedAt,
         };
       }),
       phases: { prepareMs: tSubmit - t0, proveMs: tDone - tSubmit },
@@ -270,6 +282,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
     await Promise.all([...queues.values()].map((q) => q.close()));
     await server?.close();
     redis.disconnect();
+    for (const c of conns) c.disconnect();
   }
 }
 
@@ -482,6 +495,13 @@ async function checkResult(j: GraphJob, value: unknown): Promise<JobResult | und
   return (await verifiesUnder(j.vkey, j.expected, r.data.proof)) ? r.data : undefined;
 }
 
+interface Collected {
+  result: JobResult;
+  attempts: number;
+  startedAt: number;
+  finishedAt: number;
+}
+
 /** Waits for every job, checking each result as it arrives; progress per level on the log. */
 async function collect(
   graph: Graph,
@@ -490,9 +510,9 @@ async function collect(
   pollMs: number,
   log: (line: string) => void,
   reused: Map<string, JobResult>,
-): Promise<Map<string, { result: JobResult; attempts: number }>> {
-  const results = new Map<string, { result: JobResult; attempts: number }>();
-  for (const [id, result] of reused) results.set(id, { result, attempts: 0 });
+): Promise<Map<string, Collected>> {
+  const results = new Map<string, Collected>();
+  for (const [id, result] of reused) results.set(id, { result, attempts: 0, startedAt: 0, finishedAt: 0 });
   const levels = [...new Set(graph.jobs.map((j) => j.level))];
   let last = "";
   for (;;) {
@@ -511,7 +531,12 @@ async function collect(
             { job: j.name, id: j.id, worker, cause: "invalid proof" },
           );
         }
-        results.set(j.id, { result: r, attempts: job.attemptsMade });
+        results.set(j.id, {
+          result: r,
+          attempts: job.attemptsMade,
+          startedAt: job.processedOn ?? 0,
+          finishedAt: job.finishedOn ?? 0,
+        });
       } else if (state === "failed") {
         throw await failure(byId, queueOf, j);
       }

@@ -108,6 +108,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   let wtnsPool: ReturnType<typeof createPool> | undefined;
   const tamper = new Set(opts.tamper ?? []);
   const workers = new Map<string, Worker>();
+  const conns: Redis[] = [];
   let done = 0;
   let stopping = false;
 
@@ -261,8 +262,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     for (const q of classes) {
       if (workers.has(q) || !fits(q)) continue;
       const c = parseQueueName(q)!;
+      const connection = redisConnection(opts.redis);
+      conns.push(connection);
       const w = new Worker(q, process_, {
-        connection: redisConnection(opts.redis),
+        connection,
         prefix,
         // as many as could run at once; the Budget holds the rest (their locks are renewed meanwhile)
         concurrency: Math.max(1, Math.floor(opts.cores / c.cores)),
@@ -304,6 +307,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       await Promise.all([...workers.values()].map((w) => w.close()));
       await redis.hdel(k.workers, id).catch(() => {});
       redis.disconnect();
+      for (const c of conns) c.disconnect();
       await Promise.all([leafPool?.destroy(), wtnsPool?.destroy()]);
     },
   };
