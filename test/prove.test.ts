@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { generateBlock } from "../src/block/sample.ts";
-import type { Block } from "../src/block/schema.ts";
+import { type Block, loadBlock } from "../src/block/schema.ts";
 import { proverToolchain } from "../src/build/prover.ts";
 import { loadCrypto } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
@@ -207,6 +207,37 @@ describe("des prove / des verify (tiny profile)", () => {
         e.details.cause === "BAD_SIGNATURE" &&
         typeof e.details.column === "number",
     );
+  });
+
+  test("--max-columns: a block above the limit is refused before anything is executed, as the builder's fault", async () => {
+    const out = join(dir, "max-columns");
+    const sixteen = loadBlock("samples/independent-16.json");
+    await assert.rejects(
+      () =>
+        proveBlock(sixteen, {
+          profile,
+          workers: 1,
+          outDir: out,
+          log: quiet,
+          aggregate: false,
+          maxColumns: 7,
+        }),
+      (e: unknown) =>
+        isDesError(e, "TOO_MANY_COLUMNS") &&
+        e.details.limit === 7 &&
+        e.details.columns === 8 &&
+        e.details.fault === "builder",
+    );
+    assert.ok(!existsSync(join(out, "proofs")), "nothing proved");
+    const r = spawnSync(
+      "./bin/des",
+      ["prove", "samples/independent-16.json", "--max-columns", "4", "--out", out],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /TOO_MANY_COLUMNS: builder fault: the block needs 8 execution columns/);
   });
 
   test("a non-disjoint inclusion list is refused", async () => {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { loadBlock } from "../block/schema.ts";
 import { checkDeclared, type Partition, partition } from "../columns/partition.ts";
-import { getProfile, PROFILES } from "../profiles.ts";
+import { measuredCosts, schedule, treeCounts } from "../model/cost.ts";
+import { type CircuitProfile, getProfile, PROFILES } from "../profiles.ts";
 import { type Command, intFlag, parseFlags, profileFlag, table, toJSON } from "./command.ts";
 
 const Flags = z.object({
@@ -26,7 +27,12 @@ and capacity) unless --ignore-il is given.
   --accounts A    at most A distinct keys per column (default: unbounded, or the profile's)
   --profile P     take capacities from a circuit profile (${Object.keys(PROFILES).join(", ")})
   --ignore-il     ignore the block's inclusion list and compute a partition
-  --json          print JSON instead of a table`;
+  --json          print JSON instead of a table
+
+With --profile, also the block's proving cost: its leaf proofs (columns padded to a power of two,
+state-update chunks of the profile's writes), its aggregation nodes and levels, and the time this
+machine would take from its measured leaf and node times (artifacts/costs.json, recorded by des
+prove). It is known from the block's senders and receivers alone, before anything is executed.`;
 
 export const columnsCommand: Command = {
   name: "columns",
@@ -64,6 +70,7 @@ export const columnsCommand: Command = {
       : partition(block.txs, cap);
     const t2 = performance.now();
     const timing = { loadMs: +(t1 - t0).toFixed(1), partitionMs: +(t2 - t1).toFixed(1) };
+    const cost = prof ? provingCost(p, prof) : undefined;
     if (flags.json) {
       console.log(
         toJSON({
@@ -75,6 +82,7 @@ export const columnsCommand: Command = {
           totalWork: p.totalWork,
           speedupBound: p.speedupBound,
           classBound: p.classBound,
+          ...(cost ? { cost } : {}),
           ...timing,
         }),
       );
@@ -99,7 +107,35 @@ export const columnsCommand: Command = {
       `speedup bound: ${p.speedupBound.toFixed(2)}× (total work ${p.totalWork} / largest column ` +
         `${Math.max(...p.columns.map((c) => c.txs.length))}); any disjoint partition: ≤ ${p.classBound.toFixed(2)}×`,
     );
+    if (cost) {
+      const t = cost.tree;
+      console.log(
+        `proving cost (profile ${prof!.name}): ${t.leaves} leaf proofs (${t.columnLeaves} column, ${t.stateLeaves} state-update), ` +
+          `${t.nodes} aggregation nodes in ${t.levels} levels` +
+          (cost.predicted
+            ? `; on this machine ≈ ${cost.predicted.latencySeconds.toFixed(0)} s (leaves ${cost.predicted.leafSeconds.toFixed(0)} s, ` +
+              `nodes ${cost.predicted.nodeSeconds.toFixed(0)} s; measured ${cost.measured.leafSeconds!.toFixed(2)} s per leaf, ` +
+              `${cost.measured.nodeSeconds!.toFixed(0)} s per node)`
+            : `; no prediction: this machine has no measured ${cost.measured.leafSeconds === undefined ? "leaf" : "node"} time for the profile (a des prove records them)`),
+      );
+    }
     console.log(`load ${timing.loadMs} ms, partition ${timing.partitionMs} ms`);
     return 0;
   },
 };
+
+/** A partition's proofs (src/model/cost.ts) and, from this machine's measured times, its proving time. */
+function provingCost(p: Partition, prof: CircuitProfile) {
+  const keys = p.columns.reduce((a, c) => a + c.keys.length, 0);
+  const tree = treeCounts(p.columns.length, keys, prof.writes);
+  const measured = measuredCosts(prof.name);
+  const predicted =
+    measured.leafSeconds !== undefined && measured.nodeSeconds !== undefined
+      ? schedule(tree, 1, {
+          leafSeconds: measured.leafSeconds,
+          nodeSeconds: measured.nodeSeconds,
+          hopSeconds: 0,
+        })
+      : undefined;
+  return { tree, measured, ...(predicted ? { predicted } : {}) };
+}

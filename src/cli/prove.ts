@@ -20,6 +20,7 @@ const Flags = z
     "no-aggregate": z.boolean().default(false),
     "circuits-only": z.boolean().default(false),
     "memory-mib": intFlag(1024, 1 << 22).optional(),
+    "max-columns": intFlag(1, 1 << 16).optional(),
     parent: z.string().min(1).optional(),
     trusted: z.string().min(1).optional(),
     vkey: z.string().min(1).optional(),
@@ -51,7 +52,7 @@ const Flags = z
   });
 
 const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile P] [--retries R]
-                 [--no-aggregate | --circuits-only] [--memory-mib M]
+                 [--no-aggregate | --circuits-only] [--memory-mib M] [--max-columns K]
                  [--parent FILE [--trusted FILE | --vkey FILE]] [--json]
                  [--redis URL [--store DIR] [--serve HOST:PORT [--advertise URL]] [--prefix P]]
 
@@ -73,6 +74,9 @@ sets up its node circuits (about 15 minutes per level; cached).
   --circuits-only   after the leaf bundle, build and set up every node circuit of the block's tree
                     shape (cached for later runs), and prove no node
   --memory-mib M    memory budget of the aggregation's tasks (default 85% of RAM)
+  --max-columns K   refuse a block that needs more than K execution columns, before executing or
+                    proving it (TOO_MANY_COLUMNS, the builder's fault): a block's proving cost is
+                    bounded by its column count (des columns reports it)
   --parent FILE     the previous block's proof: verified first (against this machine's trusted
                     roots, --trusted FILE or --vkey FILE), and the block must extend it: same chain
                     id, parent = its header hash, number + 1, pre-state root = its R1
@@ -109,6 +113,7 @@ export const proveCommand: Command = {
         "no-aggregate": { type: "boolean" },
         "circuits-only": { type: "boolean" },
         "memory-mib": { type: "string" },
+        "max-columns": { type: "string" },
         redis: { type: "string" },
         store: { type: "string" },
         serve: { type: "string" },
@@ -142,6 +147,7 @@ export const proveCommand: Command = {
         workers: flags.workers,
         outDir: flags.out,
         retries: flags.retries,
+        maxColumns: flags["max-columns"],
         ...(crashOnce ? { crashOnce } : {}),
         aggregate: flags["no-aggregate"]
           ? false
@@ -233,6 +239,7 @@ async function distributed(block: Block, flags: z.infer<typeof Flags>): Promise<
     profile: getProfile(flags.profile),
     workers: flags.workers,
     outDir: flags.out,
+    maxColumns: flags["max-columns"],
     redis: flags.redis!,
     prefix: flags.prefix,
     store: flags.store,

@@ -66,6 +66,8 @@ export interface DistributedOptions {
   profile: CircuitProfile;
   /** Threads for this machine's own work (execution, signature checks). */
   workers: number;
+  /** Refuse a block above this many columns before anything is submitted (TOO_MANY_COLUMNS). */
+  maxColumns?: number;
   outDir: string;
   redis: string;
   prefix?: string;
@@ -145,7 +147,12 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
   };
   try {
     await checkEvictionPolicy(redis);
-    const prep = await prepareBlock(block, { profile: opts.profile, workers: opts.workers, log });
+    const prep = await prepareBlock(block, {
+      profile: opts.profile,
+      workers: opts.workers,
+      maxColumns: opts.maxColumns,
+      log,
+    });
     const aggregate = opts.aggregate !== false;
     const backend: VerifierBackend =
       (opts.aggregate ? opts.aggregate.backend : undefined) ?? groth16BackgroundBackend;

@@ -32,6 +32,7 @@ import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";
 import { checkDeclared, type Partition, planColumns } from "../columns/partition.ts";
 import { txListCommitment } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
+import { recordCosts } from "../model/cost.ts";
 import { createPool } from "../pool/pool.ts";
 import type { CircuitProfile } from "../profiles.ts";
 import { DEV_NOTICE, type SetupResult, setupCircuit } from "../setup/index.ts";
@@ -49,6 +50,11 @@ export interface ProveOptions {
   retries?: number;
   /** Per-proof time limit in ms (default 20 minutes). */
   timeoutMs?: number;
+  /**
+   * Refuse a block that needs more execution columns than this before executing or proving
+   * anything (its proving cost is bounded by its column count): TOO_MANY_COLUMNS, the builder's fault.
+   */
+  maxColumns?: number;
   /** Test hook: jobs whose first attempt crashes its worker. */
   crashOnce?: readonly string[];
   log?: (line: string) => void;
@@ -140,7 +146,7 @@ const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest
 
 export async function prepareBlock(
   block: Block,
-  opts: Pick<ProveOptions, "profile" | "workers"> & { log: (line: string) => void },
+  opts: Pick<ProveOptions, "profile" | "workers" | "maxColumns"> & { log: (line: string) => void },
 ): Promise<PreparedBlock> {
   const { log } = opts;
   const { profile } = opts;
@@ -154,6 +160,13 @@ export async function prepareBlock(
 
   // 1. columns (static analysis), 2. execution; a rejected transaction is the block's fault
   const partition = blockColumns(block, profile);
+  if (opts.maxColumns !== undefined && partition.columns.length > opts.maxColumns)
+    throw desError(
+      "TOO_MANY_COLUMNS",
+      `builder fault: the block needs ${partition.columns.length} execution columns (${block.inclusionList ? "its inclusion list" : "planned"}), ` +
+        `more than the limit of ${opts.maxColumns}: refused before proving`,
+      { columns: partition.columns.length, limit: opts.maxColumns, fault: "builder" },
+    );
   const columnOf = new Map<number, number>();
   for (const c of partition.columns) for (const t of c.txs) columnOf.set(t, c.id);
   let exec: Awaited<ReturnType<typeof executeBlockParallel>>;
@@ -322,6 +335,8 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
   }
 
   const tEnd = performance.now();
+  // this machine's throughput: proving-phase seconds per leaf proof (src/model/cost.ts)
+  if (todo.length) recordCosts(profile.name, "leaf", [(tEnd - tProve) / 1000 / todo.length]);
 
   // 6. the bundle
   const P = (name: string) => results.get(name)!.result;
@@ -352,6 +367,13 @@ export async function proveBlock(block: Block, opts: ProveOptions): Promise<Prov
       outDir: opts.outDir,
       log,
     });
+    // node times of the real verifier only (a test's stand-in nodes cost nothing)
+    if (!opts.aggregate?.backend)
+      recordCosts(
+        profile.name,
+        "node",
+        aggregation.nodes.filter((n) => !n.reused).map((n) => n.witnessSeconds + n.proveSeconds),
+      );
   }
 
   return {
