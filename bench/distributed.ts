@@ -13,10 +13,11 @@
  *
  * Then the schedule of a distributed block proof from these figures: leaves in parallel on M
  * machines, then one node per tree level on the critical path (node time: the node proofs of an
- * earlier `make prove` in out/aggregate, or --node-seconds), plus a network hop per level.
+ * earlier `make prove` in out/aggregate or --nodes DIR, this machine's recorded median, or
+ * --node-seconds), plus a network hop per round (src/model/cost.ts).
  *
  * Prints tables; writes artifacts/bench/distributed.json.
- * Usage: npx tsx bench/distributed.ts [--block FILE] [--node-seconds S] [--hop-ms MS]
+ * Usage: npx tsx bench/distributed.ts [--block FILE] [--nodes DIR | --node-seconds S] [--hop-ms MS]
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +30,7 @@ import { table } from "../src/cli/command.ts";
 import { loadCrypto } from "../src/crypto/poseidon.ts";
 import { type DistributedReport, proveDistributed } from "../src/dist/coordinator.ts";
 import { startRedisServer } from "../src/dist/redis.ts";
+import { measuredCosts, schedule, treeCounts } from "../src/model/cost.ts";
 import { getProfile } from "../src/profiles.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
 
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     profile: { type: "string", default: "tiny" },
     "node-seconds": { type: "string" },
     "hop-ms": { type: "string", default: "50" },
+    nodes: { type: "string" },
   },
 });
 await loadCrypto();
@@ -203,10 +206,11 @@ try {
     ),
   );
 
-  // the schedule of a distributed block proof on M machines, from the measured figures
-  const leaves = one.row.jobs;
-  const leafS = one.row.wallS / leaves; // one leaf through the queue, overhead included
-  const nodeDir = join(REPO_ROOT, "out", "aggregate");
+  // the schedule of a distributed block proof on M machines (src/model/cost.ts), from the measured
+  // leaf time through the queue and a node time (an earlier make prove's nodes, the machine's
+  // recorded median, or --node-seconds)
+  const leafS = one.row.wallS / one.row.jobs;
+  const nodeDir = values.nodes ?? join(REPO_ROOT, "out", "aggregate");
   const stored = existsSync(nodeDir)
     ? readdirSync(nodeDir)
         .filter((f) => f.endsWith(".json") && !f.endsWith(".witness.json"))
@@ -217,41 +221,35 @@ try {
     ? Number(values["node-seconds"])
     : stored.length
       ? stored.reduce((a, n) => a + (n.witnessSeconds ?? 0) + n.proveSeconds!, 0) / stored.length
-      : undefined;
+      : measuredCosts(profile.name).nodeSeconds;
   const hopS = Number(values["hop-ms"]) / 1000;
   const colLeaves = one.report.jobs.filter((j) => j.name.startsWith("column-")).length;
   const stLeaves = one.report.jobs.filter((j) => j.name.startsWith("state-")).length;
-  const levels = Math.max(Math.log2(colLeaves), Math.log2(stLeaves)) + 1;
-  const schedule = [1, 2, 4, 8, 16, 64].map((m) => {
-    const leafPhase = Math.ceil(leaves / m) * leafS;
-    // nodes of a level run in parallel when machines allow; the critical path has one per level
-    let nodePhase = 0;
-    if (nodeS !== undefined) {
-      for (let l = 1; l <= levels; l++) {
-        const nodesAtLevel = l === levels ? 1 : colLeaves / 2 ** l + (stLeaves >= 2 ** l ? stLeaves / 2 ** l : 0);
-        nodePhase += Math.ceil(Math.max(1, nodesAtLevel) / m) * (nodeS + hopS);
-      }
-    }
-    return { machines: m, leafPhaseS: leafPhase, nodePhaseS: nodeS === undefined ? null : nodePhase };
-  });
+  // the counts of the real tree: colLeaves columns, stLeaves chunks of 1 key-slot each
+  const tree = treeCounts(colLeaves, stLeaves, 1);
+  const plan = [1, 2, 4, 8, 16, 64].map((m) =>
+    schedule(tree, m, { leafSeconds: leafS, nodeSeconds: nodeS ?? 0, hopSeconds: hopS }),
+  );
   console.log(
-    `\nschedule of a block proof of ${values.block} (${colLeaves} column + ${stLeaves} state leaves, ${levels} node levels; ` +
+    `\nschedule of a block proof of ${values.block} (${colLeaves} column + ${stLeaves} state leaves, ${tree.nodes} nodes in ${tree.levels} levels; ` +
       `leaf ${leafS.toFixed(2)} s through the queue${nodeS === undefined ? "; no node time: run make prove first or give --node-seconds" : `, node ${nodeS.toFixed(0)} s, hop ${hopS * 1000} ms`}):`,
   );
   console.log(
     table(
-      ["machines", "leaves s", "nodes s", "block proof s"],
-      schedule.map((s) => [
+      ["machines", "leaves s", "nodes s", "block proof s", "utilisation"],
+      plan.map((s) => [
         s.machines,
-        s.leafPhaseS.toFixed(1),
-        s.nodePhaseS === null ? "-" : s.nodePhaseS.toFixed(0),
-        s.nodePhaseS === null ? "-" : (s.leafPhaseS + s.nodePhaseS).toFixed(0),
+        s.leafSeconds.toFixed(1),
+        nodeS === undefined ? "-" : s.nodeSeconds.toFixed(0),
+        nodeS === undefined ? "-" : s.latencySeconds.toFixed(0),
+        nodeS === undefined ? "-" : `${(100 * s.utilisation).toFixed(0)}%`,
       ]),
     ),
   );
+  const schedules = nodeS === undefined ? null : plan;
   const out = join(ARTIFACTS, "bench", "distributed.json");
   mkdirSync(join(ARTIFACTS, "bench"), { recursive: true });
-  writeFileSync(out, JSON.stringify({ block: values.block, taskset, rows, nodeSeconds: nodeS ?? null, schedule }, null, 1));
+  writeFileSync(out, JSON.stringify({ block: values.block, taskset, rows, nodeSeconds: nodeS ?? null, schedule: schedules }, null, 1));
   console.error(`wrote ${out}`);
 } finally {
   for (const p of live) p.kill("SIGKILL");
