@@ -156,20 +156,12 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
     const aggregate = opts.aggregate !== false;
     const backend: VerifierBackend =
       (opts.aggregate ? opts.aggregate.backend : undefined) ?? groth16BackgroundBackend;
-    const tc = aggregate
-      ? await buildTreeCircuits(treeShape(prep), { ...(opts.aggregate || {}), backend, log })
+    // the node circuits (cached by content: at once, once built for the tree shape)
+    const circuits = aggregate
+      ? buildTreeCircuits(treeShape(prep), { ...(opts.aggregate || {}), backend, log })
       : undefined;
-
-    // the job graph, its artifacts, and the flow
+    circuits?.catch(() => {});
     const index = new ArtifactIndex();
-    const graph = await buildGraph(prep, tc, backend, index, opts.aggregate || {});
-    if (opts.store) log(`artifacts: ${index.publish(opts.store)} new file(s) published to ${opts.store}`);
-    if (opts.serve !== false && (opts.serve || !opts.store)) {
-      const s = opts.serve || {};
-      server = await serveArtifacts(index, { ...s, token: s.token ?? process.env.DES_ARTIFACT_TOKEN });
-      await redis.set(k.artifactsUrl, server.url);
-      log(`artifacts: ${index.size} file(s) served at ${server.url}`);
-    }
     const queueOf = (q: string) => {
       let x = queues.get(q);
       if (!x) {
@@ -178,9 +170,6 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       }
       return x;
     };
-    const byId = new Map(graph.jobs.map((j) => [j.id, j]));
-    const { reused, submit } = await prepareResubmission(graph, queueOf, log);
-    await redis.sadd(k.classes, ...new Set(graph.jobs.map((j) => j.queue)));
     const attempts = opts.attempts ?? 3;
     const jobOpts = {
       attempts,
@@ -188,38 +177,77 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       removeOnComplete: false,
       removeOnFail: false,
     } as const;
-    // a finished (and checked) child is not submitted again: its result travels in its parent's data
-    const flowOf = (id: string): FlowChildJob => {
-      const j = byId.get(id)!;
-      const given = j.children.filter((c) => reused.has(c)).map((c) => reused.get(c)!);
-      const children = j.children.filter((c) => !reused.has(c));
-      return {
-        name: j.name,
-        queueName: j.queue,
-        data: given.length ? { ...j.data, given } : j.data,
-        opts: { ...jobOpts, jobId: j.id, failParentOnFailure: true },
-        ...(children.length ? { children: children.map(flowOf) } : {}),
-      };
-    };
-    if (submit.length) {
-      const producer = new FlowProducer({ connection: conn(), prefix });
-      try {
-        await producer.addBulk(
-          submit.map((id) => ({ ...flowOf(id), opts: { ...jobOpts, jobId: id } }) as FlowJob),
-        );
-      } finally {
-        await producer.close();
+    const reusedAtStart = new Set<string>();
+    let first = true;
+    /** Publishes a graph's artifacts, submits what is not finished, and waits for every job. */
+    const runGraph = async (graph: Graph) => {
+      if (opts.store) log(`artifacts: ${index.publish(opts.store)} new file(s) published to ${opts.store}`);
+      if (!server && opts.serve !== false && (opts.serve || !opts.store)) {
+        const sv = opts.serve || {};
+        server = await serveArtifacts(index, { ...sv, token: sv.token ?? process.env.DES_ARTIFACT_TOKEN });
+        await redis.set(k.artifactsUrl, server.url);
       }
-    }
-    const tSubmit = performance.now();
-    log(
-      `submitted block ${block.number}: ${graph.jobs.length} jobs (${prep.jobs.length} leaves, ${graph.jobs.length - prep.jobs.length} nodes) ` +
-        `to ${redactUrl(opts.redis)}${reused.size ? `; ${reused.size} already finished` : ""}${submit.length ? "" : "; attached to the jobs already queued"}` +
-        (prep.development ? ` — ${DEV_NOTICE}` : ""),
-    );
+      if (server) log(`artifacts: ${index.size} file(s) served at ${server.url}`);
+      const byId = new Map(graph.jobs.map((j) => [j.id, j]));
+      const { reused, submit } = await prepareResubmission(graph, queueOf, log);
+      if (first) for (const id of reused.keys()) reusedAtStart.add(id);
+      first = false;
+      await redis.sadd(k.classes, ...new Set(graph.jobs.map((j) => j.queue)));
+      // a finished (and checked) child is not submitted again: its result travels in its parent's data
+      const flowOf = (id: string): FlowChildJob => {
+        const j = byId.get(id)!;
+        const given = j.children.filter((c) => reused.has(c)).map((c) => reused.get(c)!);
+        const children = j.children.filter((c) => !reused.has(c));
+        return {
+          name: j.name,
+          queueName: j.queue,
+          data: given.length ? { ...j.data, given } : j.data,
+          opts: { ...jobOpts, jobId: j.id, failParentOnFailure: true },
+          ...(children.length ? { children: children.map(flowOf) } : {}),
+        };
+      };
+      if (submit.length) {
+        const producer = new FlowProducer({ connection: conn(), prefix });
+        try {
+          await producer.addBulk(
+            submit.map((id) => ({ ...flowOf(id), opts: { ...jobOpts, jobId: id } }) as FlowJob),
+          );
+        } finally {
+          await producer.close();
+        }
+      }
+      const leaves = graph.jobs.filter((j) => j.data.kind === "leaf").length;
+      log(
+        `submitted block ${block.number}: ${graph.jobs.length} jobs (${leaves} leaves, ${graph.jobs.length - leaves} nodes) ` +
+          `to ${redactUrl(opts.redis)}${reused.size ? `; ${reused.size} already finished` : ""}${submit.length ? "" : "; attached to the jobs already queued"}` +
+          (prep.development ? ` — ${DEV_NOTICE}` : ""),
+      );
+      // each result checked as it arrives; progress per level
+      return collect(graph, byId, queueOf, opts.pollMs ?? 500, log, reused);
+    };
 
-    // wait: each result checked as it arrives; progress per level
-    const results = await collect(graph, byId, queueOf, opts.pollMs ?? 500, log, reused);
+    // cached circuits: the whole tree at once. A first run for the tree shape: the leaves go to the
+    // workers while this machine builds the node circuits, then the nodes over the finished leaves.
+    const ready = circuits
+      ? await Promise.race([
+          circuits.then(
+            () => true,
+            () => true,
+          ),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 3_000).unref()),
+        ])
+      : true;
+    const tSubmit = performance.now();
+    let early = new Map<string, Collected>();
+    if (!ready) {
+      log("node circuits are being built: the leaves are submitted first");
+      early = await runGraph(await buildGraph(prep, undefined, backend, index, {}));
+    }
+    const tc = circuits ? await circuits : undefined;
+    const graph = await buildGraph(prep, tc, backend, index, opts.aggregate || {});
+    const results = await runGraph(graph);
+    for (const [id, r] of early) results.set(id, r);
+    const reused = reusedAtStart;
     const tDone = performance.now();
 
     // outputs, as a local run writes them
