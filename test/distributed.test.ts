@@ -7,7 +7,8 @@
  * Each test has its own key prefix (its own queues and jobs). Checks: two workers prove a block
  * whose proof des verify accepts, and a resubmission reuses every job; a worker killed with
  * SIGKILL mid-job does not stop the block (its job is retried by the other worker); a worker that
- * returns a tampered proof is rejected and named, and the rerun proves that job again elsewhere;
+ * returns a tampered proof is rejected and named, and the rerun (which says when no live worker
+ * serves its jobs' queue) proves that job again elsewhere;
  * a coordinator killed mid-block resumes without redoing a finished job; a Redis that may evict
  * keys is refused; artifacts are checked against their hash.
  */
@@ -213,8 +214,13 @@ describe("distributed proving (BullMQ on a real redis-server)", {
     assert.equal(r.error!.details.worker, "w-liar");
     assert.match(r.error!.message, /does not verify/);
     assert.equal(await stop(bad), 0);
+    // no worker now: the coordinator says which queue waits for one, and goes on when one comes
+    const pending = coordinator(prefix, join(dir, "tamper-again"));
+    await until("the coordinator to say that no worker serves a queue", () =>
+      /waiting: no live worker serves queue (leaf|node)-c1-m\d+/.test(pending.out()),
+    );
     const honest = worker("w-honest", prefix);
-    const again = await finish(coordinator(prefix, join(dir, "tamper-again")));
+    const again = await finish(pending);
     assert.equal(again.code, 0, JSON.stringify(again.error));
     const jobs = again.report!.jobs;
     assert.equal(jobs.find((j) => j.name === "column-2")!.worker, "w-honest");

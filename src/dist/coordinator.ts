@@ -223,7 +223,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
           (prep.development ? ` — ${DEV_NOTICE}` : ""),
       );
       // each result checked as it arrives; progress per level
-      return collect(graph, byId, queueOf, opts.pollMs ?? 500, log, reused);
+      return collect(graph, byId, queueOf, opts.pollMs ?? 500, log, reused, () => redis.hgetall(k.workers));
     };
 
     // cached circuits: the whole tree at once. A first run for the tree shape: the leaves go to the
@@ -545,11 +545,14 @@ async function collect(
   pollMs: number,
   log: (line: string) => void,
   reused: Map<string, JobResult>,
+  workers: () => Promise<Record<string, string>>,
 ): Promise<Map<string, Collected>> {
   const results = new Map<string, Collected>();
   for (const [id, result] of reused) results.set(id, { result, attempts: 0, startedAt: 0, finishedAt: 0 });
   const levels = [...new Set(graph.jobs.map((j) => j.level))];
   let last = "";
+  let lastCheck = performance.now() - 10_000; // first check after 5 s
+  const warned = new Set<string>();
   for (;;) {
     for (const j of graph.jobs) {
       if (results.has(j.id)) continue;
@@ -576,6 +579,10 @@ async function collect(
         throw await failure(byId, queueOf, j);
       }
     }
+    if (performance.now() - lastCheck > 15_000) {
+      lastCheck = performance.now();
+      await warnUnserved(graph, results, workers, warned, log);
+    }
     const line = levels
       .map((l) => {
         const of = graph.jobs.filter((j) => j.level === l);
@@ -588,6 +595,38 @@ async function collect(
     }
     if (results.size === graph.jobs.length) return results;
     await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/**
+ * Says once per queue when unfinished jobs wait in a queue that no live worker serves (a worker
+ * heartbeats every second; one silent for 15 s is not counted): a block whose jobs are larger than
+ * every worker's declaration would otherwise wait without a word.
+ */
+async function warnUnserved(
+  graph: Graph,
+  results: Map<string, Collected>,
+  workers: () => Promise<Record<string, string>>,
+  warned: Set<string>,
+  log: (line: string) => void,
+): Promise<void> {
+  const live = Object.values(await workers())
+    .map((v) => {
+      try {
+        return JSON.parse(v) as { queues?: string[]; at?: number };
+      } catch {
+        return {};
+      }
+    })
+    .filter((w) => typeof w.at === "number" && Date.now() - w.at < 15_000);
+  const served = new Set(live.flatMap((w) => w.queues ?? []));
+  for (const j of graph.jobs) {
+    if (results.has(j.id) || served.has(j.queue) || warned.has(j.queue)) continue;
+    warned.add(j.queue);
+    log(
+      `waiting: no live worker serves queue ${j.queue} (${live.length} live worker(s)); start one with ` +
+        `--cores ≥ ${j.data.cores} and --memory-mib ≥ ${j.data.peakMiB}`,
+    );
   }
 }
 
