@@ -21,7 +21,7 @@ import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/inde
 import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
 import { linkR1cs } from "./link.ts";
 
-/** Declared peak of one native verifier witness, MiB (measured: 186 MiB; README "Native witness generators"). */
+/** Declared peak of one native verifier witness, MiB (measured: 186 MiB; docs/circuits.md, "Native witness generators"). */
 const NATIVE_VERIFIER_WITNESS_MIB = 400;
 
 /** A compiled child verifier: a circuit with one public input x (wire 1) for a constant key. */

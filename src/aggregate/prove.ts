@@ -101,7 +101,7 @@ export interface AggregateOptions {
   outDir: string;
   backend?: VerifierBackend;
   budget?: Budget;
-  /** Declared peak memory of one node proof, MiB (measured: see the README). */
+  /** Declared peak memory of one node proof, MiB (measured: docs/aggregation.md). */
   provePeakMiB?: number;
   /** Declared peak memory of each build step (a verifier compile; link and setup), MiB. */
   buildPeakMiB?: number;

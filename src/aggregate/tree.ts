@@ -5,7 +5,7 @@
  * Shape: the column side is a balanced binary tree over the columns, the state side one over the
  * state-update chunks, and the block root joins the two. Each side's leaf count must be a power of
  * two (every node of a level has children of one kind, so one circuit per level); the callers pad
- * the column side with empty columns and choose the chunk count (see the README, "Aggregation").
+ * the column side with empty columns and choose the chunk count (docs/aggregation.md).
  */
 import type { Block } from "../block/schema.ts";
 import type { ColumnWitness, StateWitness } from "../circuits/witness.ts";

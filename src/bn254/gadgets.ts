@@ -1,6 +1,6 @@
 /**
  * The BN254 gadget library's circuits as standalone compile targets (circuits/lib/bn254), for
- * `des circuits --gadgets` and the README's table. Each gadget is compiled as its own main
+ * `des circuits --gadgets` and the table in docs/circuits.md. Each gadget is compiled as its own main
  * component with the project's limb shape (43-bit × 6) and options (--O2).
  */
 import type { CircuitSpec, CompiledCircuit, CompileOptions } from "../build/circom.ts";

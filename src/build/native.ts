@@ -31,7 +31,7 @@ import { ARTIFACTS } from "./circom.ts";
 
 /**
  * g++ flags. The circuit's own translation unit gets -O1: the verifier's is 32 MB of C++, about
- * 6 minutes and 3.6 GB at -O1 (README, "Native witness generators"; -O3, circom's default, not
+ * 6 minutes and 3.6 GB at -O1 (docs/circuits.md, "Native witness generators"; -O3, circom's default, not
  * tried at that size). The runtime gets circom's -O3. Asserts stay on: they are how the generated
  * code reports a failed `===` or `assert`.
  */
