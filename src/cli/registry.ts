@@ -7,6 +7,7 @@ import { circuitsCommand } from "./circuits.ts";
 import { columnsCommand } from "./columns.ts";
 import type { Command } from "./command.ts";
 import { exportVerifierCommand } from "./export-verifier.ts";
+import { gasCommand } from "./gas.ts";
 import { keysCommand } from "./keys.ts";
 import { proveCommand } from "./prove.ts";
 import { sampleCommand } from "./sample.ts";
@@ -37,6 +38,7 @@ setCircuitResolver(async (names, profile) => {
 export const commands: Command[] = [
   sampleCommand,
   columnsCommand,
+  gasCommand,
   circuitsCommand,
   setupCommand,
   proveCommand,
