@@ -1,11 +1,16 @@
 /**
  * The cost model (src/model/cost.ts): tree counts equal the trees the aggregation builds (the
  * 8-column sample's 11 nodes, the tree test's 3 columns and 2 chunks → 5 nodes), and the
- * schedule's arithmetic.
+ * schedule's arithmetic, the simulation of large blocks (des simulate).
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { schedule, treeCounts } from "../src/model/cost.ts";
+import { blockShape, simulate } from "../src/model/simulate.ts";
 
 describe("cost model", () => {
   test("tree counts: columns padded to a power of two, state chunks of the profile's writes, one root", () => {
@@ -36,5 +41,64 @@ describe("cost model", () => {
     const many = schedule(t, 1000, { ...f, hopSeconds: 0.05 });
     assert.ok(Math.abs(many.latencySeconds - (2.05 + 4 * 30.05)) < 1e-9);
     assert.throws(() => schedule(t, 0, f), RangeError);
+  });
+
+  test("simulation: independent blocks fill columns; a chain is one column proved as a chain of leaves", () => {
+    const ind = blockShape("independent", 100, 2);
+    assert.deepEqual([ind.classes, ind.columns, ind.leafProofs, ind.longestChain], [100, 50, 50, 1]);
+    const chain = blockShape("chain", 100, 8);
+    assert.deepEqual([chain.classes, chain.columns, chain.leafProofs, chain.longestChain], [1, 1, 13, 13]);
+    const f = { leafSeconds: 1, nodeSeconds: 10, hopSeconds: 0 };
+    // the chain's leaves run one after another however many machines there are
+    const many = simulate(chain, 1000, f, 8, 0.1);
+    const tree = treeCounts(1, chain.keys, 8);
+    assert.equal(many.leafSeconds, 13);
+    assert.equal(many.nodeSeconds, tree.levels * 10);
+    // independent: ⌈leaves / M⌉ rounds; padding to 64 columns and the state chunks are proofs too
+    const t = treeCounts(50, ind.keys, 8);
+    const leaves = 50 + (t.columnLeaves - 50) + t.stateLeaves;
+    const ten = simulate(ind, 10, f, 8, 3.6);
+    assert.equal(ten.leafSeconds, Math.ceil(leaves / 10));
+    assert.equal(ten.workSeconds, leaves + t.nodes * 10);
+    assert.ok(Math.abs(ten.cost - (10 * ten.latencySeconds * 3.6) / 3600) < 1e-9);
+  });
+
+  test("CLI: des simulate prints the table, writes the chart, refuses bad flags", () => {
+    const dir = mkdtempSync(join(tmpdir(), "des-sim-"));
+    try {
+      const svg = join(dir, "sim.svg");
+      const r = spawnSync(
+        "./bin/des",
+        [
+          "simulate",
+          "--txs",
+          "200,400",
+          "--machines",
+          "1,8,64",
+          "--leaf-seconds",
+          "1",
+          "--node-seconds",
+          "20",
+          "--svg",
+          svg,
+          "--json",
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.rows.length, 6);
+      assert.equal(j.source.leaf, "--leaf-seconds");
+      for (const size of [200, 400]) {
+        const rows = j.rows.filter((x: { transactions: number }) => x.transactions === size);
+        // more machines never make a block slower
+        for (let i = 1; i < rows.length; i++) assert.ok(rows[i].latencySeconds <= rows[i - 1].latencySeconds);
+      }
+      assert.equal(readFileSync(svg, "utf8").match(/<polyline/g)?.length, 2);
+      const bad = spawnSync("./bin/des", ["simulate", "--machines", "0"], { encoding: "utf8" });
+      assert.equal(bad.status, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

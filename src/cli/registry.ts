@@ -12,6 +12,7 @@ import { keysCommand } from "./keys.ts";
 import { proveCommand } from "./prove.ts";
 import { sampleCommand } from "./sample.ts";
 import { setCircuitResolver, setupCommand } from "./setup.ts";
+import { simulateCommand } from "./simulate.ts";
 import { verifyCommand } from "./verify.ts";
 import { workerCommand } from "./worker.ts";
 
@@ -46,5 +47,6 @@ export const commands: Command[] = [
   keysCommand,
   exportVerifierCommand,
   benchCommand,
+  simulateCommand,
   workerCommand,
 ];
