@@ -101,4 +101,21 @@ describe("cost model", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("des plan: the 8-column sample's tree under each profile and a recommendation; a chain fits no profile", () => {
+    const r = spawnSync("./bin/des", ["plan", "samples/independent-16.json", "--machines", "8", "--json"], {
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    const tiny = j.rows.find((x: { profile: string }) => x.profile === "tiny");
+    assert.deepEqual([tiny.fits, tiny.columns, tiny.leaves, tiny.nodes, tiny.levels], [true, 8, 12, 11, 4]);
+    assert.equal(j.recommended, "tiny");
+    const chain = spawnSync("./bin/des", ["plan", "samples/chain-16.json", "--json"], { encoding: "utf8" });
+    assert.equal(chain.status, 0, chain.stderr);
+    const c = JSON.parse(chain.stdout);
+    assert.ok(c.rows.every((x: { fits: boolean }) => !x.fits));
+    assert.equal(c.recommended, null);
+    assert.equal(spawnSync("./bin/des", ["plan", "samples/chain-16.json", "--machines", "0"]).status, 2);
+  });
 });

@@ -9,6 +9,7 @@ import type { Command } from "./command.ts";
 import { exportVerifierCommand } from "./export-verifier.ts";
 import { gasCommand } from "./gas.ts";
 import { keysCommand } from "./keys.ts";
+import { planCommand } from "./plan.ts";
 import { proveCommand } from "./prove.ts";
 import { sampleCommand } from "./sample.ts";
 import { setCircuitResolver, setupCommand } from "./setup.ts";
@@ -40,6 +41,7 @@ export const commands: Command[] = [
   sampleCommand,
   columnsCommand,
   gasCommand,
+  planCommand,
   circuitsCommand,
   setupCommand,
   proveCommand,
