@@ -117,7 +117,8 @@ export function recordCosts(profile: string, kind: "leaf" | "node", seconds: rea
   const ok = seconds.filter((s) => Number.isFinite(s) && s > 0);
   if (!ok.length) return;
   const all = readCosts();
-  const p = (all[profile] ??= {});
+  all[profile] ??= {};
+  const p = all[profile]!;
   p[kind] = [...(Array.isArray(p[kind]) ? p[kind]! : []), ...ok].slice(-KEEP);
   writeFileAtomic(COSTS_FILE(), `${JSON.stringify(all, null, 1)}\n`);
 }
