@@ -43,6 +43,45 @@ describe("memory budget", () => {
     assert.equal(b.stats.started, tasks.length);
   });
 
+  test("overcommitted cores: a one-core task runs beside a two-core one, two two-core tasks never together, memory never overcommitted", async () => {
+    const b = new Budget({ memoryMiB: 10_000, cores: 2, overcommitCores: 1 });
+    const running = new Set<string>();
+    const together: string[][] = [];
+    const run = (name: string, cores: number, peakMiB: number, ms: number) =>
+      b.run({ name, peakMiB, cores }, async () => {
+        running.add(name);
+        together.push([...running].sort());
+        await sleep(ms);
+        running.delete(name);
+      });
+    await Promise.all([
+      run("setup", 2, 2_500, 40),
+      run("compile", 1, 4_000, 40),
+      run("proof", 2, 4_500, 10),
+      run("witness", 1, 2_400, 10),
+    ]);
+    // the compile started beside the setup; the proof waited for the setup (2 + 2 > 3 core units)
+    assert.ok(together.some((t) => t.includes("setup") && t.includes("compile")));
+    assert.ok(!together.some((t) => t.includes("setup") && t.includes("proof")));
+    assert.equal(b.stats.maxCores, 3);
+    assert.ok(b.stats.maxMemoryMiB <= 10_000);
+    // without overcommit the compile waits for the setup
+    const strict = new Budget({ memoryMiB: 10_000, cores: 2 });
+    const order: string[] = [];
+    await Promise.all([
+      strict.run({ name: "setup", peakMiB: 2_500, cores: 2 }, async () => {
+        order.push("setup start");
+        await sleep(20);
+        order.push("setup end");
+      }),
+      strict.run({ name: "compile", peakMiB: 4_000, cores: 1 }, async () => {
+        order.push("compile start");
+      }),
+    ]);
+    assert.deepEqual(order, ["setup start", "setup end", "compile start"]);
+    assert.throws(() => new Budget({ overcommitCores: -1 }), /overcommitCores/);
+  });
+
   test("tasks start in submission order: a big task is not overtaken by small ones behind it", async () => {
     const b = new Budget({ memoryMiB: 10_000, cores: 4 });
     const started: string[] = [];

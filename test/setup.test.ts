@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import {
   copyFileSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -165,6 +166,46 @@ describe("development setup", () => {
     // another circuit gets its own directory
     const other = await setupCircuit(hashes, quiet);
     assert.notEqual(other.dir, key.dir);
+  });
+
+  test("the verification key is told before the proving key is finished, equal to the finished key's; a cached key tells it too", async () => {
+    for (const prover of ["native", "snarkjs"]) {
+      process.env.DES_PROVER = prover;
+      try {
+        const dir = join(work, `keys-early-${prover}`);
+        const told: { vk: unknown; zkeyBytes: number }[] = [];
+        // the proving key being written when the key is told (setupCircuit's temporary directory)
+        const zkeySoFar = () => {
+          const tmp = readdirSync(dir).find((d) => d.includes(".tmp-"));
+          return tmp ? statSync(join(dir, tmp, `${muls.name}.zkey`)).size : -1;
+        };
+        const k = await setupCircuit(muls, {
+          ...quiet,
+          keysDir: dir,
+          onVkey: (vk) => told.push({ vk, zkeyBytes: zkeySoFar() }),
+        });
+        assert.equal(k.cached, false);
+        assert.equal(told.length, 1, prover);
+        const full = statSync(k.zkey).size;
+        assert.ok(
+          told[0]!.zkeyBytes > 0 && told[0]!.zkeyBytes < full / 2,
+          `told with ${told[0]!.zkeyBytes} of the proving key's ${full} bytes written`,
+        );
+        assert.deepEqual(told[0]!.vk, JSON.parse(readFileSync(k.vkey, "utf8")));
+        // the early key verifies a proof of the finished proving key
+        const w = await witness(muls, mulsInput, `early-${prover}`);
+        const { proof, publicSignals } = await snarkjs.groth16.prove(k.zkey, w);
+        assert.equal(await snarkjs.groth16.verify(told[0]!.vk as never, publicSignals, proof), true);
+        // nothing but the key directory is left behind (the key-sections file is removed)
+        assert.deepEqual(readdirSync(dir), [`${muls.name}-${k.hash}`]);
+        const cached: unknown[] = [];
+        const again = await setupCircuit(muls, { ...quiet, keysDir: dir, onVkey: (vk) => cached.push(vk) });
+        assert.equal(again.cached, true);
+        assert.deepEqual(cached, [told[0]!.vk]);
+      } finally {
+        delete process.env.DES_PROVER;
+      }
+    }
   });
 
   test("a circuit with dense linear combinations (Poseidon) proves and verifies", async () => {

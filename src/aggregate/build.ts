@@ -133,7 +133,17 @@ export interface BuildNodeOptions {
    * each in turn) or the linking and the setup (both cores). Default: run it at once.
    */
   claim?: <T>(step: "compile" | "setup", fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Receives the node's parts as soon as its verifiers are compiled, before the linking and the
+   * setup: enough to compute a node's witness (proveNodeWork needs the key only for the proof).
+   */
+  onParts?: (parts: NodeParts) => void;
+  /** Receives the node's verification key as soon as the setup knows it (SetupOptions.onVkey). */
+  onVkey?: (vkey: SnarkjsVkey) => void;
 }
+
+/** What a node's witness needs: the glue, the two child verifiers and the glue's binding wires. */
+export type NodeParts = Pick<NodeCircuit, "glue" | "verifiers" | "bindings">;
 
 /**
  * Compiles, links and sets up one node circuit: glue `spec` whose inputs `bindNames` carry the
@@ -156,6 +166,7 @@ export async function buildNode(
     ? await compile(vkeys[0]).then((v) => [v, v] as const)
     : await Promise.all([compile(vkeys[0]), compile(vkeys[1])]);
   const bindings = glueBindings(glue.sym, bindNames).map((w) => [w]) as [number[], number[]];
+  opts.onParts?.({ glue, verifiers: [vl, vr], bindings });
   const hash = createHash("sha256")
     .update(JSON.stringify({ glue: glue.hash, l: vl.hash, r: vr.hash, bindings, backend: backend.id }))
     .digest("hex")
@@ -177,7 +188,10 @@ export async function buildNode(
       ).seconds;
       log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
     }
-    return setupCircuit({ name, r1cs }, { log, ...opts.setup });
+    return setupCircuit(
+      { name, r1cs },
+      { log, ...opts.setup, ...(opts.onVkey ? { onVkey: (vk) => opts.onVkey!(vk as SnarkjsVkey) } : {}) },
+    );
   });
   const info = readR1csInfo(r1cs);
   return {

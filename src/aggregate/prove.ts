@@ -42,11 +42,13 @@ import {
   headerJSON,
 } from "./blockproof.ts";
 import {
+  type BuildNodeOptions,
   buildNode,
   type ChildVerifier,
   groth16Backend,
   groth16BackgroundBackend,
   type NodeCircuit,
+  type NodeParts,
   useNativeWitness,
   type VerifierBackend,
 } from "./build.ts";
@@ -170,11 +172,22 @@ export const NATIVE_NODE_PROVE_PEAK_MIB = 4_500;
 export const VERIFIER_COMPILE_PEAK_MIB = 4_000;
 export const NODE_SETUP_PEAK_MIB = 2_500;
 
+/**
+ * The aggregation's scheduler: the memory budget (default 85% of RAM) on two cores with one core
+ * unit of overcommit (Budget), so that a one-core verifier compile or witness runs beside a
+ * two-core setup or proof instead of waiting in line behind it.
+ */
+export function aggregationBudget(memoryMiB?: number): Budget {
+  return new Budget({ ...(memoryMiB ? { memoryMiB } : {}), overcommitCores: 1 });
+}
+
 /** The node circuits of a tree, as promises built in dependency order (see planCircuits). */
 interface CircuitPlan {
   columns: Promise<NodeCircuit>[];
   states: Promise<NodeCircuit>[];
   root: Promise<NodeCircuit>;
+  /** The same circuits' parts (glue, verifiers, bindings): known before their linking and setup. */
+  parts: { columns: Promise<NodeParts>[]; states: Promise<NodeParts>[]; root: Promise<NodeParts> };
   report: AggregateReport["circuits"];
   /** When the last circuit was built (performance.now()). */
   builtAt(): number;
@@ -234,8 +247,10 @@ function planCircuits(
     spec: Parameters<typeof buildNode>[0],
     names: readonly [string, string],
     vks: [SnarkjsVkey, SnarkjsVkey],
+    hooks: Pick<BuildNodeOptions, "onParts" | "onVkey"> = {},
   ) => {
     const c = await buildNode(spec, names, vks, early, {
+      ...hooks,
       setup: opts.setup,
       log,
       // compiles hold their own claims (verifierFor); the linking and setup claim both cores
@@ -260,48 +275,111 @@ function planCircuits(
     return c;
   };
   const vkeyOf = (c: NodeCircuit) => loadGroth16Vkey(c.keys.vkey);
+  /** A circuit's build with its parts and its verification key as promises settled as early as known. */
+  const staged = (
+    vks: Promise<[SnarkjsVkey, SnarkjsVkey]>,
+    run: (
+      vks: [SnarkjsVkey, SnarkjsVkey],
+      hooks: Pick<BuildNodeOptions, "onParts" | "onVkey">,
+    ) => Promise<NodeCircuit>,
+  ) => {
+    const parts = deferred<NodeParts>();
+    const vk = deferred<SnarkjsVkey>();
+    const circuit = quietly(
+      vks.then((v) =>
+        run(v, {
+          onParts: parts.resolve,
+          onVkey: (k) => {
+            try {
+              vk.resolve(parseGroth16Vkey(k, "early verification key"));
+            } catch {
+              // the finished key settles it below
+            }
+          },
+        }),
+      ),
+    );
+    circuit.then(
+      (c) => {
+        parts.resolve(c);
+        try {
+          vk.resolve(vkeyOf(c));
+        } catch (e) {
+          vk.reject(e);
+        }
+      },
+      (e) => {
+        parts.reject(e);
+        vk.reject(e);
+      },
+    );
+    return { circuit, parts: quietly(parts.promise), vk: quietly(vk.promise) };
+  };
   const chain = (
     levels: number,
     spec: (k: number) => Parameters<typeof buildNode>[0],
     leafVkey: SnarkjsVkey,
   ) => {
     const out: Promise<NodeCircuit>[] = [];
+    const parts: Promise<NodeParts>[] = [];
     let vk = Promise.resolve(leafVkey);
     verifierFor(leafVkey);
     for (let k = 1; k <= levels; k++) {
-      const c = quietly(vk.then((v) => build(spec(k), ["xL", "xR"], [v, v])));
-      out.push(c);
-      vk = quietly(c.then(vkeyOf));
-      // the next level's (or the root's) verifier of this key: compiled as soon as the key exists
+      const s = staged(
+        vk.then((v) => [v, v]),
+        (v, hooks) => build(spec(k), ["xL", "xR"], v, hooks),
+      );
+      out.push(s.circuit);
+      parts.push(s.parts);
+      // the next level's (or the root's) verifier of this key: compiled as soon as the key is known,
+      // which a development setup tells before it computes the proving key (SetupOptions.onVkey)
+      vk = s.vk;
       void vk.then(verifierFor, () => {});
     }
-    return { circuits: out, top: vk };
+    return { circuits: out, parts, top: vk };
   };
   const colChain = chain(a, (k) => columnNodeSpec(kind(k - 1)), input.columnVkey);
   const stChain = chain(b, (k) => stateNodeSpec(kind(k - 1), input.depth), input.stateVkey);
   const txSlots = input.columns * input.txsPerColumn;
-  const root = quietly(
-    Promise.all([colChain.top, stChain.top])
-      .then(([vc, vs]) =>
-        build(blockRootSpec(kind(a), kind(b), input.depth, txSlots), ["xC", "xS"], [vc, vs]),
-      )
-      .then((c) => {
-        // this machine's own production root: trusted by its des verify (and des keys export)
-        if (backend.production && !opts.setup?.keysDir) {
-          const vkey = readJsonFile(c.keys.vkey);
-          parseGroth16Vkey(vkey, c.keys.vkey);
-          trustRoot({
-            circuit: c.name,
-            sha256: vkeyHash(vkey),
-            development: c.keys.dev,
-            shape: { columns: input.columns, states: input.states, depth: input.depth, txSlots },
-            vkey,
-          });
-        }
-        return c;
-      }),
+  const rootStage = staged(Promise.all([colChain.top, stChain.top]), ([vc, vs], hooks) =>
+    build(blockRootSpec(kind(a), kind(b), input.depth, txSlots), ["xC", "xS"], [vc, vs], hooks),
   );
-  return { columns: colChain.circuits, states: stChain.circuits, root, report, builtAt: () => tBuilt };
+  const root = quietly(
+    rootStage.circuit.then((c) => {
+      // this machine's own production root: trusted by its des verify (and des keys export)
+      if (backend.production && !opts.setup?.keysDir) {
+        const vkey = readJsonFile(c.keys.vkey);
+        parseGroth16Vkey(vkey, c.keys.vkey);
+        trustRoot({
+          circuit: c.name,
+          sha256: vkeyHash(vkey),
+          development: c.keys.dev,
+          shape: { columns: input.columns, states: input.states, depth: input.depth, txSlots },
+          vkey,
+        });
+      }
+      return c;
+    }),
+  );
+  return {
+    columns: colChain.circuits,
+    states: stChain.circuits,
+    root,
+    parts: { columns: colChain.parts, states: stChain.parts, root: rootStage.parts },
+    report,
+    builtAt: () => tBuilt,
+  };
+}
+
+/** A promise with its settle functions (the first settlement wins). */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 /** A promise awaited later: a failure surfaces there, not as an unhandled rejection now. */
@@ -335,7 +413,7 @@ export async function buildTreeCircuits(
   opts: Omit<AggregateOptions, "outDir"> = {},
 ): Promise<TreeCircuits> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const budget = opts.budget ?? new Budget();
+  const budget = opts.budget ?? aggregationBudget();
   const t0 = performance.now();
   const plan = planCircuits(input, opts, budget, opts.backend ?? groth16Backend, log);
   const [columns, states, root] = await Promise.all([
@@ -361,7 +439,7 @@ export async function aggregateBlock(
 ): Promise<AggregateReport> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const backend = opts.backend ?? groth16BackgroundBackend;
-  const budget = opts.budget ?? new Budget();
+  const budget = opts.budget ?? aggregationBudget();
   const prover = await resolveNativeProver(log);
   const provePeak = opts.provePeakMiB ?? (prover ? NATIVE_NODE_PROVE_PEAK_MIB : NODE_PROVE_PEAK_MIB);
   const witnessPeak = (v: ChildVerifier) =>
@@ -390,11 +468,18 @@ export async function aggregateBlock(
     prover: prover ? { bin: prover.bin, threads: budget.cores } : undefined,
     cores: budget.cores,
   };
-  const proveNode = async (node: TreeNode, c: NodeCircuit, l: Proved, r: Proved): Promise<Proved> => {
+  /**
+   * One node: a stored proof is reused when it matches; otherwise its witness is computed as soon
+   * as its children are proven and its circuit's parts exist (its linking and setup may still be
+   * running), and its proof once the proving key exists.
+   */
+  const proveNode = async (node: TreeNode, l: Proved, r: Proved): Promise<Proved> => {
     const { name, level, glueInput, expected } = node;
     const file = join(dir, `${name}.json`);
-    const inputHash = nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
+    const circuit = circuitOf(node);
     if (existsSync(file)) {
+      const c = await circuit;
+      const inputHash = nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
       try {
         const s = JSON.parse(readFileSync(file, "utf8")) as StoredNode;
         if (s.inputHash === inputHash && s.publicSignal === expected.toString()) {
@@ -405,8 +490,24 @@ export async function aggregateBlock(
         // unreadable: prove again
       }
     }
+    const parts = await partsOf(node);
     const work = join(dir, "work", name);
-    const w = await proveNodeWork(workCircuit(c), node, l, r, work, ctx);
+    const w = await proveNodeWork(
+      {
+        name,
+        glueWasm: parts.glue.wasm,
+        verifiers: parts.verifiers,
+        bindings: parts.bindings,
+        zkey: circuit.then((c) => c.keys.zkey),
+      },
+      node,
+      l,
+      r,
+      work,
+      ctx,
+    );
+    const c = await circuit;
+    const inputHash = nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
     writeFileAtomic(
       file,
       JSON.stringify({
@@ -443,14 +544,15 @@ export async function aggregateBlock(
     n.circuit.side === "root"
       ? plan.root
       : (n.circuit.side === "column" ? plan.columns : plan.states)[n.circuit.level - 1]!;
+  const partsOf = (n: TreeNode): Promise<NodeParts> =>
+    n.circuit.side === "root"
+      ? plan.parts.root
+      : (n.circuit.side === "column" ? plan.parts.columns : plan.parts.states)[n.circuit.level - 1]!;
   const proved = new Map<string, Promise<Proved>>();
   for (const leaf of [...input.columns, ...input.states]) proved.set(leaf.name, Promise.resolve(leaf));
   for (const n of tree.nodes) {
     const [l, r] = n.children.map((c) => proved.get(c)!) as [Promise<Proved>, Promise<Proved>];
-    proved.set(
-      n.name,
-      quietly(Promise.all([l, r]).then(async ([pl, pr]) => proveNode(n, await circuitOf(n), pl, pr))),
-    );
+    proved.set(n.name, quietly(Promise.all([l, r]).then(([pl, pr]) => proveNode(n, pl, pr))));
   }
 
   const header = tree.header;
@@ -614,7 +716,8 @@ export interface NodeWorkCircuit {
     Pick<ChildVerifier, "wasm" | "native" | "input">,
   ];
   bindings: [number[], number[]];
-  zkey: string;
+  /** The proving key; a promise when the witness may start before the key's setup has ended. */
+  zkey: string | Promise<string>;
 }
 
 export const workCircuit = (c: NodeCircuit): NodeWorkCircuit => ({
@@ -699,14 +802,15 @@ export async function proveNodeWork(
     nodeW,
   );
   const witnessSeconds = Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
+  const zkey = await c.zkey;
   // timed inside the claim: waiting for the budget (a circuit build, another proof) is not proving
   const { proof, publicSignals, proveSeconds } = await ctx.claim(
     { name: `${name} proof`, peakMiB: ctx.provePeakMiB, cores: ctx.cores },
     async () => {
       const p0 = performance.now();
       const res = ctx.prover
-        ? await nativeProve(c.zkey, nodeW, ctx.prover)
-        : await snarkjs.groth16.prove(c.zkey, nodeW);
+        ? await nativeProve(zkey, nodeW, ctx.prover)
+        : await snarkjs.groth16.prove(zkey, nodeW);
       return { ...res, proveSeconds: (performance.now() - p0) / 1000 };
     },
   );

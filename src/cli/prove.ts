@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { checkExtends, loadBlockProof, verifyBlockProof } from "../aggregate/blockproof.ts";
+import { aggregationBudget } from "../aggregate/prove.ts";
 import { type Block, loadBlock } from "../block/schema.ts";
 import { loadCrypto } from "../crypto/poseidon.ts";
 import { proveDistributed } from "../dist/coordinator.ts";
 import { desError } from "../errors.ts";
-import { Budget } from "../pool/budget.ts";
 import { getProfile, PROFILES } from "../profiles.ts";
 import { proveBlock } from "../prove/pipeline.ts";
 import { chooseKey, trustSetFromFlags } from "../prove/trust.ts";
@@ -153,7 +153,7 @@ export const proveCommand: Command = {
           ? false
           : {
               circuitsOnly: flags["circuits-only"],
-              ...(flags["memory-mib"] ? { budget: new Budget({ memoryMiB: flags["memory-mib"] }) } : {}),
+              ...(flags["memory-mib"] ? { budget: aggregationBudget(flags["memory-mib"]) } : {}),
             },
       });
       if (flags.json) {
@@ -248,7 +248,7 @@ async function distributed(block: Block, flags: z.infer<typeof Flags>): Promise<
     aggregate: flags["no-aggregate"]
       ? false
       : flags["memory-mib"]
-        ? { budget: new Budget({ memoryMiB: flags["memory-mib"] }) }
+        ? { budget: aggregationBudget(flags["memory-mib"]) }
         : {},
   });
   if (flags.json) {

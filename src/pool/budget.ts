@@ -6,6 +6,12 @@
  * running tasks never exceeds the memory budget (no OOM when the declarations are right). Tasks
  * start in submission order (FIFO, no overtaking: a big task is not starved by small ones behind
  * it). A task whose declaration exceeds the whole budget is refused at once.
+ *
+ * `overcommitCores` admits that many core units beyond the machine's cores: with 1 on two cores, a
+ * one-core task (a circom compile, a witness) runs beside a two-core one (a setup, a proof) instead
+ * of waiting for it, each slowed by about a third while both run, but two two-core tasks never run
+ * together. Memory is never overcommitted. The aggregation uses it so that a first run's critical
+ * path (each level's verifier compile) is not held in line behind the lower levels' proofs.
  */
 import { totalmem } from "node:os";
 
@@ -14,6 +20,8 @@ export interface BudgetOptions {
   memoryMiB?: number;
   /** Cores (default 2). */
   cores?: number;
+  /** Core units admitted beyond `cores` (default 0); memory is never overcommitted. */
+  overcommitCores?: number;
 }
 
 export interface TaskClaim {
@@ -34,6 +42,7 @@ export interface BudgetStats {
 export class Budget {
   readonly memoryMiB: number;
   readonly cores: number;
+  readonly overcommitCores: number;
   private usedMiB = 0;
   private usedCores = 0;
   private readonly queue: { claim: TaskClaim; start: () => void }[] = [];
@@ -42,9 +51,12 @@ export class Budget {
   constructor(opts: BudgetOptions = {}) {
     this.memoryMiB = opts.memoryMiB ?? Math.floor((totalmem() / 2 ** 20) * 0.85);
     this.cores = opts.cores ?? 2;
+    this.overcommitCores = opts.overcommitCores ?? 0;
     if (!(this.memoryMiB > 0)) throw new RangeError(`memoryMiB must be positive, got ${opts.memoryMiB}`);
     if (!Number.isInteger(this.cores) || this.cores < 1)
       throw new RangeError(`cores must be a positive integer, got ${opts.cores}`);
+    if (!Number.isInteger(this.overcommitCores) || this.overcommitCores < 0)
+      throw new RangeError(`overcommitCores must be a non-negative integer, got ${opts.overcommitCores}`);
   }
 
   /** Runs `fn` once the claim fits; releases the claim when it settles. */
@@ -71,7 +83,11 @@ export class Budget {
     while (this.queue.length) {
       const { claim, start } = this.queue[0]!;
       const cores = claim.cores ?? 1;
-      if (this.usedMiB + claim.peakMiB > this.memoryMiB || this.usedCores + cores > this.cores) return;
+      if (
+        this.usedMiB + claim.peakMiB > this.memoryMiB ||
+        this.usedCores + cores > this.cores + this.overcommitCores
+      )
+        return;
       this.queue.shift();
       this.usedMiB += claim.peakMiB;
       this.usedCores += cores;

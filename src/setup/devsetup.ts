@@ -18,7 +18,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
 import { desError } from "../errors.ts";
 import { BinWriter, readExact, readSections } from "../util/binfile.ts";
 import type { ProgressFn } from "./progress.ts";
@@ -132,6 +132,14 @@ export interface DevSetupOptions {
    * sections' points instead of the WebAssembly worker pool (same points, same layout).
    */
   native?: string;
+  /**
+   * Called as soon as the verification key's sections exist (header and IC, after the constraints
+   * pass: about a quarter of a 2^22 setup), with the path of a small zkey holding only sections 1–3,
+   * from which `snarkjs zkey export verificationkey` reads the same key as from the finished zkey.
+   * The file exists during the call only (read it before returning); the rest of the setup (H, C,
+   * A, B1, B2) goes on after it.
+   */
+  onVerificationKey?: (vkZkey: string) => void;
 }
 
 /** Scalars per native fixed-base call: bounds the pipes' buffers (≤ 128 MiB of G2 points a call). */
@@ -170,6 +178,29 @@ function nativeFixedBase(
     child.stdin.on("error", () => {}); // a dead child is reported by its exit status
     child.stdin.end(input);
   });
+}
+
+/**
+ * A zkey with only the sections a verification key is read from: 1 (protocol), 2 (header: sizes,
+ * α, β, γ, δ) and 3 (IC), byte for byte as in the full zkey.
+ */
+function writeVerificationKeySections(file: string, header: Buffer[], ic: Buffer[]): void {
+  const fd = openSync(file, "w");
+  try {
+    const zk = new BinWriter(fd, "zkey", 1, 3, 1 << 16);
+    zk.begin(1);
+    zk.u32(1); // Groth16
+    zk.end();
+    zk.begin(2);
+    for (const b of header) zk.write(b);
+    zk.end();
+    zk.begin(3);
+    for (const b of ic) zk.write(b);
+    zk.end();
+    zk.flush();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes a development Groth16 zkey for `r1csFile` to `zkeyFile`. */
@@ -311,13 +342,23 @@ export async function devSetup(
       for (let i = 0; i < 32; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn);
       return b;
     };
-    zk.u32(32);
-    zk.write(big(Q));
-    zk.u32(32);
-    zk.write(big(R));
-    zk.u32(nVars);
-    zk.u32(nPublic);
-    zk.u32(n);
+    const header: Buffer[] = [];
+    const hdr = (b: Buffer) => {
+      header.push(b);
+      zk.write(b);
+    };
+    const u32 = (v: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(v);
+      return b;
+    };
+    hdr(u32(32));
+    hdr(big(Q));
+    hdr(u32(32));
+    hdr(big(R));
+    hdr(u32(nVars));
+    hdr(u32(nPublic));
+    hdr(u32(n));
     const g1times = (sM: number, o: number) => {
       x.frm_fromMontgomery(sM, tmp);
       x.g1m_timesScalarAffine(g1a, tmp, 32, jac1);
@@ -336,7 +377,7 @@ export async function devSetup(
     const beta2 = g2times(beta, 0);
     const gamma2 = g2times(gamma, 1);
     const delta2 = g2times(delta, 2);
-    for (const p of [alpha1, beta1, beta2, gamma2, delta1, delta2]) zk.write(p);
+    for (const p of [alpha1, beta1, beta2, gamma2, delta1, delta2]) hdr(Buffer.from(p));
     zk.end();
 
     // ---- constraints: accumulate a_s, b_s, c_s and write the coeffs section (4)
@@ -455,7 +496,18 @@ export async function devSetup(
       report("G1 window table", 1, 1, "tables");
       lap("table G1");
     }
-    const section = async (id: number, group: 1 | 2, ptr: number, count: number, label: string) => {
+    const section = async (
+      id: number,
+      group: 1 | 2,
+      ptr: number,
+      count: number,
+      label: string,
+      copy?: Buffer[],
+    ) => {
+      const put = (pts: Uint8Array) => {
+        zk.write(pts);
+        copy?.push(Buffer.from(pts));
+      };
       zk.begin(id);
       report(label, 0, count);
       if (native) {
@@ -465,7 +517,7 @@ export async function devSetup(
           // the scalars leave wasm memory only through the pipe; this copy is wiped at once
           const input = Buffer.concat([base, w.u8.subarray(ptr + done * S, ptr + (done + k) * S)]);
           try {
-            zk.write(await nativeFixedBase(native, group, input, k, opts.threads));
+            put(await nativeFixedBase(native, group, input, k, opts.threads));
           } finally {
             input.fill(0);
           }
@@ -477,7 +529,7 @@ export async function devSetup(
           () => w.u8,
           ptr,
           count,
-          (pts) => zk.write(pts),
+          (pts) => put(pts),
           (done) => report(label, done, count),
         );
       }
@@ -493,7 +545,17 @@ export async function devSetup(
       x.frm_mul(dst, inv, dst);
     };
     for (let s = 0; s <= nPublic; s++) lc(s, invGamma, Sp + s * S);
-    await section(3, 1, Sp, nPublic + 1, "IC (G1)");
+    const ic: Buffer[] = [];
+    await section(3, 1, Sp, nPublic + 1, "IC (G1)", opts.onVerificationKey ? ic : undefined);
+    if (opts.onVerificationKey) {
+      const vkFile = `${zkeyFile}.vk`;
+      try {
+        writeVerificationKeySections(vkFile, header, ic);
+        opts.onVerificationKey(vkFile);
+      } finally {
+        rmSync(vkFile, { force: true });
+      }
+    }
 
     // H: L'_{2i+1}(τ)/δ with L' over the 2n-th roots: F = (τ^{2n} − 1)/(2n)/δ, normal form output
     zAt(2 * n);

@@ -55,6 +55,14 @@ export interface SetupOptions {
   threads?: number;
   /** Receives notices (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Receives the verification key (as verification_key.json holds it) as soon as it is known: a
+   * development setup's before its proving-key sections (devsetup.ts, onVerificationKey), which a
+   * caller can use to start work that needs only the key (the next aggregation level's verifier
+   * compile); otherwise when the key is built or found cached. Called once; the finished key must
+   * equal it (SETUP_FAILED otherwise).
+   */
+  onVkey?: (vkey: unknown) => void;
 }
 
 export interface SetupResult {
@@ -179,6 +187,7 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     try {
       const meta = JSON.parse(readFileSync(paths.meta, "utf8")) as SetupMeta;
       await validateZkey(paths.zkey, { sha256: meta.zkeySha256 });
+      opts.onVkey?.(JSON.parse(readFileSync(paths.vkey, "utf8")));
       if (dev) log(`setup ${circuit.name}: cached key ${dir} — ${DEV_NOTICE}`);
       else log(`setup ${circuit.name}: cached key ${dir}`);
       return result(meta.seconds, true);
@@ -200,6 +209,7 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
   try {
     let timings: Record<string, number> = {};
     const tb = performance.now();
+    let early: Promise<unknown> | undefined;
     if (dev) {
       log(`setup ${circuit.name}: ${DEV_NOTICE} (${info.nConstraints} constraints, domain 2^${power})`);
       // the native prover's fixed-base multiplication where it can be built (DES_PROVER chooses)
@@ -209,6 +219,18 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
         progress: opts.progress,
         threads: opts.threads,
         native: native?.bin,
+        ...(opts.onVkey
+          ? {
+              onVerificationKey: (file: string) => {
+                const data = new Uint8Array(readFileSync(file));
+                early = snarkjs.zKey.exportVerificationKey({ type: "mem", data } as never);
+                early.then(
+                  (vk) => opts.onVkey!(vk),
+                  () => {}, // reported below, against the finished key
+                );
+              },
+            }
+          : {}),
       });
       timings = r.timings;
     } else {
@@ -223,6 +245,14 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     }
     const zinfo = await validateZkey(tpaths.zkey);
     const vk = await snarkjs.zKey.exportVerificationKey(tpaths.zkey);
+    if (early) {
+      const first = await early.catch((e: Error) => e);
+      if (JSON.stringify(first) !== JSON.stringify(vk))
+        throw desError(
+          "SETUP_FAILED",
+          `${circuit.name}: the verification key read before the proving key (${first instanceof Error ? first.message : "different"}) is not the finished key's`,
+        );
+    } else opts.onVkey?.(vk);
     writeFileSync(tpaths.vkey, JSON.stringify(vk, null, 1));
     const seconds = (performance.now() - tb) / 1000;
     const meta: SetupMeta = {
