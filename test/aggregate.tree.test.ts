@@ -210,6 +210,59 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     );
   });
 
+  test("scheduling of a first build: the next level's verifier compile starts from a key told before its setup ends, and a node's witnesses start before its circuit's setup ends", async () => {
+    const events: string[] = [];
+    const recording: VerifierBackend = {
+      ...standIn,
+      async compile(vk) {
+        events.push(`compile ${vk.IC[0]![0]}`);
+        const v = await standIn.compile(vk);
+        return {
+          ...v,
+          input: (proof: unknown, x: string) => {
+            events.push(`witness ${x}`);
+            return v.input(proof, x);
+          },
+        };
+      },
+    };
+    const out = join(dir, "first-build");
+    const keys = join(dir, "keys-first-build"); // nothing cached: every node circuit is set up here
+    await proveBlock(block, {
+      profile,
+      workers: 2,
+      outDir: out,
+      log: (l) => events.push(`log ${l}`),
+      aggregate: {
+        backend: recording,
+        // room for every task at once, so that the order below is what each task waits for
+        budget: new Budget({ memoryMiB: 1_000, cores: 8 }),
+        provePeakMiB: 150,
+        buildPeakMiB: 100,
+        setup: { keysDir: keys },
+      },
+    });
+    const at = (p: (e: string) => boolean, what: string) => {
+      const i = events.findIndex(p);
+      assert.ok(i >= 0, `no event: ${what}`);
+      return i;
+    };
+    const l1Built = at(
+      (e) => /^log circuit agg-column-node-leaf-\S+: .*keys built/.test(e),
+      "column L1 built",
+    );
+    const l1Dir = readdirSync(keys).find((d) => d.startsWith("agg-column-node-leaf-"))!;
+    const l1Key = JSON.parse(readFileSync(join(keys, l1Dir, "verification_key.json"), "utf8"));
+    const compiled = at((e) => e === `compile ${l1Key.IC[0][0]}`, "compile of the column L1 key's verifier");
+    assert.ok(compiled < l1Built, `compile at event ${compiled}, column L1's setup ended at ${l1Built}`);
+    const leaves = new Set(
+      loadBundle(join(out, "leaves.json")).columns.map((c) => `witness ${c.publicSignal}`),
+    );
+    const witnessed = at((e) => leaves.has(e), "a column leaf's verifier witness");
+    assert.ok(witnessed < l1Built, `witness at event ${witnessed}, column L1's setup ended at ${l1Built}`);
+    assert.ok(existsSync(join(out, "block.proof.json")));
+  });
+
   test("circuits only: every circuit of the shape is ready (here cached), and no node is proved", async () => {
     const out = mkdtempSync(join(tmpdir(), "des-agg-circuits-"));
     // the build steps' claims: each verifier compile on one core, each link + setup on both

@@ -82,6 +82,34 @@ describe("memory budget", () => {
     assert.throws(() => new Budget({ overcommitCores: -1 }), /overcommitCores/);
   });
 
+  test("priority: a queued task goes ahead of queued tasks of lower priority, in submission order among equals", async () => {
+    const b = new Budget({ memoryMiB: 10_000, cores: 1 });
+    const started: string[] = [];
+    const run = (name: string, priority: number) =>
+      b.run({ name, peakMiB: 100, priority }, async () => {
+        started.push(name);
+        await sleep(5);
+      });
+    await Promise.all([
+      run("running", 0),
+      run("witness 1", 0),
+      run("witness 2", 0),
+      run("setup", 1),
+      run("compile A", 2),
+      run("compile B", 2),
+      run("witness 3", 0),
+    ]);
+    assert.deepEqual(started, [
+      "running",
+      "compile A",
+      "compile B",
+      "setup",
+      "witness 1",
+      "witness 2",
+      "witness 3",
+    ]);
+  });
+
   test("tasks start in submission order: a big task is not overtaken by small ones behind it", async () => {
     const b = new Budget({ memoryMiB: 10_000, cores: 4 });
     const started: string[] = [];

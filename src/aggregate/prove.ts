@@ -181,6 +181,14 @@ export function aggregationBudget(memoryMiB?: number): Budget {
   return new Budget({ ...(memoryMiB ? { memoryMiB } : {}), overcommitCores: 1 });
 }
 
+/**
+ * Priorities in the Budget: a first run's critical path is each level's verifier compile (≈ 9 min
+ * of circom2), then the next level's linking and setup; witnesses and proofs (priority 0) fill the
+ * cores around them.
+ */
+const COMPILE_PRIORITY = 2;
+const SETUP_PRIORITY = 1;
+
 /** The node circuits of a tree, as promises built in dependency order (see planCircuits). */
 interface CircuitPlan {
   columns: Promise<NodeCircuit>[];
@@ -234,7 +242,12 @@ function planCircuits(
     if (!v) {
       v = quietly(
         budget.run(
-          { name: "compile verifier", peakMiB: opts.buildPeakMiB ?? VERIFIER_COMPILE_PEAK_MIB, cores: 1 },
+          {
+            name: "compile verifier",
+            peakMiB: opts.buildPeakMiB ?? VERIFIER_COMPILE_PEAK_MIB,
+            cores: 1,
+            priority: COMPILE_PRIORITY,
+          },
           () => backend.compile(vk),
         ),
       );
@@ -258,7 +271,12 @@ function planCircuits(
         step === "compile"
           ? fn()
           : budget.run(
-              { name: `setup ${spec.name}`, peakMiB: opts.buildPeakMiB ?? NODE_SETUP_PEAK_MIB, cores: 2 },
+              {
+                name: `setup ${spec.name}`,
+                peakMiB: opts.buildPeakMiB ?? NODE_SETUP_PEAK_MIB,
+                cores: 2,
+                priority: SETUP_PRIORITY,
+              },
               fn,
             ),
     });

@@ -5,7 +5,8 @@
  * starts a task only when both fit in what is left of the budget, so the sum of declared peaks of
  * running tasks never exceeds the memory budget (no OOM when the declarations are right). Tasks
  * start in submission order (FIFO, no overtaking: a big task is not starved by small ones behind
- * it). A task whose declaration exceeds the whole budget is refused at once.
+ * it), except that a task of higher priority goes ahead of queued tasks of lower priority. A task
+ * whose declaration exceeds the whole budget is refused at once.
  *
  * `overcommitCores` admits that many core units beyond the machine's cores: with 1 on two cores, a
  * one-core task (a circom compile, a witness) runs beside a two-core one (a setup, a proof) instead
@@ -30,6 +31,11 @@ export interface TaskClaim {
   peakMiB: number;
   /** Cores the task keeps busy (default 1). */
   cores?: number;
+  /**
+   * Higher starts first (default 0): a queued task is started before every queued task of lower
+   * priority; within one priority, submission order with no overtaking.
+   */
+  priority?: number;
 }
 
 export interface BudgetStats {
@@ -67,7 +73,11 @@ export class Budget {
         `task ${claim.name} declares ${claim.peakMiB} MiB, more than the whole budget of ${this.memoryMiB} MiB`,
       );
     await new Promise<void>((start) => {
-      this.queue.push({ claim: { ...claim, cores }, start });
+      const p = claim.priority ?? 0;
+      // after every queued task of the same or higher priority (a stable insertion)
+      let at = this.queue.length;
+      while (at > 0 && (this.queue[at - 1]!.claim.priority ?? 0) < p) at--;
+      this.queue.splice(at, 0, { claim: { ...claim, cores }, start });
       this.pump();
     });
     try {
