@@ -107,6 +107,7 @@ samples: $(NODE_OK)
 	$(DES) sample --profile hotspot --txs 32 --depth 8 --seed s1 --out samples/hotspot-32.json
 	$(DES) sample --profile chain --txs 16 --depth 8 --seed s1 --out samples/chain-16.json
 	$(DES) sample --profile mainnet-like --txs 64 --depth 12 --seed s1 --columns 8 --out samples/mainnet-like-64.json
+	$(DES) sample --profile mainnet-like --txs 64 --depth 20 --seed s2 --columns 8 --out samples/mainnet-like-64-d20.json
 
 clean:
 	rm -rf artifacts out .tmp

@@ -148,7 +148,14 @@ export const planCommand: Command = {
             (best.depthMatches
               ? ""
               : `: its circuits are for depth ${PROFILES[best.profile]!.depth}, so the block's tree needs that depth`)
-        : "no profile fits this block with figures to predict it (a conflict class larger than every profile's column cannot be proved)",
+        : rows.some((r) => r.fits)
+          ? `no measured leaf or node time for ${rows
+              .filter((r) => r.fits)
+              .map((r) => r.profile)
+              .join(
+                ", ",
+              )}, the profile(s) that fit this block: des prove records them (artifacts/costs.json) when it proves a block with that profile`
+          : "no profile fits this block (a conflict class larger than every profile's column cannot be proved)",
     );
     return 0;
   },
