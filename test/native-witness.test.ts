@@ -13,6 +13,7 @@ import * as snarkjs from "snarkjs";
 import { readWtns } from "../src/aggregate/link.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import {
+  backgroundBuilds,
   buildNativeWitness,
   nativeToolchain,
   nativeWitness,
@@ -217,8 +218,18 @@ describe("native witness generator", () => {
     assert.equal(startNativeWitnessBuild(dir, circuit.name), undefined, "returns at once, before g++");
     assert.ok(existsSync(`${bgBin}.building`), "the builder holds the lock");
     assert.equal(startNativeWitnessBuild(dir, circuit.name), undefined, "no second builder");
+    // another generator waits in line: one background build at a time
+    const dir2 = join(work, "background2_cpp");
+    cpSync(dir, dir2, { recursive: true });
+    rmSync(join(dir2, `${circuit.name}.building`), { force: true });
+    const bgBin2 = join(dir2, circuit.name);
+    assert.equal(startNativeWitnessBuild(dir2, circuit.name), undefined);
+    assert.ok(!existsSync(`${bgBin2}.building`), "the second build has not started");
+    assert.deepEqual(backgroundBuilds(), { running: 1, waiting: 1 });
     for (let i = 0; i < 600 && (!existsSync(bgBin) || existsSync(`${bgBin}.building`)); i++)
       await new Promise((r) => setTimeout(r, 250));
+    for (let i = 0; i < 600 && !existsSync(bgBin2); i++) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(existsSync(bgBin2), "the waiting build ran after the first");
     assert.ok(existsSync(bgBin), `no binary after the build: ${readFileSync(`${bgBin}.build.log`, "utf8")}`);
     assert.ok(!existsSync(`${bgBin}.building`), "the lock is released");
     const inp = input(

@@ -12,7 +12,7 @@
  * circuit's own translation unit and the linked binary live beside its sources in the circuit's
  * artifact directory.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   closeSync,
@@ -142,7 +142,8 @@ export async function buildNativeWitness(cppDir: string, name: string): Promise<
  * that may outlive this one, and returns at once: the binary appears, atomically, when it is done
  * (`<bin>.build.log` keeps g++'s output). Callers use the WebAssembly generator until then, so a
  * first run does not wait minutes of g++ before its first witness. One build per binary at a time
- * (`<bin>.building` holds the builder's pid). Returns the binary if it already exists.
+ * (`<bin>.building` holds the builder's pid), and one background build of this process at a time
+ * (the others wait in line). Returns the binary if it already exists.
  */
 export function startNativeWitnessBuild(cppDir: string, name: string): string | undefined {
   const bin = join(cppDir, name);
@@ -160,6 +161,46 @@ export function startNativeWitnessBuild(cppDir: string, name: string): string | 
       // stale lock: its builder died
     }
   }
+  if (queued.has(bin)) return undefined;
+  queued.add(bin);
+  backlog.push(() => {
+    const child = spawnBuild(cppDir, name, bin, lock);
+    child.on("exit", () => queued.delete(bin));
+    return child;
+  });
+  pumpBuilds();
+  return undefined;
+}
+
+/**
+ * Background builds of this process run one at a time (a verifier's g++ takes ≈ 3.6 GB and a core
+ * for ≈ 6 min): started all at once, the builds of a multi-level first run shared the cores and
+ * memory until none finished (seen: seven at once, none done after 90 min). Queued builds that
+ * have not started when this process exits are started again by the next run that needs them.
+ */
+const MAX_BACKGROUND_BUILDS = 1;
+const queued = new Set<string>();
+const backlog: (() => ChildProcess)[] = [];
+let building = 0;
+
+function pumpBuilds(): void {
+  while (building < MAX_BACKGROUND_BUILDS && backlog.length) {
+    building++;
+    const child = backlog.shift()!();
+    child.on("exit", () => {
+      building--;
+      pumpBuilds();
+    });
+    child.on("error", () => {}); // reported by its exit; the binary simply does not appear
+  }
+}
+
+/** Background builds started or waiting in this process (for tests and reports). */
+export function backgroundBuilds(): { running: number; waiting: number } {
+  return { running: building, waiting: backlog.length };
+}
+
+function spawnBuild(cppDir: string, name: string, bin: string, lock: string): ChildProcess {
   const q = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
   const plan = buildPlan(cppDir, name);
   const lines = plan.steps.map((step) => {
@@ -177,7 +218,7 @@ export function startNativeWitnessBuild(cppDir: string, name: string): string | 
   closeSync(logFd);
   writeFileSync(lock, String(child.pid ?? 0));
   child.unref();
-  return undefined;
+  return child;
 }
 
 /**
