@@ -143,7 +143,7 @@ export interface BuildNodeOptions {
 }
 
 /** What a node's witness needs: the glue, the two child verifiers and the glue's binding wires. */
-export type NodeParts = Pick<NodeCircuit, "glue" | "verifiers" | "bindings">;
+export type NodeParts = Pick<NodeCircuit, "name" | "glue" | "verifiers" | "bindings">;
 
 /**
  * Compiles, links and sets up one node circuit: glue `spec` whose inputs `bindNames` carry the
@@ -166,12 +166,12 @@ export async function buildNode(
     ? await compile(vkeys[0]).then((v) => [v, v] as const)
     : await Promise.all([compile(vkeys[0]), compile(vkeys[1])]);
   const bindings = glueBindings(glue.sym, bindNames).map((w) => [w]) as [number[], number[]];
-  opts.onParts?.({ glue, verifiers: [vl, vr], bindings });
   const hash = createHash("sha256")
     .update(JSON.stringify({ glue: glue.hash, l: vl.hash, r: vr.hash, bindings, backend: backend.id }))
     .digest("hex")
     .slice(0, 16);
   const name = `${spec.name}-${hash}`;
+  opts.onParts?.({ name, glue, verifiers: [vl, vr], bindings });
   const dir = join(ARTIFACTS, "aggregate", name);
   const r1cs = join(dir, `${name}.r1cs`);
   let linkSeconds = 0;

@@ -495,9 +495,11 @@ export async function aggregateBlock(
     const { name, level, glueInput, expected } = node;
     const file = join(dir, `${name}.json`);
     const circuit = circuitOf(node);
+    const inputHashOf = (c: NodeCircuit) =>
+      nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
     if (existsSync(file)) {
       const c = await circuit;
-      const inputHash = nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
+      const inputHash = inputHashOf(c);
       try {
         const s = JSON.parse(readFileSync(file, "utf8")) as StoredNode;
         if (s.inputHash === inputHash && s.publicSignal === expected.toString()) {
@@ -508,24 +510,11 @@ export async function aggregateBlock(
         // unreadable: prove again
       }
     }
-    const parts = await partsOf(node);
     const work = join(dir, "work", name);
-    const w = await proveNodeWork(
-      {
-        name,
-        glueWasm: parts.glue.wasm,
-        verifiers: parts.verifiers,
-        bindings: parts.bindings,
-        zkey: circuit.then((c) => c.keys.zkey),
-      },
-      node,
-      l,
-      r,
-      work,
-      ctx,
-    );
+    const zkey = circuit.then((c) => c.keys.zkey);
+    const w = await proveNodeWork(workCircuit(await partsOf(node), zkey), node, l, r, work, ctx);
     const c = await circuit;
-    const inputHash = nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
+    const inputHash = inputHashOf(c);
     writeFileAtomic(
       file,
       JSON.stringify({
@@ -738,12 +727,13 @@ export interface NodeWorkCircuit {
   zkey: string | Promise<string>;
 }
 
-export const workCircuit = (c: NodeCircuit): NodeWorkCircuit => ({
+/** A node circuit's parts (a whole NodeCircuit fits) and its proving key, for proveNodeWork. */
+export const workCircuit = (c: NodeParts, zkey: NodeWorkCircuit["zkey"]): NodeWorkCircuit => ({
   name: c.name,
   glueWasm: c.glue.wasm,
   verifiers: c.verifiers,
   bindings: c.bindings,
-  zkey: c.keys.zkey,
+  zkey,
 });
 
 /** The runner's side of a node proof: its scheduler, witness threads and prover. */

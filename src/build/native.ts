@@ -163,11 +163,7 @@ export function startNativeWitnessBuild(cppDir: string, name: string): string | 
   }
   if (queued.has(bin)) return undefined;
   queued.add(bin);
-  backlog.push(() => {
-    const child = spawnBuild(cppDir, name, bin, lock);
-    child.on("exit", () => queued.delete(bin));
-    return child;
-  });
+  backlog.push({ bin, start: () => spawnBuild(cppDir, name, bin, lock) });
   pumpBuilds();
   return undefined;
 }
@@ -179,16 +175,19 @@ export function startNativeWitnessBuild(cppDir: string, name: string): string | 
  * have not started when this process exits are started again by the next run that needs them.
  */
 const MAX_BACKGROUND_BUILDS = 1;
+/** Binaries waiting or building in this process. */
 const queued = new Set<string>();
-const backlog: (() => ChildProcess)[] = [];
+const backlog: { bin: string; start: () => ChildProcess }[] = [];
 let building = 0;
 
 function pumpBuilds(): void {
   while (building < MAX_BACKGROUND_BUILDS && backlog.length) {
     building++;
-    const child = backlog.shift()!();
+    const next = backlog.shift()!;
+    const child = next.start();
     child.on("exit", () => {
       building--;
+      queued.delete(next.bin);
       pumpBuilds();
     });
     child.on("error", () => {}); // reported by its exit; the binary simply does not appear

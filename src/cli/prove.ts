@@ -153,7 +153,7 @@ export const proveCommand: Command = {
           ? false
           : {
               circuitsOnly: flags["circuits-only"],
-              ...(flags["memory-mib"] ? { budget: aggregationBudget(flags["memory-mib"]) } : {}),
+              budget: aggregationBudget(flags["memory-mib"]),
             },
       });
       if (flags.json) {
@@ -245,11 +245,7 @@ async function distributed(block: Block, flags: z.infer<typeof Flags>): Promise<
     store: flags.store,
     ...(serve ? { serve } : {}),
     attempts: flags.retries + 1,
-    aggregate: flags["no-aggregate"]
-      ? false
-      : flags["memory-mib"]
-        ? { budget: aggregationBudget(flags["memory-mib"]) }
-        : {},
+    aggregate: flags["no-aggregate"] ? false : { budget: aggregationBudget(flags["memory-mib"]) },
   });
   if (flags.json) {
     console.log(toJSON(r));
