@@ -11,5 +11,10 @@ declare module "ffjavascript" {
     tm: { code: Uint8Array<ArrayBuffer>; pG1gen: number; pG2gen: number };
     terminate(): Promise<void>;
   }
+  /** Prime field arithmetic on bigints (used for square roots in Fr). */
+  export class F1Field {
+    constructor(p: bigint);
+    sqrt(a: bigint): bigint | null;
+  }
   export function buildBn128(singleThread?: boolean): Promise<Bn128>;
 }

@@ -22,7 +22,8 @@ export interface CircuitSpec {
   /** Circom file holding the template, relative to the repository root. */
   file: string;
   template: string;
-  params: readonly (number | bigint)[];
+  /** Template parameters: numbers, or arrays of numbers (rendered as circom array literals). */
+  params: readonly (number | bigint | readonly number[])[];
   /** Input signals made public (besides outputs). */
   publicInputs?: readonly string[];
 }
@@ -78,20 +79,26 @@ export function includeClosure(file: string): string[] {
   return [...seen].sort();
 }
 
+/** A template parameter as circom source (a scalar's text is also its part of the compile hash). */
+const renderParam = (p: number | bigint | readonly number[]): string =>
+  typeof p === "object" ? `[${p.join(", ")}]` : String(p);
+
 /** circom2 runs under WASI with relative preopens only: includes must be relative paths. */
 function mainSource(spec: CircuitSpec, mainDir: string): string {
   const pub = spec.publicInputs?.length ? ` {public [${spec.publicInputs.join(", ")}]}` : "";
   return [
     "pragma circom 2.1.0;",
     `include "${relative(mainDir, resolve(REPO_ROOT, spec.file))}";`,
-    `component main${pub} = ${spec.template}(${spec.params.join(", ")});`,
+    `component main${pub} = ${spec.template}(${spec.params.map(renderParam).join(", ")});`,
     "",
   ].join("\n");
 }
 
 export function circuitHash(spec: CircuitSpec, opts: CompileOptions = {}): string {
   const h = createHash("sha256");
-  h.update(JSON.stringify({ t: spec.template, p: spec.params.map(String), pub: spec.publicInputs ?? [] }));
+  h.update(
+    JSON.stringify({ t: spec.template, p: spec.params.map(renderParam), pub: spec.publicInputs ?? [] }),
+  );
   // `cpp: false` for every circuit: the C++ sources are an addition (see CompileOptions.cpp)
   h.update(JSON.stringify({ O: opts.O ?? 1, cpp: false, compiler: "circom2@0.2.23" }));
   for (const f of includeClosure(spec.file)) {
