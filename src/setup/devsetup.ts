@@ -19,6 +19,7 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
+import { writeCommitmentKey } from "../commit/key.ts";
 import { desError } from "../errors.ts";
 import { BinWriter, readExact, readSections } from "../util/binfile.ts";
 import type { ProgressFn } from "./progress.ts";
@@ -140,6 +141,13 @@ export interface DevSetupOptions {
    * A, B1, B2) goes on after it.
    */
   onVerificationKey?: (vkZkey: string) => void;
+  /**
+   * Groth16 with one commitment (docs/circuits.md, "Inner nodes as Groth16 with one commitment"):
+   * the private wires `wires` leave the C section (their points become the point at infinity) and
+   * get K_j = (β·a_j + α·b_j + c_j)/γ·G1 and σ·K_j instead, written with [σ]₂ into `dir`
+   * (src/commit/key.ts: COMMIT_FILES). σ is one more toxic value, wiped with the others.
+   */
+  commitment?: { wires: readonly number[]; dir: string };
 }
 
 /** Scalars per native fixed-base call: bounds the pipes' buffers (≤ 128 MiB of G2 points a call). */
@@ -237,7 +245,20 @@ export async function devSetup(
 
   const CH = 32 << 20; // r1cs window
   const COEF_BUF = 4 << 20;
-  const w = await Bn128Wasm.create(code, n * 32 * 3 + nVars * 32 * 4 + CH + COEF_BUF + (16 << 20));
+  const cwires = opts.commitment?.wires ?? [];
+  for (const j of cwires)
+    if (!Number.isInteger(j) || j <= nPublic || j >= nVars)
+      throw desError(
+        "SETUP_FAILED",
+        `committed wire ${j} is not a private wire (${nPublic + 1}…${nVars - 1})`,
+      );
+  if (new Set(cwires).size !== cwires.length)
+    throw desError("SETUP_FAILED", "a committed wire is listed twice");
+  const nJ = cwires.length;
+  const w = await Bn128Wasm.create(
+    code,
+    n * 32 * 3 + nVars * 32 * 4 + nJ * 32 * 2 + CH + COEF_BUF + (16 << 20),
+  );
   const x = w.x;
   const S = 32;
   const c32 = () => w.alloc(S);
@@ -246,6 +267,7 @@ export async function devSetup(
   const beta = c32();
   const gamma = c32();
   const delta = c32();
+  const sigma = c32();
   const invGamma = c32();
   const invDelta = c32();
   const tmp = c32();
@@ -266,6 +288,8 @@ export async function devSetup(
   const Sp = w.alloc(nVars * S);
   const rwin = w.alloc(CH + 64);
   const coefOut = w.alloc(COEF_BUF);
+  const Kp = w.alloc(Math.max(1, nJ) * S);
+  const SKp = w.alloc(Math.max(1, nJ) * S);
   w.reserve((n + 2) * S + (1 << 20));
 
   // public constants: 1, R^2 and R^3 mod r (raw, so frm_mul(k, R^3) = k·R^2, the coeffs' encoding)
@@ -281,7 +305,7 @@ export async function devSetup(
   const out = openSync(zkeyFile, "w");
   let pool: MsmPool | undefined;
   try {
-    for (const p of [tau, alpha, beta, gamma, delta]) randomScalar(w, p);
+    for (const p of [tau, alpha, beta, gamma, delta, sigma]) randomScalar(w, p);
     x.frm_inverse(gamma, invGamma);
     x.frm_inverse(delta, invDelta);
 
@@ -496,19 +520,14 @@ export async function devSetup(
       report("G1 window table", 1, 1, "tables");
       lap("table G1");
     }
-    const section = async (
-      id: number,
+    /** The points k·G for `count` scalars at ptr (normal form), handed to `put` in order. */
+    const mulPoints = async (
       group: 1 | 2,
       ptr: number,
       count: number,
       label: string,
-      copy?: Buffer[],
+      put: (pts: Uint8Array) => void,
     ) => {
-      const put = (pts: Uint8Array) => {
-        zk.write(pts);
-        copy?.push(Buffer.from(pts));
-      };
-      zk.begin(id);
       report(label, 0, count);
       if (native) {
         const base = group === 1 ? w.u8.subarray(g1a, g1a + 64) : w.u8.subarray(g2a, g2a + 128);
@@ -533,8 +552,22 @@ export async function devSetup(
           (done) => report(label, done, count),
         );
       }
-      zk.end();
       lap(label);
+    };
+    const section = async (
+      id: number,
+      group: 1 | 2,
+      ptr: number,
+      count: number,
+      label: string,
+      copy?: Buffer[],
+    ) => {
+      zk.begin(id);
+      await mulPoints(group, ptr, count, label, (pts) => {
+        zk.write(pts);
+        copy?.push(Buffer.from(pts));
+      });
+      zk.end();
     };
     // IC and C scalars: (β·a + α·b + c)/γ resp. /δ, normal form
     const lc = (s: number, inv: number, dst: number) => {
@@ -569,6 +602,19 @@ export async function devSetup(
     await section(9, 1, Lp, n, "H (G1)");
 
     for (let s = nPublic + 1; s < nVars; s++) lc(s, invDelta, Sp + (s - nPublic - 1) * S);
+    if (opts.commitment) {
+      // committed wires: K_j = (β·a + α·b + c)/γ and σ·K_j; their C points become infinity
+      cwires.forEach((j, i) => {
+        lc(j, invGamma, Kp + i * S);
+        x.frm_mul(Kp + i * S, sigma, SKp + i * S);
+        w.u8.fill(0, Sp + (j - nPublic - 1) * S, Sp + (j - nPublic) * S);
+      });
+      await writeCommitmentKey(opts.commitment.dir, cwires, g2times(sigma, 3), async (which, put) =>
+        which === "K"
+          ? mulPoints(1, Kp, nJ, "commitment K (G1)", put)
+          : mulPoints(1, SKp, nJ, "commitment σK (G1)", put),
+      );
+    }
     await section(8, 1, Sp, nVars - nPublic - 1, "C (G1)");
     await section(5, 1, Ap, nVars, "A (G1)");
     await section(6, 1, Bp, nVars, "B1 (G1)");

@@ -1,0 +1,142 @@
+/**
+ * Keys of Groth16 with one commitment (docs/circuits.md, "Inner nodes as Groth16 with one
+ * commitment"). The development setup (src/setup/devsetup.ts, option `commitment`) writes, beside
+ * the zkey, a directory with:
+ *   wires.json   the committed wires J (private wire indices, in the order of the points)
+ *   k.bin        K_j = (β·u_j + α·v_j + w_j)/γ·G1, affine, the zkey's point layout (64 bytes)
+ *   sk.bin       σ·K_j, same layout
+ *   sigma2.bin   [σ]₂, affine, the zkey's G2 layout (128 bytes)
+ * The prover takes D = Σ a_j·K_j and P = Σ a_j·σK_j (src/commit/prove.ts); the verifier needs
+ * [σ]₂ only (src/commit/verify.ts).
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { desError } from "../errors.ts";
+
+export const COMMIT_FILES = {
+  wires: "wires.json",
+  k: "k.bin",
+  sk: "sk.bin",
+  sigma2: "sigma2.bin",
+} as const;
+
+const WiresFile = z.object({
+  protocol: z.literal("groth16-commit-1"),
+  wires: z.array(z.number().int().positive()),
+});
+
+/**
+ * Writes a commitment key into `dir` (replacing what is there): the points come from `points`,
+ * which calls `put` with K's points (which = "K"), then with σK's ("SK"), in the order of `wires`.
+ * Each file is written under a temporary name and renamed once complete.
+ */
+export async function writeCommitmentKey(
+  dir: string,
+  wires: readonly number[],
+  sigma2: Uint8Array,
+  points: (which: "K" | "SK", put: (pts: Uint8Array) => void) => Promise<void>,
+): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const tmp = (f: string) => join(dir, `${f}.tmp-${process.pid}`);
+  const pointsFile = async (which: "K" | "SK", file: string) => {
+    const fd = openSync(tmp(file), "w");
+    let bytes = 0;
+    try {
+      await points(which, (pts) => {
+        writeSync(fd, pts);
+        bytes += pts.length;
+      });
+    } finally {
+      closeSync(fd);
+    }
+    if (bytes !== wires.length * 64) {
+      rmSync(tmp(file), { force: true });
+      throw desError("SETUP_FAILED", `commitment key ${which}: ${bytes} bytes for ${wires.length} points`);
+    }
+  };
+  await pointsFile("K", COMMIT_FILES.k);
+  await pointsFile("SK", COMMIT_FILES.sk);
+  const fd = openSync(tmp(COMMIT_FILES.sigma2), "w");
+  try {
+    writeSync(fd, sigma2);
+  } finally {
+    closeSync(fd);
+  }
+  const wj = JSON.stringify({ protocol: "groth16-commit-1", wires }, null, 0);
+  const wfd = openSync(tmp(COMMIT_FILES.wires), "w");
+  try {
+    writeSync(wfd, wj);
+  } finally {
+    closeSync(wfd);
+  }
+  for (const f of Object.values(COMMIT_FILES)) renameSync(tmp(f), join(dir, f));
+}
+
+export interface CommitmentKey {
+  dir: string;
+  wires: number[];
+  kFile: string;
+  skFile: string;
+  /** [σ]₂ in the zkey's layout (affine, Montgomery, little-endian). */
+  sigma2: Buffer;
+}
+
+/** Reads and checks a commitment key directory. */
+export function readCommitmentKey(dir: string): CommitmentKey {
+  let parsed: z.infer<typeof WiresFile>;
+  try {
+    parsed = WiresFile.parse(JSON.parse(readFileSync(join(dir, COMMIT_FILES.wires), "utf8")));
+  } catch (e) {
+    throw desError("INVALID_ZKEY", `${dir}: not a commitment key (${(e as Error).message.split("\n")[0]})`);
+  }
+  const size = (f: string) => {
+    try {
+      return readFileSync(join(dir, f)).length;
+    } catch {
+      throw desError("INVALID_ZKEY", `${dir}: missing ${f}`);
+    }
+  };
+  const n = parsed.wires.length;
+  if (
+    size(COMMIT_FILES.k) !== n * 64 ||
+    size(COMMIT_FILES.sk) !== n * 64 ||
+    size(COMMIT_FILES.sigma2) !== 128
+  )
+    throw desError("INVALID_ZKEY", `${dir}: point files do not match ${n} committed wires`);
+  return {
+    dir,
+    wires: parsed.wires,
+    kFile: join(dir, COMMIT_FILES.k),
+    skFile: join(dir, COMMIT_FILES.sk),
+    sigma2: readFileSync(join(dir, COMMIT_FILES.sigma2)),
+  };
+}
+
+/**
+ * The committed wires of a circuit: the wires of its private inputs (`main.NAME` and its array
+ * elements) except those named in `exclude` (the inputs that carry the challenge seed), from the
+ * circuit's .sym file. `removed` names the inputs that --O2 substituted away (wire −1): the
+ * constraints use a linear combination of other wires in their place, which the caller must know
+ * to be committed values (for logup.circom's chunks: the limb minus the other chunks).
+ */
+export function committedInputWires(
+  symFile: string,
+  privateInputs: readonly string[],
+  exclude: readonly string[],
+): { wires: number[]; removed: string[] } {
+  const want = new Set(privateInputs.filter((n) => !exclude.includes(n)));
+  const wires = new Set<number>();
+  const removed: string[] = [];
+  for (const line of readFileSync(symFile, "utf8").split("\n")) {
+    if (!line) continue;
+    const [, wire, , name] = line.split(",");
+    if (!name?.startsWith("main.")) continue;
+    const local = name.slice(5);
+    if (!want.has(local.split("[")[0]!) || local.includes(".")) continue;
+    const w = Number(wire);
+    if (w > 0) wires.add(w);
+    else removed.push(local);
+  }
+  return { wires: [...wires].sort((a, b) => a - b), removed };
+}

@@ -1,0 +1,123 @@
+/**
+ * Prover of Groth16 with one commitment (docs/circuits.md, "Inner nodes as Groth16 with one
+ * commitment"), on the native prover's commands:
+ *   1. the witness with the challenge seed 0: the committed wires a_J (private inputs that do not
+ *      depend on the seed) are already final;
+ *   2. D = Σ a_j·K_j and P = Σ a_j·σK_j (`des-groth16 msm-g1`);
+ *   3. the witness again with seed = H(D) (src/commit/verify.ts), checked to commit the same a_J;
+ *   4. A, B, C (`des-groth16 prove`) with the zkey whose committed wires' C points are the point
+ *      at infinity (the development setup's `commitment` option), so C leaves the J terms out.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { R } from "../bn254/tower.ts";
+import { buildNativeProver, nativeProve } from "../build/prover.ts";
+import type { CircuitInput, WasmWitnessCalculator } from "../circuits/wasm-witness.ts";
+import { desError } from "../errors.ts";
+import { runProcess } from "../util/proc.ts";
+import type { CommitmentKey } from "./key.ts";
+import { type CommittedProof, commitmentHash } from "./verify.ts";
+
+/** Scalars as the native prover reads them: 32 bytes little-endian, standard form, below r. */
+function scalarFile(values: readonly bigint[]): Buffer {
+  const b = Buffer.alloc(values.length * 32);
+  values.forEach((v, i) => {
+    if (v < 0n || v >= R) throw desError("USAGE", `scalar ${i} is not below r`);
+    let t = v;
+    for (let k = 0; k < 32; k++) {
+      b[i * 32 + k] = Number(t & 0xffn);
+      t >>= 8n;
+    }
+  });
+  return b;
+}
+
+/** A BN254 witness file (iden3 "wtns" version 2: header section, then the values). */
+export function writeWtns(file: string, witness: readonly bigint[]): void {
+  const head = Buffer.alloc(12 + 12 + 40 + 12);
+  let o = head.write("wtns", 0, "latin1");
+  o = head.writeUInt32LE(2, o); // version
+  o = head.writeUInt32LE(2, o); // sections
+  o = head.writeUInt32LE(1, o);
+  o = head.writeBigUInt64LE(40n, o);
+  o = head.writeUInt32LE(32, o);
+  let p = R;
+  for (let k = 0; k < 32; k++, p >>= 8n) head[o + k] = Number(p & 0xffn);
+  o += 32;
+  o = head.writeUInt32LE(witness.length, o);
+  o = head.writeUInt32LE(2, o);
+  head.writeBigUInt64LE(BigInt(witness.length * 32), o);
+  writeFileSync(file, Buffer.concat([head, scalarFile(witness)]));
+}
+
+async function msmG1(bin: string, points: string, scalars: string, out: string): Promise<[bigint, bigint]> {
+  const r = await runProcess(bin, ["msm-g1", points, scalars, out], { maxOutput: 1 << 14 });
+  if (r.code !== 0) throw desError("PROVER_FAULT", `commitment multiexp failed: ${r.output.slice(-1000)}`);
+  const j = JSON.parse(readFileSync(out, "utf8")) as string[];
+  if (j[2] !== "1")
+    throw desError("PROVER_FAULT", "the commitment is the point at infinity (all committed values 0)");
+  return [BigInt(j[0]!), BigInt(j[1]!)];
+}
+
+export interface CommittedProveResult {
+  proof: CommittedProof;
+  /** x' = Poseidon(x, H(D)), the circuit's public output. */
+  publicSignals: string[];
+  /** H(D). */
+  seed: bigint;
+}
+
+/**
+ * Proves `input` (without the seed) for a circuit whose private input `seedSignal` carries H(D).
+ * `calc` computes the circuit's witness; `zkey` and `ck` come from one development setup.
+ */
+export async function proveCommitted(opts: {
+  calc: WasmWitnessCalculator;
+  input: CircuitInput;
+  seedSignal: string;
+  zkey: string;
+  ck: CommitmentKey;
+  bin?: string;
+  threads?: number;
+}): Promise<CommittedProveResult> {
+  const bin = opts.bin ?? (await buildNativeProver()).bin;
+  const work = mkdtempSync(join(tmpdir(), "des-commit-prove-"));
+  try {
+    const w0 = opts.calc.calculate({ ...opts.input, [opts.seedSignal]: "0" }).witness;
+    const aJ = opts.ck.wires.map((j) => w0[j]!);
+    const sc = join(work, "aJ.bin");
+    writeFileSync(sc, scalarFile(aJ));
+    const D = await msmG1(bin, opts.ck.kFile, sc, join(work, "D.json"));
+    const P = await msmG1(bin, opts.ck.skFile, sc, join(work, "P.json"));
+    const seed = commitmentHash(D);
+    const w1 = opts.calc.calculate({ ...opts.input, [opts.seedSignal]: String(seed) }).witness;
+    opts.ck.wires.forEach((j, i) => {
+      if (w1[j] !== aJ[i])
+        throw desError("PROVER_FAULT", `committed wire ${j} changed with the seed: it must not depend on it`);
+    });
+    const wtns = join(work, "w.wtns");
+    writeWtns(wtns, w1);
+    const r = await nativeProve(opts.zkey, wtns, { bin, threads: opts.threads });
+    const g1 = (p: [bigint, bigint]): [string, string, "1"] => [String(p[0]), String(p[1]), "1"];
+    const pi = r.proof as unknown as { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
+    return {
+      proof: {
+        protocol: "groth16-commit-1",
+        pi_a: [pi.pi_a[0]!, pi.pi_a[1]!, "1"],
+        pi_b: [
+          [pi.pi_b[0]![0]!, pi.pi_b[0]![1]!],
+          [pi.pi_b[1]![0]!, pi.pi_b[1]![1]!],
+          ["1", "0"],
+        ],
+        pi_c: [pi.pi_c[0]!, pi.pi_c[1]!, "1"],
+        D: g1(D),
+        P: g1(P),
+      },
+      publicSignals: r.publicSignals,
+      seed,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

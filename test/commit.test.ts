@@ -1,0 +1,275 @@
+/**
+ * Groth16 with one commitment (src/commit/, the development setup's `commitment` option) on a
+ * circuit whose lookup range checks draw their challenges from H(D) (circuits/test/committed.circom).
+ *
+ * - An honest proof verifies; snarkjs's plain verifier rejects it (it is not a plain Groth16
+ *   proof: the committed wires' terms are in D, not in C).
+ * - Each check rejects what it exists for: D moved (check 2, the Groth16 equation with D), P not
+ *   σ·D (check 3), another statement (check 2 through x').
+ * - The commitment binds: the out-of-range attack of test/logup.test.ts (chunks solved after the
+ *   challenge) fails. Keeping D and proving the attack's witness fails check 2; committing to the
+ *   attack's values gives another seed, under which the attack's witness violates the circuit.
+ * - Bad keys and options are refused with typed errors.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { F1Field } from "ffjavascript";
+import * as snarkjs from "snarkjs";
+import { LIMB_BITS, LIMBS, toLimbs } from "../src/bn254/limbs.ts";
+import {
+  CHUNK_BITS,
+  fqChunks,
+  fqLookups,
+  fqTableWidths,
+  type Lookup,
+  multiplicities,
+  tableIndex,
+} from "../src/bn254/logup.ts";
+import { invmod, modp, P, R } from "../src/bn254/tower.ts";
+import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
+import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
+import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
+import { COMPILE_OPTIONS } from "../src/circuits/registry.ts";
+import { WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
+import { type CommitmentKey, committedInputWires, readCommitmentKey } from "../src/commit/key.ts";
+import { proveCommitted, writeWtns } from "../src/commit/prove.ts";
+import { type CommittedVkey, commitmentHash, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
+import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
+import { isDesError } from "../src/errors.ts";
+import { devSetup } from "../src/setup/devsetup.ts";
+import { useBn128 } from "./helpers/bn128.ts";
+
+const WS = fqTableWidths();
+const NV = 2;
+const VALUES = [P - 1n, (1n << 254n) - 1n];
+
+function rangeInput(values: readonly bigint[]) {
+  const x = values.map((v) => toLimbs(v));
+  const c = x.map((l) => fqChunks(l));
+  const m = multiplicities(
+    WS,
+    c.flatMap((ch) => fqLookups(ch)),
+  );
+  return { x, c, m };
+}
+
+const asInput = (k: { x: bigint[][]; c: bigint[][][]; m: number[] }) => ({
+  x: k.x.map((l) => l.map((v) => String(modp(v, R)))),
+  c: k.c.map((l) => l.map((ch) => ch.map((v) => String(modp(v, R))))),
+  m: k.m.map(String),
+});
+
+/** The statement x of the test circuit: Poseidon over every limb. */
+const statement = (x: bigint[][]) => poseidon(x.flat().map((v) => modp(v, R)));
+
+describe("Groth16 with one commitment", () => {
+  const curve = useBn128();
+  let compiled: CompiledCircuit;
+  let calc: WasmWitnessCalculator;
+  let work: string;
+  let zkey: string;
+  let ck: CommitmentKey;
+  let vk: CommittedVkey;
+  let bin: string;
+  let wires: number[];
+  let removed: string[];
+
+  before(async () => {
+    await loadCrypto();
+    bin = (await buildNativeProver()).bin;
+    compiled = await compileCircuit(
+      {
+        name: "t-committed-range",
+        file: "circuits/test/committed.circom",
+        template: "CommittedRange",
+        params: [LIMB_BITS, LIMBS, CHUNK_BITS, NV, WS.length, WS],
+      },
+      COMPILE_OPTIONS,
+    );
+    calc = await WasmWitnessCalculator.load(compiled.wasm);
+    work = mkdtempSync(join(tmpdir(), "des-commit-test-"));
+    zkey = join(work, "c.zkey");
+    ({ wires, removed } = committedInputWires(compiled.sym, ["x", "c", "m"], []));
+    await devSetup(compiled.r1cs, zkey, { native: bin, commitment: { wires, dir: join(work, "ck") } });
+    ck = readCommitmentKey(join(work, "ck"));
+    const plain = (await snarkjs.zKey.exportVerificationKey(zkey)) as unknown as Omit<
+      CommittedVkey,
+      "sigma_2"
+    >;
+    vk = committedVkey(curve(), plain, ck.sigma2);
+  });
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test("the committed wires are the values, chunks and multiplicities; the seed is not among them", () => {
+    // 2 values × (6 limbs + 18 chunks) + 57,344 multiplicities, less each limb's last chunk: --O2
+    // folds it into its lookup as (limb − c0 − 2^15·c1)/2^29 (the top limb: 2^13, 2^26), a linear
+    // combination of committed values
+    assert.deepEqual(
+      removed.sort(),
+      Array.from({ length: NV * LIMBS }, (_, i) => `c[${Math.floor(i / LIMBS)}][${i % LIMBS}][2]`).sort(),
+    );
+    assert.equal(ck.wires.length, NV * (6 + 18 - 6) + 57_344);
+    assert.deepEqual(ck.wires, wires);
+    const seedWire = [...loadSymbols(compiled.sym)].find(([, names]) => names.includes("main.seed"))?.[0];
+    assert.ok(seedWire !== undefined && seedWire > 1);
+    assert.ok(!ck.wires.includes(seedWire));
+    assert.ok(ck.wires.every((w) => w > 1));
+  });
+
+  test("an honest proof verifies; snarkjs's plain verifier rejects it", async () => {
+    const k = rangeInput(VALUES);
+    const r = await proveCommitted({ calc, input: asInput(k), seedSignal: "seed", zkey, ck, bin });
+    const x = statement(k.x);
+    assert.equal(
+      r.publicSignals[0],
+      String(poseidon([x, commitmentHash([BigInt(r.proof.D[0]), BigInt(r.proof.D[1])])])),
+    );
+    assert.equal(await verifyCommitted(curve(), vk, x, r.proof), undefined);
+    const plain = await snarkjs.groth16.verify(
+      vk as unknown as snarkjs.VerificationKey,
+      r.publicSignals,
+      r.proof as unknown as snarkjs.Groth16Proof,
+    );
+    assert.equal(plain, false);
+  });
+
+  test("D moved, P not σ·D, another statement, malformed points: each rejected by its check", async () => {
+    const k = rangeInput(VALUES);
+    const r = await proveCommitted({ calc, input: asInput(k), seedSignal: "seed", zkey, ck, bin });
+    const x = statement(k.x);
+    const c = curve() as unknown as {
+      G1: {
+        fromObject(o: unknown): Uint8Array;
+        add(a: Uint8Array, b: Uint8Array): Uint8Array;
+        toAffine(a: Uint8Array): Uint8Array;
+        toObject(a: Uint8Array): bigint[];
+        g: Uint8Array;
+      };
+    };
+    const plusG = (p: readonly string[]): [string, string, "1"] => {
+      const q = c.G1.toObject(c.G1.toAffine(c.G1.add(c.G1.fromObject(p.map(BigInt)), c.G1.g)));
+      return [String(q[0]), String(q[1]), "1"];
+    };
+    assert.equal(
+      await verifyCommitted(curve(), vk, x, { ...r.proof, D: plusG(r.proof.D), P: r.proof.P }),
+      "groth16",
+    );
+    assert.equal(await verifyCommitted(curve(), vk, x, { ...r.proof, P: plusG(r.proof.P) }), "knowledge");
+    assert.equal(await verifyCommitted(curve(), vk, x + 1n, r.proof), "groth16");
+    assert.equal(await verifyCommitted(curve(), vk, x, { ...r.proof, D: ["1", "3", "1"] }), "malformed");
+    assert.equal(await verifyCommitted(curve(), vk, x, { ...r.proof, protocol: "groth16" }), "malformed");
+  });
+
+  test("the commitment binds the chunks: the attack of test/logup.test.ts fails both ways", async () => {
+    const honest = rangeInput(VALUES);
+    const honestRun = await proveCommitted({
+      calc,
+      input: asInput(honest),
+      seedSignal: "seed",
+      zkey,
+      ck,
+      bin,
+    });
+    const D = [BigInt(honestRun.proof.D[0]), BigInt(honestRun.proof.D[1])] as [bigint, bigint];
+    const seed = commitmentHash(D);
+    // the attack: value 0's limb 0 becomes 2^43 + 5, its chunks solved for this seed's X, Y
+    const X = poseidon([seed, 1n]);
+    const Y = poseidon([seed, 2n]);
+    const attack = solveAttack(honest, X, Y);
+    const wAtt = calc.calculate({ ...asInput(attack), seed: String(seed) }).witness;
+    const r1cs = loadR1cs(compiled.r1cs);
+    assert.deepEqual(
+      checkWitness(r1cs, wAtt, 1),
+      [],
+      "the attack satisfies the circuit for the seed it was solved for",
+    );
+    // keep D: the proof of the attack's witness fails the Groth16 equation
+    const wtns = join(work, "att.wtns");
+    writeWtns(wtns, wAtt);
+    const pr = await nativeProve(zkey, wtns, { bin });
+    const pi = pr.proof as unknown as { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
+    const forged = {
+      ...honestRun.proof,
+      pi_a: [pi.pi_a[0], pi.pi_a[1], "1"],
+      pi_b: [pi.pi_b[0], pi.pi_b[1], ["1", "0"]],
+      pi_c: [pi.pi_c[0], pi.pi_c[1], "1"],
+    };
+    assert.equal(await verifyCommitted(curve(), vk, statement(attack.x), forged), "groth16");
+    // commit to the attack's values instead: the seed changes and the solved chunks no longer balance
+    await assert.rejects(
+      proveCommitted({ calc, input: asInput(attack), seedSignal: "seed", zkey, ck, bin }),
+      (e: unknown) => isDesError(e) || /Assert Failed|assert/i.test(String(e)),
+    );
+  });
+
+  test("the WebAssembly setup path (no native prover) makes a working committed key", async () => {
+    const z2 = join(work, "wasm.zkey");
+    await devSetup(compiled.r1cs, z2, { commitment: { wires, dir: join(work, "ck-wasm") } });
+    const ck2 = readCommitmentKey(join(work, "ck-wasm"));
+    const plain = (await snarkjs.zKey.exportVerificationKey(z2)) as unknown as Omit<CommittedVkey, "sigma_2">;
+    const vk2 = committedVkey(curve(), plain, ck2.sigma2);
+    const k = rangeInput(VALUES);
+    const r = await proveCommitted({ calc, input: asInput(k), seedSignal: "seed", zkey: z2, ck: ck2, bin });
+    assert.equal(await verifyCommitted(curve(), vk2, statement(k.x), r.proof), undefined);
+    assert.equal(
+      await verifyCommitted(curve(), vk, statement(k.x), r.proof),
+      "groth16",
+      "another setup's key",
+    );
+  });
+
+  test("bad keys and options are refused", async () => {
+    await assert.rejects(
+      devSetup(compiled.r1cs, join(work, "bad.zkey"), {
+        native: bin,
+        commitment: { wires: [1], dir: join(work, "bad") },
+      }),
+      (e: unknown) => isDesError(e) && e.code === "SETUP_FAILED",
+    );
+    writeFileSync(join(work, "ck", "sk.bin"), Buffer.alloc(64));
+    assert.throws(
+      () => readCommitmentKey(join(work, "ck")),
+      (e: unknown) => isDesError(e) && e.code === "INVALID_ZKEY",
+    );
+    assert.throws(
+      () => readCommitmentKey(join(work, "nowhere")),
+      (e: unknown) => isDesError(e) && e.code === "INVALID_ZKEY",
+    );
+  });
+});
+
+/** The out-of-range attack on value 0's limb 0 (see test/logup.test.ts), for known X and Y. */
+function solveAttack(honest: { x: bigint[][]; c: bigint[][][] }, X: bigint, Y: bigint) {
+  const F = new F1Field(R);
+  const S = 1n << 28n;
+  const u = modp(X - 14n * Y, R);
+  const s14 = 1n << 14n;
+  for (let a = 0n; a < 64n; a++) {
+    const b = a + 1n;
+    const T = modp(invmod(modp(u - a, R), R) + invmod(modp(u - b, R), R), R);
+    const qa = modp(T * s14, R);
+    const qb = modp(s14 - 1n - T * (s14 * u - u + S), R);
+    const qc = modp(2n * u - S - T * modp((u - S) * u, R), R);
+    const root = F.sqrt(modp(qb * qb - 4n * qa * qc, R));
+    if (root === null) continue;
+    const z = modp((root - qb) * invmod(modp(2n * qa, R), R), R);
+    const x = honest.x.map((l) => [...l]);
+    const c = honest.c.map((l) => l.map((ch) => [...ch]));
+    x[0]![0] = (1n << 43n) + 5n;
+    c[0]![0] = [5n, modp(S - s14 * z, R), z];
+    const ls: Lookup[] = c
+      .flatMap((ch) => fqLookups(ch))
+      .filter((l) => tableIndex(WS, l) >= 0)
+      .concat([
+        { value: a, width: 14 },
+        { value: b, width: 14 },
+      ]);
+    return { x, c, m: multiplicities(WS, ls) };
+  }
+  throw new Error("no quadratic residue among 64 tries");
+}
