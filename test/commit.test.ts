@@ -36,11 +36,18 @@ import { COMPILE_OPTIONS } from "../src/circuits/registry.ts";
 import { WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
 import { type CommitmentKey, committedInputWires, readCommitmentKey } from "../src/commit/key.ts";
 import { proveCommitted, writeWtns } from "../src/commit/prove.ts";
-import { type CommittedVkey, commitmentHash, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
+import {
+  type CommittedVkey,
+  commitmentHash,
+  committedPublicInput,
+  committedVkey,
+  verifyCommitted,
+} from "../src/commit/verify.ts";
 import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
 import { devSetup } from "../src/setup/devsetup.ts";
 import { useBn128 } from "./helpers/bn128.ts";
+import { CircuitHarness } from "./helpers/circuit.ts";
 
 const WS = fqTableWidths();
 const NV = 2;
@@ -273,3 +280,43 @@ function solveAttack(honest: { x: bigint[][]; c: bigint[][][] }, X: bigint, Y: b
   }
   throw new Error("no quadratic residue among 64 tries");
 }
+
+describe("CommittedPublicInput (the verifier's step 1 in-circuit)", () => {
+  let c: CircuitHarness;
+  before(async () => {
+    await loadCrypto();
+    c = await CircuitHarness.load(
+      await compileCircuit(
+        {
+          name: "t-committed-public-input",
+          file: "circuits/test/commitment.circom",
+          template: "TestCommittedPublicInput",
+          params: [LIMB_BITS, LIMBS],
+        },
+        COMPILE_OPTIONS,
+      ),
+    );
+  });
+  const input = (x: bigint, D: readonly [bigint, bigint]) => ({
+    x: String(x),
+    D: D.map((v) => toLimbs(v).map(String)),
+  });
+
+  test("x' = Poseidon(x, H(D)) as src/commit/verify.ts computes it", () => {
+    for (const D of [
+      [5n, 7n],
+      [P - 1n, P - 2n],
+      [(1n << 215n) - 1n, 1n << 215n],
+    ] as [bigint, bigint][]) {
+      const x = poseidon([D[0], 3n]);
+      assert.equal(c.expectPass(input(x, D)).output, committedPublicInput(x, D));
+    }
+  });
+
+  test("a coordinate written as x + p (reduced form, not canonical) fails: one point, one seed", () => {
+    const D: [bigint, bigint] = [5n, 7n];
+    const x = 11n;
+    c.expectFail(input(x, [D[0] + P, D[1]]), /main\.c\.lt\[0\]/);
+    c.expectFail(input(x, [D[0], D[1] + P]), /main\.c\.lt\[1\]/);
+  });
+});
