@@ -30,7 +30,7 @@ import {
 } from "../src/bn254/logup.ts";
 import { invmod, modp, P, R } from "../src/bn254/tower.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
-import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
+import { buildNativeProver, nativeProve, proverToolchain } from "../src/build/prover.ts";
 import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
 import { COMPILE_OPTIONS } from "../src/circuits/registry.ts";
 import { WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
@@ -72,7 +72,13 @@ const asInput = (k: { x: bigint[][]; c: bigint[][][]; m: number[] }) => ({
 /** The statement x of the test circuit: Poseidon over every limb. */
 const statement = (x: bigint[][]) => poseidon(x.flat().map((v) => modp(v, R)));
 
-describe("Groth16 with one commitment", () => {
+/** The committed prover runs on the native prover's commands (there is no snarkjs form). */
+const toolchain = proverToolchain();
+const SKIP: string | false = toolchain.ok
+  ? false
+  : `the native prover cannot be built here: ${toolchain.reason}`;
+
+describe("Groth16 with one commitment", { skip: SKIP }, () => {
   const curve = useBn128();
   let compiled: CompiledCircuit;
   let calc: WasmWitnessCalculator;
