@@ -46,6 +46,7 @@ import {
 import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
 import { devSetup } from "../src/setup/devsetup.ts";
+import { releaseSnarkjs } from "../src/setup/index.ts";
 import { useBn128 } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
 
@@ -114,8 +115,10 @@ describe("Groth16 with one commitment", { skip: SKIP }, () => {
     >;
     vk = committedVkey(curve(), plain, ck.sigma2);
   });
-  after(() => {
+  after(async () => {
     if (work) rmSync(work, { recursive: true, force: true });
+    // snarkjs keeps worker threads for its curve (exportVerificationKey, groth16.verify)
+    await releaseSnarkjs();
   });
 
   test("the committed wires are the values, chunks and multiplicities; the seed is not among them", () => {
