@@ -103,14 +103,29 @@ describe("cost model", () => {
   });
 
   test("des plan: the 8-column sample's tree under each profile and a recommendation; a chain fits no profile", () => {
+    // an empty artifacts directory: the project's fallback figures, not this machine's costs.json
+    const empty = mkdtempSync(join(tmpdir(), "des-plan-"));
     const r = spawnSync("./bin/des", ["plan", "samples/independent-16.json", "--machines", "8", "--json"], {
       encoding: "utf8",
+      env: { ...process.env, DES_ARTIFACTS: empty },
     });
+    rmSync(empty, { recursive: true, force: true });
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     const tiny = j.rows.find((x: { profile: string }) => x.profile === "tiny");
     assert.deepEqual([tiny.fits, tiny.columns, tiny.leaves, tiny.nodes, tiny.levels], [true, 8, 12, 11, 4]);
     assert.equal(j.recommended, "tiny");
+    // with whatever figures: the recommendation is the fitting profile with the shortest latency
+    const own = JSON.parse(
+      spawnSync("./bin/des", ["plan", "samples/independent-16.json", "--machines", "8", "--json"], {
+        encoding: "utf8",
+      }).stdout,
+    );
+    const fit = own.rows.filter((x: { fits: boolean }) => x.fits);
+    const best = fit.reduce((a: { latencySeconds: number }, b: { latencySeconds: number }) =>
+      b.latencySeconds < a.latencySeconds ? b : a,
+    );
+    assert.equal(own.recommended, best.profile);
     const chain = spawnSync("./bin/des", ["plan", "samples/chain-16.json", "--json"], { encoding: "utf8" });
     assert.equal(chain.status, 0, chain.stderr);
     const c = JSON.parse(chain.stdout);
