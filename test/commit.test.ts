@@ -16,19 +16,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { F1Field } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { LIMB_BITS, LIMBS, toLimbs } from "../src/bn254/limbs.ts";
-import {
-  CHUNK_BITS,
-  fqChunks,
-  fqLookups,
-  fqTableWidths,
-  type Lookup,
-  multiplicities,
-  tableIndex,
-} from "../src/bn254/logup.ts";
-import { invmod, modp, P, R } from "../src/bn254/tower.ts";
+import { CHUNK_BITS, fqChunks, fqLookups, fqTableWidths, multiplicities } from "../src/bn254/logup.ts";
+import { modp, P, R } from "../src/bn254/tower.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, nativeProve, proverToolchain } from "../src/build/prover.ts";
 import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
@@ -49,6 +40,7 @@ import { devSetup } from "../src/setup/devsetup.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
 import { useBn128 } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
+import { outOfRangeAttack } from "./helpers/logup.ts";
 
 const WS = fqTableWidths();
 const NV = 2;
@@ -196,7 +188,7 @@ describe("Groth16 with one commitment", { skip: SKIP }, () => {
     // the attack: value 0's limb 0 becomes 2^43 + 5, its chunks solved for this seed's X, Y
     const X = poseidon([seed, 1n]);
     const Y = poseidon([seed, 2n]);
-    const attack = solveAttack(honest, X, Y);
+    const attack = outOfRangeAttack(honest, X, Y, WS);
     const wAtt = calc.calculate({ ...asInput(attack), seed: String(seed) }).witness;
     const r1cs = loadR1cs(compiled.r1cs);
     assert.deepEqual(
@@ -258,37 +250,6 @@ describe("Groth16 with one commitment", { skip: SKIP }, () => {
     );
   });
 });
-
-/** The out-of-range attack on value 0's limb 0 (see test/logup.test.ts), for known X and Y. */
-function solveAttack(honest: { x: bigint[][]; c: bigint[][][] }, X: bigint, Y: bigint) {
-  const F = new F1Field(R);
-  const S = 1n << 28n;
-  const u = modp(X - 14n * Y, R);
-  const s14 = 1n << 14n;
-  for (let a = 0n; a < 64n; a++) {
-    const b = a + 1n;
-    const T = modp(invmod(modp(u - a, R), R) + invmod(modp(u - b, R), R), R);
-    const qa = modp(T * s14, R);
-    const qb = modp(s14 - 1n - T * (s14 * u - u + S), R);
-    const qc = modp(2n * u - S - T * modp((u - S) * u, R), R);
-    const root = F.sqrt(modp(qb * qb - 4n * qa * qc, R));
-    if (root === null) continue;
-    const z = modp((root - qb) * invmod(modp(2n * qa, R), R), R);
-    const x = honest.x.map((l) => [...l]);
-    const c = honest.c.map((l) => l.map((ch) => [...ch]));
-    x[0]![0] = (1n << 43n) + 5n;
-    c[0]![0] = [5n, modp(S - s14 * z, R), z];
-    const ls: Lookup[] = c
-      .flatMap((ch) => fqLookups(ch))
-      .filter((l) => tableIndex(WS, l) >= 0)
-      .concat([
-        { value: a, width: 14 },
-        { value: b, width: 14 },
-      ]);
-    return { x, c, m: multiplicities(WS, ls) };
-  }
-  throw new Error("no quadratic residue among 64 tries");
-}
 
 describe("CommittedPublicInput (the verifier's step 1 in-circuit)", () => {
   let c: CircuitHarness;

@@ -14,7 +14,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, test } from "node:test";
-import { F1Field } from "ffjavascript";
 import { LIMB_BITS, LIMBS, toLimbs } from "../src/bn254/limbs.ts";
 import {
   CHUNK_BITS,
@@ -27,10 +26,11 @@ import {
   tableIndex,
   tableSize,
 } from "../src/bn254/logup.ts";
-import { invmod, modp, P, R } from "../src/bn254/tower.ts";
+import { modp, P, R } from "../src/bn254/tower.ts";
 import { compileCircuit } from "../src/build/circom.ts";
 import { COMPILE_OPTIONS } from "../src/circuits/registry.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
+import { outOfRangeAttack } from "./helpers/logup.ts";
 
 const WS = fqTableWidths();
 const MAX = (1n << 254n) - 1n;
@@ -176,43 +176,10 @@ describe("FqRangeLookup and LogUpTable (N = 43, K = 6, CB = 15)", () => {
   });
 
   test("with X and Y known before the chunks, a limb of 2^43 + 5 passes: the caller must bind the chunks first", () => {
-    const F = new F1Field(R);
     const k = honest(VALUES);
-    const X = k.X;
-    const Y = k.Y;
-    // Limb 2^43 + 5: chunk 0 = 5 (15 bits, honest); S = c1 + 2^14·c2 = 2^28 needs c2 = 2^14 (out of
-    // range). Solve instead for c1', c2' (both 14-bit lookups, any field elements) with
-    // c1' + 2^14·c2' = S and 1/(u − c1') + 1/(u − c2') = T, u = X − 14·Y, where T is what two
-    // in-range entries a, b contribute (they are counted in m).
-    const S = 1n << 28n;
-    const u = modp(X - 14n * Y, R);
-    const s14 = 1n << 14n;
-    let sol: { c1: bigint; c2: bigint; a: bigint; b: bigint } | undefined;
-    for (let a = 0n; a < 64n && !sol; a++) {
-      const b = a + 1n;
-      const T = modp(invmod(modp(u - a, R), R) + invmod(modp(u - b, R), R), R);
-      // T·2^14·z² + (2^14 − 1 − T·(2^14·u − u + S))·z + (2u − S − T·(u − S)·u) = 0
-      const qa = modp(T * s14, R);
-      const qb = modp(s14 - 1n - T * (s14 * u - u + S), R);
-      const qc = modp(2n * u - S - T * modp((u - S) * u, R), R);
-      const disc = modp(qb * qb - 4n * qa * qc, R);
-      const root = F.sqrt(disc);
-      if (root === null) continue;
-      const z = modp((root - qb) * invmod(modp(2n * qa, R), R), R);
-      sol = { c1: modp(S - s14 * z, R), c2: z, a, b };
-    }
-    assert.ok(sol, "no quadratic residue among 64 tries");
-    assert.ok(sol.c1 >= 1n << 14n && sol.c2 >= 1n << 14n, "the solved chunks are out of range");
-    k.x[0]![0] = (1n << 43n) + 5n;
-    k.c[0]![0] = [5n, sol.c1, sol.c2];
-    const ls = k.c
-      .flatMap((ch) => fqLookups(ch))
-      .filter((l) => tableIndex(WS, l) >= 0)
-      .concat([
-        { value: sol.a, width: 14 },
-        { value: sol.b, width: 14 },
-      ]);
-    k.m = multiplicities(WS, ls);
+    const att = outOfRangeAttack(k, k.X, k.Y, WS);
+    assert.ok(att.c1 >= 1n << 14n && att.c2 >= 1n << 14n, "the solved chunks are out of range");
+    Object.assign(k, { x: att.x, c: att.c, m: att.m });
     c.expectPass(input(k));
   });
 });
