@@ -9,7 +9,17 @@
  * The prover takes D = Σ a_j·K_j and P = Σ a_j·σK_j (src/commit/prove.ts); the verifier needs
  * [σ]₂ only (src/commit/verify.ts).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { desError } from "../errors.ts";
@@ -57,19 +67,8 @@ export async function writeCommitmentKey(
   };
   await pointsFile("K", COMMIT_FILES.k);
   await pointsFile("SK", COMMIT_FILES.sk);
-  const fd = openSync(tmp(COMMIT_FILES.sigma2), "w");
-  try {
-    writeSync(fd, sigma2);
-  } finally {
-    closeSync(fd);
-  }
-  const wj = JSON.stringify({ protocol: "groth16-commit-1", wires }, null, 0);
-  const wfd = openSync(tmp(COMMIT_FILES.wires), "w");
-  try {
-    writeSync(wfd, wj);
-  } finally {
-    closeSync(wfd);
-  }
+  writeFileSync(tmp(COMMIT_FILES.sigma2), sigma2);
+  writeFileSync(tmp(COMMIT_FILES.wires), JSON.stringify({ protocol: "groth16-commit-1", wires }));
   for (const f of Object.values(COMMIT_FILES)) renameSync(tmp(f), join(dir, f));
 }
 
@@ -92,7 +91,7 @@ export function readCommitmentKey(dir: string): CommitmentKey {
   }
   const size = (f: string) => {
     try {
-      return readFileSync(join(dir, f)).length;
+      return statSync(join(dir, f)).size;
     } catch {
       throw desError("INVALID_ZKEY", `${dir}: missing ${f}`);
     }

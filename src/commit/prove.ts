@@ -8,47 +8,52 @@
  *   4. A, B, C (`des-groth16 prove`) with the zkey whose committed wires' C points are the point
  *      at infinity (the development setup's `commitment` option), so C leaves the J terms out.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { R } from "../bn254/tower.ts";
 import { buildNativeProver, nativeProve } from "../build/prover.ts";
 import type { CircuitInput, WasmWitnessCalculator } from "../circuits/wasm-witness.ts";
 import { desError } from "../errors.ts";
+import { BinWriter } from "../util/binfile.ts";
 import { runProcess } from "../util/proc.ts";
 import type { CommitmentKey } from "./key.ts";
 import { type CommittedProof, commitmentHash } from "./verify.ts";
+
+/** v (< 2^256) as 32 bytes little-endian at b[at]. */
+function putLE32(b: Buffer, at: number, v: bigint): void {
+  let t = v;
+  for (let k = 0; k < 32; k++, t >>= 8n) b[at + k] = Number(t & 0xffn);
+}
 
 /** Scalars as the native prover reads them: 32 bytes little-endian, standard form, below r. */
 function scalarFile(values: readonly bigint[]): Buffer {
   const b = Buffer.alloc(values.length * 32);
   values.forEach((v, i) => {
     if (v < 0n || v >= R) throw desError("USAGE", `scalar ${i} is not below r`);
-    let t = v;
-    for (let k = 0; k < 32; k++) {
-      b[i * 32 + k] = Number(t & 0xffn);
-      t >>= 8n;
-    }
+    putLE32(b, i * 32, v);
   });
   return b;
 }
 
-/** A BN254 witness file (iden3 "wtns" version 2: header section, then the values). */
+/** A BN254 witness file (iden3 "wtns" version 2: n8, prime, count; then the values), as link.ts writes one. */
 export function writeWtns(file: string, witness: readonly bigint[]): void {
-  const head = Buffer.alloc(12 + 12 + 40 + 12);
-  let o = head.write("wtns", 0, "latin1");
-  o = head.writeUInt32LE(2, o); // version
-  o = head.writeUInt32LE(2, o); // sections
-  o = head.writeUInt32LE(1, o);
-  o = head.writeBigUInt64LE(40n, o);
-  o = head.writeUInt32LE(32, o);
-  let p = R;
-  for (let k = 0; k < 32; k++, p >>= 8n) head[o + k] = Number(p & 0xffn);
-  o += 32;
-  o = head.writeUInt32LE(witness.length, o);
-  o = head.writeUInt32LE(2, o);
-  head.writeBigUInt64LE(BigInt(witness.length * 32), o);
-  writeFileSync(file, Buffer.concat([head, scalarFile(witness)]));
+  const prime = Buffer.alloc(32);
+  putLE32(prime, 0, R);
+  const fd = openSync(file, "w");
+  try {
+    const o = new BinWriter(fd, "wtns", 2, 2);
+    o.begin(1);
+    o.u32(32);
+    o.write(prime);
+    o.u32(witness.length);
+    o.end();
+    o.begin(2);
+    o.write(scalarFile(witness));
+    o.end();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function msmG1(bin: string, points: string, scalars: string, out: string): Promise<[bigint, bigint]> {
