@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_OK := node_modules/.install-stamp
 DES := ./bin/des
 
-.PHONY: all install native-deps native-prover redis prove-distributed bench-distributed test check typecheck lint format bench bench-columns bench-exec bench-verifier bench-prover samples clean prove verify setup circuits prove-evm
+.PHONY: all install native-deps native-prover redis prove-distributed bench-distributed test check typecheck lint format bench bench-columns bench-exec bench-verifier bench-prover bench-node samples clean prove verify setup circuits prove-evm
 
 all: test
 
@@ -88,6 +88,13 @@ bench-exec: $(NODE_OK)
 # (about 10 minutes; BENCH_ARGS=--fresh to time a cold compile).
 bench-verifier: $(NODE_OK)
 	node --import tsx bench/verifier.ts $(BENCH_ARGS)
+
+# One aggregation node in both forms in one run (issue #18): today's (two transcript-form verifiers,
+# plain Groth16, 2^22) and the committed one (two lookup-form verifiers, Groth16 with one
+# commitment, 2^21): constraints, setup, witness, proof time and the prover's peak memory, with the
+# ratios (about 30 minutes on 2 cores with the verifiers compiled; about 55 without).
+bench-node: $(NODE_OK) native-deps
+	node --import tsx bench/node.ts $(BENCH_ARGS)
 
 # Native prover vs snarkjs on the same zkey and witness: column leaf, state leaf, one aggregation
 # node (the first run proves samples/independent-4.json to get them). BENCH_ARGS=--msm-compare

@@ -298,3 +298,49 @@ template BlockRoot(KC, KS, DEPTH, MAXTX) {
     h.inputs[8] <== list.count;
     pub <== h.out;
 }
+
+/*
+ * CommittedColumnNode(KIND), CommittedStateNode(KIND, DEPTH): the nodes above as the glue of a node
+ * proven as Groth16 with one commitment D (src/commit/), whose children's verifiers are the lookup
+ * form (Groth16Verifier with RC = 0, groth16_verifier.circom): their public `seed` is this glue's `seed`, which the
+ * prover sets to H(D). Public signal: pub = Poseidon(statement, seed), the x' of the committed
+ * proof; the statement is the plain node's pub. post_xp follows the naming of the lookup form
+ * (computed from the seed; src/commit/key.ts).
+ */
+template CommittedColumnNode(KIND) {
+    var NV = agg_column_values(KIND);
+    signal input xL;
+    signal input xR;
+    signal input seed;
+    signal input l[NV];
+    signal input r[NV];
+    signal output pub;
+    component node = ColumnNode(KIND);
+    node.xL <== xL;
+    node.xR <== xR;
+    node.l <== l;
+    node.r <== r;
+    component post_xp = Poseidon(2);
+    post_xp.inputs[0] <== node.pub;
+    post_xp.inputs[1] <== seed;
+    pub <== post_xp.out;
+}
+
+template CommittedStateNode(KIND, DEPTH) {
+    var NV = agg_state_values(KIND);
+    signal input xL;
+    signal input xR;
+    signal input seed;
+    signal input l[NV];
+    signal input r[NV];
+    signal output pub;
+    component node = StateNode(KIND, DEPTH);
+    node.xL <== xL;
+    node.xR <== xR;
+    node.l <== l;
+    node.r <== r;
+    component post_xp = Poseidon(2);
+    post_xp.inputs[0] <== node.pub;
+    post_xp.inputs[1] <== seed;
+    pub <== post_xp.out;
+}

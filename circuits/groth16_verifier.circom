@@ -51,7 +51,9 @@ pragma circom 2.1.0;
  */
 
 include "circomlib/circuits/bitify.circom";
+include "circomlib/circuits/poseidon.circom";
 include "./lib/bn254/deferred.circom";
+include "./lib/logup.circom";
 
 /* The signed digits of 6x + 2 (BN254's x = 4965661367192848881), most significant first. */
 function bn_ate_naf() {
@@ -124,7 +126,7 @@ function bn_step_values(KIND) {
  * (constant × variable limbs): |d| < 9·K·2^(2N) < 2^92, |V| < 9·p² < 2^512; deferred reductions.
  *   cost: 10 range checks, no native products.
  */
-template FixedLinesProduct(N, K, VK, S) {
+template FixedLinesProduct(N, K, VK, S, RC) {
     var NP = 2 * K - 1;
     signal input m[8][K];
     signal output g[6][2][K];
@@ -146,8 +148,10 @@ template FixedLinesProduct(N, K, VK, S) {
         }
         var res[80] = bn_reduce_hint(N, K, NP, 512, dv);
         for (var l = 0; l < K; l++) g[o \ 2][o % 2][l] <-- res[l];
-        rr[o] = FqRangeCheck(N, K);
-        rr[o].x <== g[o \ 2][o % 2];
+        if (RC == 1) {
+            rr[o] = FqRangeCheck(N, K);
+            rr[o].x <== g[o \ 2][o % 2];
+        }
         for (var t = 0; t < NP; t++) {
             if (t < K) {
                 e[o][t] <== dv[t] - g[o \ 2][o % 2][t];
@@ -170,7 +174,7 @@ template FixedLinesProduct(N, K, VK, S) {
  * G_S (10 coefficients), h = f² or f·cf (not for KIND 2), u = h·ℓ, f'. Unused inputs (q, xInv for
  * KIND 0; cf for KIND 0 and 2) are not constrained here; the parent ties them to 0.
  */
-template VerifierStep(N, K, VK, S, KIND) {
+template VerifierStep(N, K, VK, S, KIND, RC) {
     var NP = 2 * K - 1;
     var NO = bn_step_obligations(KIND);
     var NV = bn_step_values(KIND);
@@ -187,7 +191,7 @@ template VerifierStep(N, K, VK, S, KIND) {
     signal output e[NO][NP];
     signal output vals[NV][K];
 
-    component g2 = DG2Step(N, K, KIND == 0 ? 1 : 0);
+    component g2 = DG2Step(N, K, KIND == 0 ? 1 : 0, RC);
     g2.t <== t;
     g2.q <== q;
     g2.p <== a;
@@ -198,18 +202,18 @@ template VerifierStep(N, K, VK, S, KIND) {
     lf.yp <== a[1];
     lf.c1 <== g2.c1;
     lf.c3 <== g2.c3;
-    component gl = FixedLinesProduct(N, K, VK, S);
+    component gl = FixedLinesProduct(N, K, VK, S, RC);
     gl.m <== m;
 
     component h;
-    component u = DFq12Mul(N, K);
+    component u = DFq12Mul(N, K, RC);
     if (KIND == 0) {
-        h = DFq12Mul(N, K);
+        h = DFq12Mul(N, K, RC);
         h.a <== f;
         h.b <== f;
         u.a <== h.out;
     } else if (KIND == 1) {
-        h = DFq12Mul(N, K);
+        h = DFq12Mul(N, K, RC);
         h.a <== f;
         h.b <== cf;
         u.a <== h.out;
@@ -217,7 +221,7 @@ template VerifierStep(N, K, VK, S, KIND) {
         u.a <== f;
     }
     u.b <== lf.out;
-    component v = DFq12Mul(N, K);
+    component v = DFq12Mul(N, K, RC);
     v.a <== u.out;
     v.b <== gl.g;
     fOut <== v.out;
@@ -276,7 +280,7 @@ template VerifierStep(N, K, VK, S, KIND) {
  *   Outputs the obligations (4 per addition) and the sums (values to hash, 2 per addition).
  *   cost: 254 (bits) + NW·(2^W − W − 1) (monomials) + NW·DG1AddHinted.
  */
-template FixedBaseMul(N, K, VK) {
+template FixedBaseMul(N, K, VK, RC) {
     var W = bn_vk_msm_window_bits(VK);
     var NW = (254 + W - 1) \ W;
     var TW = 1 << W;
@@ -320,7 +324,7 @@ template FixedBaseMul(N, K, VK) {
             }
         }
         if (i > 0) {
-            add[i - 1] = DG1AddHinted(N, K);
+            add[i - 1] = DG1AddHinted(N, K, RC);
             if (i == 1) {
                 add[i - 1].p <== sel[0];
             } else {
@@ -332,7 +336,7 @@ template FixedBaseMul(N, K, VK) {
         }
     }
     var B[2][6] = bn_vk_msm_base(VK);
-    add[NW - 1] = DG1AddHinted(N, K);
+    add[NW - 1] = DG1AddHinted(N, K, RC);
     add[NW - 1].p <== add[NW - 2].out;
     for (var c = 0; c < 2; c++) {
         for (var l = 0; l < K; l++) add[NW - 1].q[c][l] <== B[c][l];
@@ -351,14 +355,16 @@ template FixedBaseMul(N, K, VK) {
  * NormalisePoint(N, K): X = x_P/y_P and Y = 1/y_P as range-checked hints with Y·y_P ≡ 1 and
  * X·y_P ≡ x_P (y_P ≢ 0 follows). cost: 2·254 + 2 zero reductions.
  */
-template NormalisePoint(N, K) {
+template NormalisePoint(N, K, RC) {
     signal input p[2][K];
     signal input xy[2][K];
     component rc[2];
     component z[2];
     for (var j = 0; j < 2; j++) {
-        rc[j] = FqRangeCheck(N, K);
-        rc[j].x <== xy[j];
+        if (RC == 1) {
+            rc[j] = FqRangeCheck(N, K);
+            rc[j].x <== xy[j];
+        }
         z[j] = ExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 0);
         z[j].x[0][0] <== xy[j];
         z[j].y[0][0] <== p[1];
@@ -396,7 +402,50 @@ function bn_isqrt_ceil(n) {
     return a;
 }
 
-template Groth16Verifier(N, K, VK) {
+/* Chunk size and table widths of the lookup form. */
+function bn_lookup_cb() {
+    return 11;
+}
+
+function bn_lookup_widths() {
+    return [11, 10, 9];
+}
+
+
+
+/*
+ * Groth16Verifier(N, K, VK, RC): the verifier of the header, in one of two forms that differ only in
+ * how the values the deferred reductions rely on are made trustworthy (checks 1–5 are the same):
+ *
+ *  RC = 1, the transcript form (plain Groth16 parent): every hint and deferred result is
+ *    range-checked by bits where it is made, and the batch check's coefficients come from an
+ *    in-circuit transcript hash of x and every such value (section 6).
+ *
+ *  RC = 0, the lookup form (a parent proven as Groth16 with one commitment, src/commit/,
+ *    docs/circuits.md): an extra public input `seed`, which the parent binds to H(D) of its own
+ *    commitment D. Every value of `limbs` (every hint input and every deferred result, K limbs
+ *    each) is range-checked by lookup (lib/logup.circom, Haböck, ePrint 2022/1530) instead of
+ *    bits: each limb is cut into chunks of at most CB = 11 bits (a 43-bit limb into 11 + 11 + 11 +
+ *    10, the 39-bit top limb into 10 + 10 + 10 + 9), 24 lookups per value, into one table of the
+ *    widths 11, 10 and 9 (3,584 entries). Four chunks per limb beat three (15 + 14 + 14) for a
+ *    circuit with its own table: 24·V + 3,584 against 18·V + 57,344 for V = 5,136 values. The
+ *    lookup challenges X, Y and the batch check's α, β come from `seed`; there is no transcript.
+ *    Soundness errors: lookups ≤ (L·|T| + L + 2|T|)/r with L = 123,264 lookups, |T| = 3,584
+ *    (below 2^−225); batch check 2^−126 (lib/bn254/deferred.circom).
+ *
+ *    Commitment discipline (what makes the lookups and the batch check sound): the enclosing
+ *    proof must commit every wire computed before the challenges, and the challenges must come
+ *    from that commitment. Wires are split by name: every signal and component computed from
+ *    `seed` has a name that starts with `post_`; everything else (the proof, the hints, the
+ *    results, the chunks `ck`, the multiplicities `mult`) is fixed without it. The committed set
+ *    is every private wire that src/commit/key.ts's POST_CHALLENGE does not name; `seed` is
+ *    never committed. A post-challenge wire is constrained by the arguments (the accumulators, the
+ *    challenges' derivation and bits, the batch sum and its reduction).
+ *
+ * Hints whose results feed only obligations or lookups are computed here (`<--`); none of them
+ * depends on a challenge.
+ */
+template Groth16Verifier(N, K, VK, RC) {
     var W = bn_vk_msm_window_bits(VK);
     var NW = (254 + W - 1) \ W;
     var NS = bn_ate_steps();
@@ -414,12 +463,17 @@ template Groth16Verifier(N, K, VK) {
     signal input rc[6][2][K];
     signal input rcInv[6][2][K];
     signal input rw[3][2][K];
+    var TL = bn_verifier_limbs(K, NW);
+    var NOB = bn_verifier_obligations(NW);
+    signal limbs[TL];
+    signal obl[NOB][NP];
 
-    // 1. Reduced form and curve membership of the proof; reduced form of the hints used in products.
+    // 1. Reduced form and curve membership of the proof; reduced form of the hints used in products
+    // (RC = 0: by the lookups of section 6, over `limbs`).
     component rA[2];
     component rC[2];
     component rB[2][2];
-    for (var j = 0; j < 2; j++) {
+    for (var j = 0; j < 2 * RC; j++) {
         rA[j] = FqRangeCheck(N, K);
         rA[j].x <== a[j];
         rC[j] = FqRangeCheck(N, K);
@@ -436,7 +490,7 @@ template Groth16Verifier(N, K, VK) {
     component onB = G2AssertOnCurve(N, K);
     onB.p <== b;
     component rR[3][6][2];
-    for (var s = 0; s < 6; s++) {
+    for (var s = 0; s < 6 * RC; s++) {
         for (var e = 0; e < 2; e++) {
             rR[0][s][e] = FqRangeCheck(N, K);
             rR[0][s][e].x <== rc[s][e];
@@ -450,16 +504,16 @@ template Groth16Verifier(N, K, VK) {
     }
 
     // 2. L = IC0 + x·IC1.
-    component msm = FixedBaseMul(N, K, VK);
+    component msm = FixedBaseMul(N, K, VK, RC);
     msm.x <== x;
     msm.lambda <== msmLambda;
     msm.xInv <== msmXInv;
 
     // Normalisers of the fixed pairs and their products m.
-    component nL = NormalisePoint(N, K);
+    component nL = NormalisePoint(N, K, RC);
     nL.p <== msm.out;
     nL.xy <== norm[0];
-    component nC = NormalisePoint(N, K);
+    component nC = NormalisePoint(N, K, RC);
     nC.p <== c;
     nC.xy <== norm[1];
     // m = (X_L, X_C, Y_L, Y_C, X_L·X_C, Y_L·Y_C, X_L·Y_C, X_C·Y_L)
@@ -503,7 +557,7 @@ template Groth16Verifier(N, K, VK) {
     var frob = 0;
     for (var s = 0; s < NS; s++) {
         var kind = kinds[s];
-        st[s] = VerifierStep(N, K, VK, s, kind);
+        st[s] = VerifierStep(N, K, VK, s, kind, RC);
         if (s == 0) {
             st[s].f <== rcInv;
             st[s].t <== b;
@@ -598,12 +652,9 @@ template Groth16Verifier(N, K, VK) {
         fin.x[1][j] <== r2.out[j \ 2][j % 2];
     }
 
-    // 6. The deferred reductions. Transcript: x, then the limbs (5 per element) of the inputs in
-    // declaration order, of the non-deferred results that enter deferred gadgets (−y_B, ψ(B),
-    // ψ²(B), −y_ψ²(B), m_4…m_7), of the fixed-base sums and of every step's values.
-    var TL = bn_verifier_limbs(K, NW);
-    var NE = 1 + (TL + 4) \ 5;
-    signal limbs[TL];
+    // `limbs`: the values the deferred reductions rely on, K limbs each: the inputs in declaration order,
+    // the non-deferred results that enter deferred gadgets (−y_B, ψ(B), ψ²(B), −y_ψ²(B), m_4…m_7),
+    // the fixed-base sums and every step's values. Every deferred result is among them.
     var li = 0;
     for (var j = 0; j < 2; j++) {
         for (var i = 0; i < K; i++) { limbs[li] <== a[j][i]; li++; }
@@ -680,37 +731,106 @@ template Groth16Verifier(N, K, VK) {
         }
     }
     assert(li == TL);
-    component th = TranscriptHash(NE);
-    th.in[0] <== x;
-    for (var el = 1; el < NE; el++) {
-        var acc = 0;
-        for (var j = 0; j < 5; j++) {
-            if (5 * (el - 1) + j < TL) acc += limbs[5 * (el - 1) + j] * (1 << (N * j));
-        }
-        th.in[el] <== acc;
+    var ko = 0;
+    for (var i = 0; i < 4 * NW; i++) {
+        obl[ko] <== msm.e[i];
+        ko++;
     }
-
-    var NOB = bn_verifier_obligations(NW);
+    for (var s = 0; s < NS; s++) {
+        for (var i = 0; i < bn_step_obligations(kinds[s]); i++) {
+            obl[ko] <== st[s].e[i];
+            ko++;
+        }
+    }
+    assert(ko == NOB);
+    // 6. The deferred reductions: the batch check's coefficients (and the lookups' challenges) are
+    // drawn after everything in `limbs` is fixed.
     var BA = bn_isqrt_ceil(NOB);
     var BB = (NOB + BA - 1) \ BA;
-    component ch = Challenges64(2 * (BA + BB));
-    ch.seed <== th.out;
-    component bc[2];
-    for (var t = 0; t < 2; t++) {
-        bc[t] = DeferredBatchCheck(N, K, NOB, BA, BB);
-        for (var i = 0; i < BA; i++) bc[t].alpha[i] <== ch.out[t * (BA + BB) + i];
-        for (var j = 0; j < BB; j++) bc[t].beta[j] <== ch.out[t * (BA + BB) + BA + j];
-        var k = 0;
-        for (var i = 0; i < 4 * NW; i++) {
-            bc[t].e[k] <== msm.e[i];
-            k++;
+    if (RC == 1) {
+        // Transcript: x, then the limbs of `limbs`, 5 per element.
+        var NE = 1 + (TL + 4) \ 5;
+        component th = TranscriptHash(NE);
+        th.in[0] <== x;
+        for (var el = 1; el < NE; el++) {
+            var acc = 0;
+            for (var j = 0; j < 5; j++) {
+                if (5 * (el - 1) + j < TL) acc += limbs[5 * (el - 1) + j] * (1 << (N * j));
+            }
+            th.in[el] <== acc;
         }
-        for (var s = 0; s < NS; s++) {
-            for (var i = 0; i < bn_step_obligations(kinds[s]); i++) {
-                bc[t].e[k] <== st[s].e[i];
-                k++;
+        component ch = Challenges64(2 * (BA + BB));
+        ch.seed <== th.out;
+        component bc[2];
+        for (var t = 0; t < 2; t++) {
+            bc[t] = DeferredBatchCheck(N, K, NOB, BA, BB);
+            for (var i = 0; i < BA; i++) bc[t].alpha[i] <== ch.out[t * (BA + BB) + i];
+            for (var j = 0; j < BB; j++) bc[t].beta[j] <== ch.out[t * (BA + BB) + BA + j];
+            bc[t].e <== obl;
+        }
+    } else {
+        signal input seed;
+        var CB = bn_lookup_cb();
+        var WS[3] = bn_lookup_widths();
+        var NC = logup_chunk_count(N, CB);
+        var TB = bn_top_bits(N, K);
+        assert(logup_chunk_count(TB, CB) == NC);
+        assert(CB == 11 && WS[0] == 11 && WS[1] == 10 && WS[2] == 9); // the offsets below
+        var NV = TL \ K;
+        assert(NV * K == TL);
+        // Before the challenges: every value's chunks, and the table's multiplicities.
+        signal ck[NV][K][NC];
+        signal mult[3584];
+        var cnt[3584];
+        for (var t = 0; t < 3584; t++) cnt[t] = 0;
+        for (var v = 0; v < NV; v++) {
+            for (var i = 0; i < K; i++) {
+                var w = i == K - 1 ? TB : N;
+                var off = 0;
+                for (var k = 0; k < NC; k++) {
+                    var cw = logup_chunk_width(w, CB, k);
+                    var q = (limbs[v * K + i] >> off) & ((1 << cw) - 1);
+                    ck[v][i][k] <-- q;
+                    // table offsets of the widths 11, 10, 9
+                    var o = 3072;
+                    if (cw == 11) o = 0;
+                    if (cw == 10) o = 2048;
+                    cnt[o + q] += 1;
+                    off += cw;
+                }
             }
         }
-        assert(k == NOB);
+        for (var t = 0; t < 3584; t++) mult[t] <-- cnt[t];
+
+        // After the challenges (every name from here on starts with post_).
+        component post_hx = Poseidon(2);
+        post_hx.inputs[0] <== seed;
+        post_hx.inputs[1] <== 1;
+        component post_hy = Poseidon(2);
+        post_hy.inputs[0] <== seed;
+        post_hy.inputs[1] <== 2;
+        component post_lu[NV];
+        for (var v = 0; v < NV; v++) {
+            post_lu[v] = FqRangeLookup(N, K, CB);
+            post_lu[v].X <== post_hx.out;
+            post_lu[v].Y <== post_hy.out;
+            post_lu[v].in <== v == 0 ? 0 : post_lu[v - 1].out;
+            for (var i = 0; i < K; i++) post_lu[v].x[i] <== limbs[v * K + i];
+            post_lu[v].c <== ck[v];
+        }
+        component post_tb = LogUpTable(3, WS);
+        post_tb.X <== post_hx.out;
+        post_tb.Y <== post_hy.out;
+        post_tb.in <== post_lu[NV - 1].out;
+        post_tb.m <== mult;
+        component post_ch = Challenges64(2 * (BA + BB));
+        post_ch.seed <== seed;
+        component post_bc[2];
+        for (var t = 0; t < 2; t++) {
+            post_bc[t] = DeferredBatchCheck(N, K, NOB, BA, BB);
+            for (var i = 0; i < BA; i++) post_bc[t].alpha[i] <== post_ch.out[t * (BA + BB) + i];
+            for (var j = 0; j < BB; j++) post_bc[t].beta[j] <== post_ch.out[t * (BA + BB) + BA + j];
+            post_bc[t].e <== obl;
+        }
     }
 }

@@ -3,11 +3,12 @@
  * (src/bn254/groth16.ts), on real snarkjs proofs of the project's circuits
  * (test/fixtures/groth16-{column,state-update}-tiny.*, development setup).
  *
- * The hint builder's model is checked in TypeScript first (fast). Then the verifier is compiled for
- * the column key and for the state-update key (--O1, about 3 minutes each, cached under
- * artifacts/), and witnesses are computed in a pool of two worker threads (about 75 s each): a
- * valid proof must pass every check; each tampered proof must fail, and fail in the check that
- * exists for it. circom's strict witness generator stops at the first failed `===` and names the
+ * The hint builder's model is checked in TypeScript first (fast). Then the verifier is compiled in
+ * its transcript form for the column key and in its lookup form
+ * (RC = 0) for the state-update key (--O1, side by side, about
+ * 11 and 13 minutes, cached under artifacts/), and witnesses are computed in a pool of two worker
+ * threads: a valid proof must pass every check; each tampered proof must fail, and fail in the
+ * check that exists for it. circom's strict witness generator stops at the first failed `===` and names the
  * chain of template instances and lines; the verifier template's line tells which of its
  * numbered sections (curve checks, G2 check, residue identity) rejected the witness. The
  * tampered proofs get every hint an honest prover would compute for them (slopes, T, the
@@ -251,7 +252,10 @@ describe("deferred reduction checks (TestDeferredBatch)", () => {
   });
 });
 
-/** Line ranges of the verifier template's numbered sections ("// 1. …" to "// 5. …"). */
+/**
+ * Line ranges of the verifier template's numbered sections ("// 1. …" to "// 6. …"; 6 holds both
+ * forms' challenges and batch checks).
+ */
 function sections(): Map<number, [number, number]> {
   const lines = readFileSync("circuits/groth16_verifier.circom", "utf8").split("\n");
   const start = lines.findIndex((l) => l.startsWith("template Groth16Verifier("));
@@ -267,11 +271,18 @@ function sections(): Map<number, [number, number]> {
   return out;
 }
 
-/** The Groth16Verifier line in a strict failure's message. */
+/**
+ * The Groth16Verifier line in a strict failure's message.
+ */
 function failingLine(o: WitnessOutcome): number {
   const m = /Groth16Verifier_\d+ line: (\d+)/.exec(o.messages.join("\n"));
   assert.ok(m, `no Groth16Verifier frame in: ${o.messages.join(" | ")}`);
   return Number(m[1]);
+}
+
+/** The text of the Groth16Verifier line a strict failure names. */
+function failingLineText(o: WitnessOutcome): string {
+  return readFileSync("circuits/groth16_verifier.circom", "utf8").split("\n")[failingLine(o) - 1]!;
 }
 
 /**
@@ -290,47 +301,73 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
   const sec = sections();
 
   before(async () => {
-    // Two compiler processes side by side (one per core).
-    const [colV, suV] = await Promise.all([compileVerifier(column.vkey), compileVerifier(stateUpdate.vkey)]);
+    // Two compiler processes side by side (one per core): the transcript form for the column key,
+    // the lookup form for the state-update key.
+    const [colV, suL] = await Promise.all([
+      compileVerifier(column.vkey),
+      compileVerifier(stateUpdate.vkey, {}, "lookup"),
+    ]);
     const kc = colV.build.keys[0]!;
-    const ks = suV.build.keys[0]!;
+    const ks = suL.build.keys[0]!;
     const good = column.proofs[0]!;
     const proof = good.proof;
     const x = good.publicSignals[0]!;
     const input = (kk: VerifierConstants, pr: SnarkjsProof, pub: string | bigint): CircuitInput =>
       verifierInput(verifierTrace(kk, pr, pub, { allowInvalid: true })) as CircuitInput;
+    const su = stateUpdate.proofs[0]!;
+    const xs = su.publicSignals[0]!;
+    const seed = String(BigInt("0x2c05a1b8d3e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f"));
+    const lookup = (inp: CircuitInput): CircuitInput => ({ ...inp, seed });
+    // Checks 1–5 are Groth16VerifierCore's in both forms: the tampered proofs run on the lookup
+    // form (the smaller witness); the transcript form keeps one of them, its own batch check and a
+    // proof for another key.
     const jobs: [string, string, CircuitInput][] = [
       ["column", colV.wasm, input(kc, proof, x)],
-      [
-        "state-update",
-        suV.wasm,
-        input(ks, stateUpdate.proofs[0]!.proof, stateUpdate.proofs[0]!.publicSignals[0]!),
-      ],
       ["A replaced", colV.wasm, input(kc, { ...proof, pi_a: g1Json(g1.add(pointA(proof), G1_GEN)!) }, x)],
-      [
-        "B replaced",
-        colV.wasm,
-        input(kc, { ...proof, pi_b: g2Json(g2.add(pointB(proof), pointB(proof))!) }, x),
-      ],
-      ["C replaced", colV.wasm, input(kc, { ...proof, pi_c: g1Json(g1.add(pointC(proof), G1_GEN)!) }, x)],
-      ["wrong public input", colV.wasm, input(kc, proof, BigInt(x) + 1n)],
-      ["B outside G2", colV.wasm, input(kc, { ...proof, pi_b: g2Json(twistPointOutsideG2()) }, x)],
-      [
-        "A off the curve",
-        colV.wasm,
-        input(kc, { ...proof, pi_a: g1Json([pointA(proof)[0], modp(pointA(proof)[1] + 1n)]) }, x),
-      ],
-      [
-        "B off the twist",
-        colV.wasm,
-        input(kc, { ...proof, pi_b: g2Json([pointB(proof)[0], fq2.add(pointB(proof)[1], [1n, 0n])]) }, x),
-      ],
-      [
-        "other key",
-        colV.wasm,
-        input(kc, stateUpdate.proofs[0]!.proof, stateUpdate.proofs[0]!.publicSignals[0]!),
-      ],
+      ["other key", colV.wasm, input(kc, su.proof, xs)],
       ["wrong inverse hint", colV.wasm, withWrongInverse(input(kc, proof, x))],
+      ["lookup: state-update", suL.wasm, lookup(input(ks, su.proof, xs))],
+      ["lookup: state-update, seed 0", suL.wasm, { ...input(ks, su.proof, xs), seed: "0" }],
+      [
+        "lookup: A replaced",
+        suL.wasm,
+        lookup(input(ks, { ...su.proof, pi_a: g1Json(g1.add(pointA(su.proof), G1_GEN)!) }, xs)),
+      ],
+      [
+        "lookup: B replaced",
+        suL.wasm,
+        lookup(input(ks, { ...su.proof, pi_b: g2Json(g2.add(pointB(su.proof), pointB(su.proof))!) }, xs)),
+      ],
+      [
+        "lookup: C replaced",
+        suL.wasm,
+        lookup(input(ks, { ...su.proof, pi_c: g1Json(g1.add(pointC(su.proof), G1_GEN)!) }, xs)),
+      ],
+      ["lookup: wrong public input", suL.wasm, lookup(input(ks, su.proof, BigInt(xs) + 1n))],
+      [
+        "lookup: B outside G2",
+        suL.wasm,
+        lookup(input(ks, { ...su.proof, pi_b: g2Json(twistPointOutsideG2()) }, xs)),
+      ],
+      [
+        "lookup: A off the curve",
+        suL.wasm,
+        lookup(
+          input(ks, { ...su.proof, pi_a: g1Json([pointA(su.proof)[0], modp(pointA(su.proof)[1] + 1n)]) }, xs),
+        ),
+      ],
+      [
+        "lookup: B off the twist",
+        suL.wasm,
+        lookup(
+          input(
+            ks,
+            { ...su.proof, pi_b: g2Json([pointB(su.proof)[0], fq2.add(pointB(su.proof)[1], [1n, 0n])]) },
+            xs,
+          ),
+        ),
+      ],
+      ["lookup: wrong inverse hint", suL.wasm, lookup(withWrongInverse(input(ks, su.proof, xs)))],
     ];
     for (const [name, wasm, inp] of jobs)
       runs.set(name, pool.run({ wasm, input: inp }) as Promise<WitnessOutcome>);
@@ -359,16 +396,31 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
     });
 
   accepts("column");
-  accepts("state-update");
   rejects("A replaced", 5, "another valid G1 point: residue identity");
-  rejects("B replaced", 5, "another G2 point: residue identity");
-  rejects("C replaced", 5, "another valid G1 point: residue identity");
-  rejects("wrong public input", 5, "x + 1: residue identity");
-  rejects("B outside G2", 4, "on the twist, outside G2: subgroup check");
-  rejects("A off the curve", 1, "curve check");
-  rejects("B off the twist", 1, "twist check");
   rejects("other key", 5, "a state-update proof against the column key: residue identity");
   rejects("wrong inverse hint", 6, "one addition step's (x_Q − x_T)⁻¹ off: deferred batch check");
+
+  // The lookup form (groth16_verifier_lookup.circom), state-update key: the same checks 1–5, range
+  // checks by lookup and challenges from the seed; accepted for any seed (the honest chunks and
+  // multiplicities satisfy every lookup), rejected where the transcript form rejects.
+  for (const name of ["lookup: state-update", "lookup: state-update, seed 0"])
+    test(`accepts a real proof in the lookup form (${name})`, async () => {
+      const o = await runs.get(name)!;
+      assert.ok(o.ok, o.messages.join(" | "));
+      assert.ok(o.wires > 500_000);
+    });
+  rejects("lookup: A replaced", 5, "another valid G1 point: residue identity");
+  rejects("lookup: B replaced", 5, "another G2 point: residue identity");
+  rejects("lookup: C replaced", 5, "another valid G1 point: residue identity");
+  rejects("lookup: wrong public input", 5, "x + 1: residue identity");
+  rejects("lookup: B outside G2", 4, "on the twist, outside G2: subgroup check");
+  rejects("lookup: A off the curve", 1, "curve check");
+  rejects("lookup: B off the twist", 1, "twist check");
+  test("rejects in the lookup form: one wrong inverse hint fails the batch check drawn from the seed", async () => {
+    const o = await runs.get("lookup: wrong inverse hint")!;
+    assert.equal(o.ok, false);
+    assert.match(failingLineText(o), /post_bc\[t\]/);
+  });
 });
 
 /**

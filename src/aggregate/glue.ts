@@ -31,6 +31,29 @@ export function stateNodeSpec(kind: ChildKind, depth: number): CircuitSpec {
 }
 
 /**
+ * The glue of a node proven as Groth16 with one commitment (CommittedColumnNode /
+ * CommittedStateNode): the node's rules, a `seed` input its children's lookup-form verifiers bind
+ * to, and pub = Poseidon(statement, seed).
+ */
+export function committedColumnNodeSpec(kind: ChildKind): CircuitSpec {
+  return {
+    name: `agg-committed-column-node-${kind}`,
+    file: FILE,
+    template: "CommittedColumnNode",
+    params: [K(kind)],
+  };
+}
+
+export function committedStateNodeSpec(kind: ChildKind, depth: number): CircuitSpec {
+  return {
+    name: `agg-committed-state-node-${kind}-d${depth}`,
+    file: FILE,
+    template: "CommittedStateNode",
+    params: [K(kind), depth],
+  };
+}
+
+/**
  * The block root for a column side of one kind and a state side of another, a tree of `depth`, and
  * `maxTxs` transaction-list slots (the column side's transaction slots: columns × the profile's txs).
  */

@@ -54,15 +54,26 @@ export function loadGroth16Vkey(file: string): SnarkjsVkey {
 export const VERIFIER_COMPILE_OPTIONS: CompileOptions = { O: 1 };
 const VERIFIER_FILE = "circuits/groth16_verifier.circom";
 
+/**
+ * The verifier's two forms (Groth16Verifier's RC): "transcript" (RC = 1: bit range checks and an
+ * in-circuit transcript, for a plain Groth16 parent) and "lookup" (RC = 0: lookup range checks and
+ * challenges from a `seed` input, for a parent proven with one commitment, src/commit/).
+ */
+export type VerifierForm = "transcript" | "lookup";
+
 export interface VerifierBuild {
   /** The keys' constants, in VK order. */
   keys: VerifierConstants[];
   /** The generated file (relative to the repository root). */
   file: string;
+  form: VerifierForm;
 }
 
 /** Writes the constants file for `vkeys` (VK = index) under artifacts/generated/ (idempotent). */
-export function generateVerifierSource(vkeys: readonly SnarkjsVkey[]): VerifierBuild {
+export function generateVerifierSource(
+  vkeys: readonly SnarkjsVkey[],
+  form: VerifierForm = "transcript",
+): VerifierBuild {
   const keys = vkeys.map(verifierConstants);
   const dir = join(ARTIFACTS, "generated");
   mkdirSync(dir, { recursive: true });
@@ -73,27 +84,29 @@ export function generateVerifierSource(vkeys: readonly SnarkjsVkey[]): VerifierB
   const abs = join(dir, `groth16-vkeys-${tag}.circom`);
   const src = renderVkeyCircom(keys, relative(dir, join(REPO_ROOT, VERIFIER_FILE)));
   writeFileSync(abs, src);
-  return { keys, file: relative(REPO_ROOT, abs) };
+  return { keys, file: relative(REPO_ROOT, abs), form };
 }
 
 /** The verifier of key `vk` of a build as a compile target: one public input, x. */
 export function verifierSpec(build: VerifierBuild, vk = 0, name = "groth16-verifier"): CircuitSpec {
   const k = build.keys[vk];
   if (!k) throw new Error(`no key ${vk} in the build`);
+  const lookup = build.form === "lookup";
   return {
-    name: `${name}-${k.id}`,
+    name: `${name}${lookup ? "-lookup" : ""}-${k.id}`,
     file: build.file,
     template: "Groth16Verifier",
-    params: [43, 6, vk],
-    publicInputs: ["x"],
+    params: [43, 6, vk, lookup ? 0 : 1],
+    publicInputs: lookup ? ["x", "seed"] : ["x"],
   };
 }
 
 export function compileVerifier(
   vkey: SnarkjsVkey,
   opts: Omit<CompileOptions, "O"> = {},
+  form: VerifierForm = "transcript",
 ): Promise<CompiledCircuit & { build: VerifierBuild }> {
-  const build = generateVerifierSource([vkey]);
+  const build = generateVerifierSource([vkey], form);
   return compileCircuit(verifierSpec(build), { ...VERIFIER_COMPILE_OPTIONS, ...opts }).then((c) => ({
     ...c,
     build,
@@ -152,16 +165,16 @@ export async function verifierBreakdown(build: VerifierBuild, total: number): Pr
     rows.push({ piece: name, each, count, constraints: each * count });
   add(
     "public-input term IC0 + x·IC1 (FixedBaseMul, 8-bit windows)",
-    await piece("msm", "FixedBaseMul", [43, 6, 0]),
+    await piece("msm", "FixedBaseMul", [43, 6, 0, 1]),
     1,
   );
-  add("Miller doubling step (3 pairs)", await piece("step-double", "VerifierStep", [43, 6, 0, 0, 0]), 65);
+  add("Miller doubling step (3 pairs)", await piece("step-double", "VerifierStep", [43, 6, 0, 0, 0, 1]), 65);
   add(
     "Miller addition step (digit ±1, with c^∓1)",
-    await piece("step-add", "VerifierStep", [43, 6, 0, 2, 1]),
+    await piece("step-add", "VerifierStep", [43, 6, 0, 2, 1, 1]),
     21,
   );
-  add("Miller ψ / −ψ² step", await piece("step-frob", "VerifierStep", [43, 6, 0, 87, 2]), 2);
+  add("Miller ψ / −ψ² step", await piece("step-frob", "VerifierStep", [43, 6, 0, 87, 2, 1]), 2);
   add(
     `transcript hash (${transcriptElements} elements)`,
     await piece(`transcript-${transcriptElements}`, "TranscriptHash", [transcriptElements]),

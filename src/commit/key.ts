@@ -139,3 +139,51 @@ export function committedInputWires(
   }
   return { wires: [...wires].sort((a, b) => a - b), removed };
 }
+
+/**
+ * Names of the wires a circuit computes after its challenges, under the discipline of
+ * circuits/groth16_verifier.circom's lookup form (every such signal and component is named `post_…`):
+ * the challenges' derivation (post_hx, post_hy: X and Y; post_ch: the batch coefficients; post_xp:
+ * x' = Poseidon(x, seed)), the lookup and table accumulators, and the batch check's products and
+ * reduction. Of a `post_` component's inputs, only those that carry a challenge or an accumulator
+ * are matched (--O1 may keep a challenge under such a copy's name); the others are copies of
+ * committed values (the limbs, chunks and multiplicities, the obligations) and deliberately not
+ * matched: a wire counts as computed after the challenges only by a name here, so a committed value
+ * that --O1 happens to keep under a copy's name stays committed. A wire matched here that did not depend on the seed would only be
+ * left out of D while constrained by the arguments; a wire missing here that does depend on the
+ * seed makes the honest prover stop (src/commit/prove.ts compares both passes).
+ */
+export const POST_CHALLENGE: readonly RegExp[] = [
+  // X, Y, the batch coefficients, x' (and copies of them as the inputs of other post_ components)
+  /\.post_(hx|hy|ch|xp)\./,
+  /\.post_(lu\[\d+\]|lu\[\d+\]\.lk\[\d+\]|tb)\.(X|Y|in)$/,
+  /\.post_bc\[\d+\]\.(alpha|beta)\[/,
+  // the lookup and table accumulators
+  /\.post_lu\[\d+\]\.out$/,
+  /\.post_lu\[\d+\]\.lk\[\d+\]\.(acc\[\d+\]|out)$/,
+  /\.post_tb\.acc\[\d+\]$/,
+  // the batch check's products and its reduction
+  /\.post_bc\[\d+\]\.(tb|ta)\[/,
+  /\.post_bc\[\d+\]\.z\./,
+];
+
+/**
+ * The committed wires of a circuit whose post-challenge signals follow POST_CHALLENGE's naming:
+ * every private wire (index > nPublic) that no name of POST_CHALLENGE matches and no name in
+ * `exclude` (full names, e.g. main.seed: the inputs that carry the challenge seed) names, from its
+ * .sym file, in increasing order.
+ */
+export function committedWires(symFile: string, nPublic: number, exclude: readonly string[] = []): number[] {
+  const all = new Set<number>();
+  const post = new Set<number>();
+  const skip = new Set(exclude);
+  for (const line of readFileSync(symFile, "utf8").split("\n")) {
+    if (!line) continue;
+    const [, wire, , name] = line.split(",");
+    const w = Number(wire);
+    if (!(w > nPublic) || !name) continue;
+    all.add(w);
+    if (skip.has(name) || POST_CHALLENGE.some((re) => re.test(name))) post.add(w);
+  }
+  return [...all].filter((w) => !post.has(w)).sort((a, b) => a - b);
+}

@@ -12,7 +12,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { R } from "../bn254/tower.ts";
-import { buildNativeProver, nativeProve } from "../build/prover.ts";
+import { buildNativeProver, type NativeProveStats, nativeProve } from "../build/prover.ts";
 import type { CircuitInput, WasmWitnessCalculator } from "../circuits/wasm-witness.ts";
 import { desError } from "../errors.ts";
 import { BinWriter } from "../util/binfile.ts";
@@ -71,13 +71,17 @@ export interface CommittedProveResult {
   publicSignals: string[];
   /** H(D). */
   seed: bigint;
+  /** Seconds of the stages: both witness passes, the two commitment multiexps, the proof. */
+  seconds: { witness: number; commit: number; prove: number };
+  /** The native prover's own figures for A, B, C (peak RSS included). */
+  stats: NativeProveStats;
 }
 
 /**
  * Proves `input` (without the seed) for a circuit whose private input `seedSignal` carries H(D).
  * `calc` computes the circuit's witness; `zkey` and `ck` come from one development setup.
  */
-export async function proveCommitted(opts: {
+export function proveCommitted(opts: {
   calc: WasmWitnessCalculator;
   input: CircuitInput;
   seedSignal: string;
@@ -86,17 +90,45 @@ export async function proveCommitted(opts: {
   bin?: string;
   threads?: number;
 }): Promise<CommittedProveResult> {
+  return proveCommittedWith({
+    ...opts,
+    witness: async (seed) => opts.calc.calculate({ ...opts.input, [opts.seedSignal]: String(seed) }).witness,
+  });
+}
+
+/**
+ * Proves with a witness function of the seed (a linked node's witness: its glue and parts, each
+ * computed with the seed): witness(0n) gives the committed values, witness(H(D)) the proof's
+ * witness, which must agree with the first on every committed wire.
+ */
+export async function proveCommittedWith(opts: {
+  witness: (seed: bigint) => Promise<readonly bigint[]>;
+  zkey: string;
+  ck: CommitmentKey;
+  bin?: string;
+  threads?: number;
+}): Promise<CommittedProveResult> {
   const bin = opts.bin ?? (await buildNativeProver()).bin;
   const work = mkdtempSync(join(tmpdir(), "des-commit-prove-"));
   try {
-    const w0 = opts.calc.calculate({ ...opts.input, [opts.seedSignal]: "0" }).witness;
+    const secs = { witness: 0, commit: 0, prove: 0 };
+    let t = performance.now();
+    const lap = (k: keyof typeof secs) => {
+      const now = performance.now();
+      secs[k] += (now - t) / 1000;
+      t = now;
+    };
+    const w0 = await opts.witness(0n);
+    lap("witness");
     const aJ = opts.ck.wires.map((j) => w0[j]!);
     const sc = join(work, "aJ.bin");
     writeFileSync(sc, scalarFile(aJ));
     const D = await msmG1(bin, opts.ck.kFile, sc, join(work, "D.json"));
     const P = await msmG1(bin, opts.ck.skFile, sc, join(work, "P.json"));
     const seed = commitmentHash(D);
-    const w1 = opts.calc.calculate({ ...opts.input, [opts.seedSignal]: String(seed) }).witness;
+    lap("commit");
+    const w1 = await opts.witness(seed);
+    lap("witness");
     opts.ck.wires.forEach((j, i) => {
       if (w1[j] !== aJ[i])
         throw desError("PROVER_FAULT", `committed wire ${j} changed with the seed: it must not depend on it`);
@@ -104,6 +136,7 @@ export async function proveCommitted(opts: {
     const wtns = join(work, "w.wtns");
     writeWtns(wtns, w1);
     const r = await nativeProve(opts.zkey, wtns, { bin, threads: opts.threads });
+    lap("prove");
     const g1 = (p: [bigint, bigint]): [string, string, "1"] => [String(p[0]), String(p[1]), "1"];
     const pi = r.proof as unknown as { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
     return {
@@ -121,6 +154,8 @@ export async function proveCommitted(opts: {
       },
       publicSignals: r.publicSignals,
       seed,
+      seconds: secs,
+      stats: r.stats,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

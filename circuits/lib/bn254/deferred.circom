@@ -45,7 +45,8 @@ function bn_defer_vb() {
 
 /*
  * DExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR): ExtSumOfProducts with its D reductions
- * deferred: out (HASR = 1: hint, range-checked; HASR = 0: 0) and the obligations e[D][2K − 1].
+ * deferred: out (HASR = 1: hint, range-checked; HASR = 2: hint, NOT range-checked here, the caller
+ * range-checks it by lookup; HASR = 0: 0) and the obligations e[D][2K − 1].
  *   cost: S·(2K − 1) products + D·254 (HASR = 1) + D·(2K − 1) linear.
  */
 template DExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR) {
@@ -106,11 +107,13 @@ template DExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR) {
             }
             dv[m] = acc;
         }
-        if (HASR == 1) {
+        if (HASR >= 1) {
             var res[80] = bn_reduce_hint(N, K, NP, VB, dv);
             for (var l = 0; l < K; l++) out[i][l] <-- res[l];
-            rr[i] = FqRangeCheck(N, K);
-            rr[i].x <== out[i];
+            if (HASR == 1) {
+                rr[i] = FqRangeCheck(N, K);
+                rr[i].x <== out[i];
+            }
             for (var m = 0; m < NP; m++) {
                 if (m < K) {
                     e[i][m] <== dv[m] - out[i][m];
@@ -125,13 +128,22 @@ template DExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR) {
     }
 }
 
-/* DFqAssertInverse(N, K): FqAssertInverse deferred. e[1]. */
-template DFqAssertInverse(N, K) {
+/*
+ * The deferred gadgets below take RC: 1 range-checks every hint and result by bits here (the
+ * transcript form, Groth16Verifier); 0 leaves that to the caller, who must range-check each of
+ * them by lookup (Groth16VerifierLookup: every input and every value the gadget outputs).
+ */
+
+/* DFqAssertInverse(N, K, RC): FqAssertInverse deferred. e[1]. */
+template DFqAssertInverse(N, K, RC) {
     signal input a[K];
     signal input inv[K];
     signal output e[1][2 * K - 1];
-    component ir = FqRangeCheck(N, K);
-    ir.x <== inv;
+    component ir;
+    if (RC == 1) {
+        ir = FqRangeCheck(N, K);
+        ir.x <== inv;
+    }
     component nz = DExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 0);
     nz.x[0][0] <== a;
     nz.y[0][0] <== inv;
@@ -143,7 +155,7 @@ template DFqAssertInverse(N, K) {
  * DG1AddHinted(N, K): G1AddHinted deferred. Obligations: x-difference inverse, slope, x3, y3.
  * Values: out.
  */
-template DG1AddHinted(N, K) {
+template DG1AddHinted(N, K, RC) {
     var NP = 2 * K - 1;
     signal input p[2][K];
     signal input q[2][K];
@@ -151,23 +163,26 @@ template DG1AddHinted(N, K) {
     signal input xInv[K];
     signal output out[2][K];
     signal output e[4][NP];
-    component dx = DFqAssertInverse(N, K);
+    component dx = DFqAssertInverse(N, K, RC);
     for (var i = 0; i < K; i++) dx.a[i] <== q[0][i] - p[0][i];
     dx.inv <== xInv;
-    component lr = FqRangeCheck(N, K);
-    lr.x <== lambda;
+    component lr;
+    if (RC == 1) {
+        lr = FqRangeCheck(N, K);
+        lr.x <== lambda;
+    }
     component sl = DExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 0);
     sl.x[0][0] <== lambda;
     for (var i = 0; i < K; i++) {
         sl.y[0][0][i] <== q[0][i] - p[0][i];
         sl.z[0][0][i] <== q[1][i] - p[1][i];
     }
-    component x3 = DExtSumOfProducts(N, K, 1, 1, [1], 2, [-1, -1], 0, 1);
+    component x3 = DExtSumOfProducts(N, K, 1, 1, [1], 2, [-1, -1], 0, 2 - RC);
     x3.x[0][0] <== lambda;
     x3.y[0][0] <== lambda;
     x3.z[0][0] <== p[0];
     x3.z[1][0] <== q[0];
-    component y3 = DExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 1);
+    component y3 = DExtSumOfProducts(N, K, 1, 1, [1], 1, [-1], 0, 2 - RC);
     y3.x[0][0] <== lambda;
     for (var i = 0; i < K; i++) y3.y[0][0][i] <== p[0][i] - x3.out[0][i];
     y3.z[0][0] <== p[1];
@@ -185,7 +200,7 @@ template DG1AddHinted(N, K) {
  *   Obligations (DBL = 1 / 0): slope 2 / inverse 2 + slope 2, x3 2, y3 2, c1 2, c3 2.
  *   Values: out (T'), c1, c3.
  */
-template DG2Step(N, K, DBL) {
+template DG2Step(N, K, DBL, RC) {
     var NP = 2 * K - 1;
     var NO = DBL == 1 ? 10 : 12;
     signal input t[2][2][K];
@@ -200,8 +215,10 @@ template DG2Step(N, K, DBL) {
     var o = 0;
     component lr[2];
     for (var c = 0; c < 2; c++) {
-        lr[c] = FqRangeCheck(N, K);
-        lr[c].x <== lambda[c];
+        if (RC == 1) {
+            lr[c] = FqRangeCheck(N, K);
+            lr[c].x <== lambda[c];
+        }
     }
     component sl;
     component ir[2];
@@ -214,8 +231,10 @@ template DG2Step(N, K, DBL) {
         sl.y[1] <== t[0];
     } else {
         for (var c = 0; c < 2; c++) {
-            ir[c] = FqRangeCheck(N, K);
-            ir[c].x <== xInv[c];
+            if (RC == 1) {
+                ir[c] = FqRangeCheck(N, K);
+                ir[c].x <== xInv[c];
+            }
         }
         nz = DExtSumOfProducts(N, K, 2, 1, [1], 1, [-1], 0, 0);
         for (var c = 0; c < 2; c++) {
@@ -241,7 +260,7 @@ template DG2Step(N, K, DBL) {
     e[o + 1] <== sl.e[1];
     o += 2;
     // T' = T + Q (or 2T): x3 = λ² − x_T − x_Q, y3 = λ(x_T − x3) − y_T.
-    component x3 = DExtSumOfProducts(N, K, 2, 1, [1], 2, [-1, -1], 0, 1);
+    component x3 = DExtSumOfProducts(N, K, 2, 1, [1], 2, [-1, -1], 0, 2 - RC);
     x3.x[0] <== lambda;
     x3.y[0] <== lambda;
     x3.z[0] <== t[0];
@@ -250,7 +269,7 @@ template DG2Step(N, K, DBL) {
     } else {
         x3.z[1] <== q[0];
     }
-    component y3 = DExtSumOfProducts(N, K, 2, 1, [1], 1, [-1], 0, 1);
+    component y3 = DExtSumOfProducts(N, K, 2, 1, [1], 1, [-1], 0, 2 - RC);
     y3.x[0] <== lambda;
     for (var c = 0; c < 2; c++) {
         for (var i = 0; i < K; i++) y3.y[0][c][i] <== t[0][c][i] - x3.out[c][i];
@@ -261,12 +280,12 @@ template DG2Step(N, K, DBL) {
     // Line at P.
     component m1[2];
     for (var c = 0; c < 2; c++) {
-        m1[c] = DExtSumOfProducts(N, K, 1, 1, [-1], 0, [0], 0, 1);
+        m1[c] = DExtSumOfProducts(N, K, 1, 1, [-1], 0, [0], 0, 2 - RC);
         m1[c].x[0][0] <== lambda[c];
         m1[c].y[0][0] <== p[0];
         c1[c] <== m1[c].out[0];
     }
-    component m3 = DExtSumOfProducts(N, K, 2, 1, [1], 1, [-1], 0, 1);
+    component m3 = DExtSumOfProducts(N, K, 2, 1, [1], 1, [-1], 0, 2 - RC);
     m3.x[0] <== lambda;
     m3.y[0] <== t[0];
     m3.z[0] <== t[1];
@@ -279,13 +298,13 @@ template DG2Step(N, K, DBL) {
     }
 }
 
-/* DFq12Mul(N, K): a·b in Fq12 deferred (also squares: a = b). Obligations 12, values out. */
-template DFq12Mul(N, K) {
+/* DFq12Mul(N, K, RC): a·b in Fq12 deferred (also squares: a = b). Obligations 12, values out. */
+template DFq12Mul(N, K, RC) {
     signal input a[6][2][K];
     signal input b[6][2][K];
     signal output out[6][2][K];
     signal output e[12][2 * K - 1];
-    component g = DExtSumOfProducts(N, K, 12, 1, [1], 0, [0], 0, 1);
+    component g = DExtSumOfProducts(N, K, 12, 1, [1], 0, [0], 0, 2 - RC);
     for (var j = 0; j < 12; j++) {
         g.x[0][j] <== a[j \ 2][j % 2];
         g.y[0][j] <== b[j \ 2][j % 2];

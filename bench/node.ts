@@ -1,0 +1,197 @@
+/**
+ * One aggregation node in its two forms, in one run (issue #18), over the two real column proofs
+ * of test/fixtures/aggregate-columns-tiny.json (column-tiny key):
+ *   transcript  ColumnNode glue + two Groth16Verifier parts (bit range checks, in-circuit
+ *               transcript), plain Groth16: today's node;
+ *   committed   CommittedColumnNode glue + two Groth16VerifierLookup parts (lookup range checks,
+ *               challenges from H(D)), Groth16 with one commitment (src/commit/).
+ * Per form: constraints and domain, the development setup (native; cached keys are rebuilt in a
+ * work directory), the witness (WebAssembly, both children; the committed form computes it twice,
+ * with seed 0 for D and with H(D)), the proof (native prover: seconds and its peak RSS; the
+ * committed form adds the two commitment multiexps), and the verification of the proof.
+ * Prints a table with the committed/transcript ratios; writes artifacts/bench/node.json.
+ * Usage: node --import tsx bench/node.ts [--forms transcript,committed] [--threads N]
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import * as snarkjs from "snarkjs";
+import { columnNodeSpec, columnValues, committedColumnNodeSpec, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
+import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
+import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
+import { verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
+import type { SnarkjsProof } from "../src/bn254/pairing.ts";
+import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
+import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
+import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
+import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
+import { committedWires, readCommitmentKey } from "../src/commit/key.ts";
+import { proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
+import { type CommittedVkey, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
+import { table } from "../src/cli/command.ts";
+import type { ColumnPublics } from "../src/crypto/hash.ts";
+import { loadCrypto } from "../src/crypto/poseidon.ts";
+import { devSetup, domainPower, readR1csInfo } from "../src/setup/devsetup.ts";
+import { releaseSnarkjs } from "../src/setup/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    forms: { type: "string", default: "transcript,committed" },
+    threads: { type: "string" },
+  },
+});
+const threads = values.threads ? Number(values.threads) : undefined;
+
+interface Leaf {
+  publics: Record<keyof ColumnPublics, string>;
+  publicSignal: string;
+  proof: SnarkjsProof;
+}
+const fx = JSON.parse(readFileSync("test/fixtures/aggregate-columns-tiny.json", "utf8")) as { columns: Leaf[] };
+const vkey = parseGroth16Vkey(JSON.parse(readFileSync("test/fixtures/groth16-column-tiny.vkey.json", "utf8")));
+const [L, R] = fx.columns as [Leaf, Leaf];
+const publics = (l: Leaf): ColumnPublics =>
+  Object.fromEntries(Object.entries(l.publics).map(([k, v]) => [k, BigInt(v)])) as unknown as ColumnPublics;
+const glueValues = { xL: L.publicSignal, xR: R.publicSignal, l: columnValues({ kind: "leaf", publics: publics(L) }), r: columnValues({ kind: "leaf", publics: publics(R) }) };
+
+await loadCrypto();
+const bin = (await buildNativeProver()).bin;
+const work = join(ARTIFACTS, "bench", "node-work");
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const secs = (t0: number) => +((performance.now() - t0) / 1000).toFixed(1);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+interface FormResult {
+  form: string;
+  constraints: number;
+  domain: number;
+  setupSeconds: number;
+  witnessSeconds: number;
+  commitSeconds: number;
+  proveSeconds: number;
+  proverPeakRssMiB: number;
+  verified: boolean;
+}
+const results: FormResult[] = [];
+
+for (const form of values.forms!.split(",")) {
+  if (form !== "transcript" && form !== "committed") throw new Error(`--forms: transcript or committed, not ${form}`);
+  const committed = form === "committed";
+  const dir = join(work, form);
+  mkdirSync(dir, { recursive: true });
+  log(`${form}: compile …`);
+  const v = await compileVerifier(vkey, {}, committed ? "lookup" : "transcript");
+  const glue = await compileCircuit(committed ? committedColumnNodeSpec("leaf") : columnNodeSpec("leaf"), GLUE_COMPILE_OPTIONS);
+  const names = committed ? [["xL", "seed"], ["xR", "seed"]] : [["xL"], ["xR"]];
+  const binds = names.map((n) => glueBindings(glue.sym, n));
+  const r1cs = join(dir, "node.r1cs");
+  const link = linkR1cs(glue.r1cs, binds.map((bind) => ({ r1cs: v.r1cs, bind })), r1cs);
+  const info = readR1csInfo(v.r1cs);
+  const nPubV = info.nPubOut + info.nPubIn;
+  const domain = domainPower(link.nConstraints, 1);
+  log(`${form}: ${link.nConstraints} constraints (2^${domain}); setup …`);
+  const zkey = join(dir, "node.zkey");
+  let t0 = performance.now();
+  const vc = await WasmWitnessCalculator.load(v.wasm);
+  const gc = await WasmWitnessCalculator.load(glue.wasm);
+  const inputs = [L, R].map((c) => verifierInput(verifierTrace(v.build.keys[0]!, c.proof, c.publicSignal)) as CircuitInput);
+  const witness = async (seed?: bigint) => {
+    const s: CircuitInput = seed === undefined ? {} : { seed: String(seed) };
+    writeWtns(join(dir, "g.wtns"), gc.calculate({ ...glueValues, ...s }).witness);
+    inputs.forEach((inp, i) => writeWtns(join(dir, `c${i}.wtns`), vc.calculate({ ...inp, ...s }).witness));
+    linkWitness(join(dir, "g.wtns"), binds.map((bind, i) => ({ wtns: join(dir, `c${i}.wtns`), bind })), join(dir, "n.wtns"));
+  };
+  if (!committed) {
+    await devSetup(r1cs, zkey, { native: bin });
+    const setupSeconds = secs(t0);
+    log(`${form}: witness …`);
+    t0 = performance.now();
+    await witness();
+    const witnessSeconds = secs(t0);
+    log(`${form}: prove …`);
+    const p = await nativeProve(zkey, join(dir, "n.wtns"), { bin, threads });
+    const vk = await snarkjs.zKey.exportVerificationKey(zkey);
+    const verified = await snarkjs.groth16.verify(vk, p.publicSignals, p.proof as unknown as snarkjs.Groth16Proof);
+    results.push({
+      form: "transcript (plain Groth16)",
+      constraints: link.nConstraints,
+      domain,
+      setupSeconds,
+      witnessSeconds,
+      commitSeconds: 0,
+      proveSeconds: +p.seconds.toFixed(1),
+      proverPeakRssMiB: p.stats.peakRssMiB,
+      verified,
+    });
+  } else {
+    const wires = [
+      ...committedWires(glue.sym, 1, ["main.seed"]),
+      ...link.bases.flatMap((base) => committedWires(v.sym, nPubV).map((w) => base + (w - 1 - nPubV))),
+    ];
+    await devSetup(r1cs, zkey, { native: bin, commitment: { wires, dir: join(dir, "ck") } });
+    const setupSeconds = secs(t0);
+    const ck = readCommitmentKey(join(dir, "ck"));
+    log(`${form}: ${wires.length} committed wires; witness ×2 and proof …`);
+    const r = await proveCommittedWith({
+      zkey,
+      ck,
+      bin,
+      threads,
+      witness: async (seed) => {
+        await witness(seed);
+        return readWtns(join(dir, "n.wtns"));
+      },
+    });
+    const curve = await (snarkjs as unknown as { curves: { getCurveFromName(n: string): Promise<object> } }).curves.getCurveFromName("bn128");
+    const plain = (await snarkjs.zKey.exportVerificationKey(zkey)) as unknown as Omit<CommittedVkey, "sigma_2">;
+    const vk = committedVkey(curve, plain, ck.sigma2);
+    const gw = readWtns(join(dir, "g.wtns"));
+    // the node's statement: the glue's plain node hash (pub before Poseidon with the seed)
+    const stmt = columnNodeHash(joinColumns(columnLeafSide(publics(L)), columnLeafSide(publics(R))));
+    const verified = (await verifyCommitted(curve, vk, stmt, r.proof)) === undefined && gw[1] === BigInt(r.publicSignals[0]!);
+    results.push({
+      form: "committed (lookups, one commitment)",
+      constraints: link.nConstraints,
+      domain,
+      setupSeconds,
+      witnessSeconds: +r.seconds.witness.toFixed(1),
+      commitSeconds: +r.seconds.commit.toFixed(1),
+      proveSeconds: +(r.seconds.commit + r.seconds.prove).toFixed(1),
+      proverPeakRssMiB: r.stats.peakRssMiB,
+      verified,
+    });
+  }
+  log(JSON.stringify(results.at(-1)));
+}
+
+const rows = results.map((r) => [
+  r.form,
+  r.constraints,
+  `2^${r.domain}`,
+  r.setupSeconds,
+  r.witnessSeconds,
+  r.proveSeconds,
+  r.proverPeakRssMiB,
+  r.verified ? "yes" : "NO",
+]);
+if (results.length === 2) {
+  const [a, b] = results as [FormResult, FormResult];
+  const ratio = (x: number, y: number) => `${(y / x).toFixed(2)}×`;
+  rows.push([
+    "committed / transcript",
+    ratio(a.constraints, b.constraints),
+    "",
+    ratio(a.setupSeconds, b.setupSeconds),
+    ratio(a.witnessSeconds, b.witnessSeconds),
+    ratio(a.proveSeconds, b.proveSeconds),
+    ratio(a.proverPeakRssMiB, b.proverPeakRssMiB),
+    "",
+  ]);
+}
+console.log(
+  table(["node form", "constraints", "domain", "setup s", "witness s", "prove s", "prover peak MiB", "verified"], rows),
+);
+writeFileSync(join(ARTIFACTS, "bench", "node.json"), JSON.stringify({ threads: threads ?? "all", results }, null, 2));
+await releaseSnarkjs();
+process.exit(0);
