@@ -38,7 +38,7 @@ import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
 import { devSetup } from "../src/setup/devsetup.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
-import { useBn128 } from "./helpers/bn128.ts";
+import { g1PlusGenerator, useBn128 } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
 import { outOfRangeAttack } from "./helpers/logup.ts";
 
@@ -150,19 +150,7 @@ describe("Groth16 with one commitment", { skip: SKIP }, () => {
     const k = rangeInput(VALUES);
     const r = await proveCommitted({ calc, input: asInput(k), seedSignal: "seed", zkey, ck, bin });
     const x = statement(k.x);
-    const c = curve() as unknown as {
-      G1: {
-        fromObject(o: unknown): Uint8Array;
-        add(a: Uint8Array, b: Uint8Array): Uint8Array;
-        toAffine(a: Uint8Array): Uint8Array;
-        toObject(a: Uint8Array): bigint[];
-        g: Uint8Array;
-      };
-    };
-    const plusG = (p: readonly string[]): [string, string, "1"] => {
-      const q = c.G1.toObject(c.G1.toAffine(c.G1.add(c.G1.fromObject(p.map(BigInt)), c.G1.g)));
-      return [String(q[0]), String(q[1]), "1"];
-    };
+    const plusG = (p: readonly string[]) => g1PlusGenerator(curve(), p);
     assert.equal(
       await verifyCommitted(curve(), vk, x, { ...r.proof, D: plusG(r.proof.D), P: r.proof.P }),
       "groth16",

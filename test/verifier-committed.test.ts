@@ -38,7 +38,7 @@ import {
 import { loadCrypto } from "../src/crypto/poseidon.ts";
 import { devSetup, readR1csInfo } from "../src/setup/devsetup.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
-import { useBn128 } from "./helpers/bn128.ts";
+import { g1PlusGenerator, useBn128 } from "./helpers/bn128.ts";
 
 const toolchain = proverToolchain();
 const SKIP: string | false = toolchain.ok
@@ -164,19 +164,7 @@ describe("lookup-form verifier proven with one commitment", { skip: SKIP, timeou
 
   test("rejects another statement, a moved D and a P that is not σ·D", async () => {
     assert.equal(await verifyCommitted(curve(), vk, x + 1n, proved.proof), "groth16");
-    const c = curve() as unknown as {
-      G1: {
-        fromObject(o: unknown): Uint8Array;
-        add(a: Uint8Array, b: Uint8Array): Uint8Array;
-        toAffine(a: Uint8Array): Uint8Array;
-        toObject(a: Uint8Array): bigint[];
-        g: Uint8Array;
-      };
-    };
-    const moved = (p: readonly string[]): [string, string, "1"] => {
-      const q = c.G1.toObject(c.G1.toAffine(c.G1.add(c.G1.fromObject(p.map(BigInt)), c.G1.g)));
-      return [String(q[0]), String(q[1]), "1"];
-    };
+    const moved = (p: readonly string[]) => g1PlusGenerator(curve(), p);
     assert.equal(
       await verifyCommitted(curve(), vk, x, { ...proved.proof, D: moved(proved.proof.D) }),
       "groth16",

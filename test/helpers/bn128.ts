@@ -31,6 +31,12 @@ export function useBn128(): () => Curve {
   return () => c!;
 }
 
+/** p + G for a G1 point in snarkjs's JSON form (a moved commitment or proof point in tamper tests). */
+export function g1PlusGenerator(c: Curve, p: readonly string[]): [string, string, "1"] {
+  const q = c.G1.toObject(c.G1.toAffine(c.G1.add(c.G1.fromObject(p.map(BigInt)), c.G1.g))) as bigint[];
+  return [String(q[0]), String(q[1]), "1"];
+}
+
 /** Compiles a test wrapper template of circuits/lib/bn254 with the project's options (cached). */
 export function compileGadgetTest(
   file: string,
