@@ -128,7 +128,7 @@ describe("lookup-form verifier proven with one commitment", { skip: SKIP, timeou
       ["proof and hints", /^main\.(a|b|c|lambda|xInv|msmLambda|rc|rcInv|rw)\[/],
       ["chunks", /^main\.ck\[/],
       ["multiplicities", /^main\.mult\[/],
-      ["deferred results", /^main\.core\.st\[\d+\]\.(v|u|h)\.g\.out\[/],
+      ["every value of limbs (hints and deferred results)", /^main\.limbs\[/],
     ] as const) {
       const ws = named(re);
       assert.ok(ws.length > 0, `no ${what} wires`);
