@@ -1,10 +1,11 @@
 /**
  * One aggregation node in its two forms, in one run (issue #18), over the two real column proofs
  * of test/fixtures/aggregate-columns-tiny.json (column-tiny key):
- *   transcript  ColumnNode glue + two Groth16Verifier parts (bit range checks, in-circuit
- *               transcript), plain Groth16: today's node;
- *   committed   CommittedColumnNode glue + two Groth16VerifierLookup parts (lookup range checks,
- *               challenges from H(D)), Groth16 with one commitment (src/commit/).
+ *   transcript  ColumnNode glue + two Groth16Verifier parts in the transcript form (RC = 1: bit
+ *               range checks, in-circuit transcript), plain Groth16: today's node;
+ *   committed   CommittedColumnNode glue + two Groth16Verifier parts in the lookup form (RC = 0:
+ *               lookup range checks, challenges from H(D)), Groth16 with one commitment
+ *               (src/commit/).
  * Per form: constraints and domain, the development setup (native; cached keys are rebuilt in a
  * work directory), the witness (WebAssembly, both children; the committed form computes it twice,
  * with seed 0 for D and with H(D)), the proof (native prover: seconds and its peak RSS; the
@@ -25,7 +26,7 @@ import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.t
 import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
-import { committedWires, readCommitmentKey } from "../src/commit/key.ts";
+import { committedLinkedWires, readCommitmentKey } from "../src/commit/key.ts";
 import { proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
 import { type CommittedVkey, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
 import { table } from "../src/cli/command.ts";
@@ -128,10 +129,10 @@ for (const form of values.forms!.split(",")) {
       verified,
     });
   } else {
-    const wires = [
-      ...committedWires(glue.sym, 1, ["main.seed"]),
-      ...link.bases.flatMap((base) => committedWires(v.sym, nPubV).map((w) => base + (w - 1 - nPubV))),
-    ];
+    const wires = committedLinkedWires(
+      { sym: glue.sym, exclude: ["main.seed"] },
+      link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base })),
+    );
     await devSetup(r1cs, zkey, { native: bin, commitment: { wires, dir: join(dir, "ck") } });
     const setupSeconds = secs(t0);
     const ck = readCommitmentKey(join(dir, "ck"));

@@ -27,7 +27,13 @@ import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, proverToolchain } from "../src/build/prover.ts";
 import { loadSymbols } from "../src/circuits/r1cs.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
-import { type CommitmentKey, committedWires, POST_CHALLENGE, readCommitmentKey } from "../src/commit/key.ts";
+import {
+  type CommitmentKey,
+  committedLinkedWires,
+  committedWires,
+  POST_CHALLENGE,
+  readCommitmentKey,
+} from "../src/commit/key.ts";
 import { type CommittedProveResult, proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
 import {
   type CommittedVkey,
@@ -84,10 +90,9 @@ describe("lookup-form verifier proven with one commitment", { skip: SKIP, timeou
     link = linkR1cs(glue.r1cs, [{ r1cs: verifier.r1cs, bind }], join(work, "node.r1cs"));
     const info = readR1csInfo(verifier.r1cs);
     nPubV = info.nPubOut + info.nPubIn;
-    wires = [
-      ...committedWires(glue.sym, 1, ["main.seed"]),
-      ...committedWires(verifier.sym, nPubV).map((w) => link.bases[0]! + (w - 1 - nPubV)),
-    ];
+    wires = committedLinkedWires({ sym: glue.sym, exclude: ["main.seed"] }, [
+      { sym: verifier.sym, nPublic: nPubV, base: link.bases[0]! },
+    ]);
     const zkey = join(work, "node.zkey");
     await devSetup(join(work, "node.r1cs"), zkey, {
       native: bin,

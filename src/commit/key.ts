@@ -22,6 +22,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { loadSymbols } from "../circuits/r1cs.ts";
 import { desError } from "../errors.ts";
 
 export const COMMIT_FILES = {
@@ -149,9 +150,10 @@ export function committedInputWires(
  * are matched (--O1 may keep a challenge under such a copy's name); the others are copies of
  * committed values (the limbs, chunks and multiplicities, the obligations) and deliberately not
  * matched: a wire counts as computed after the challenges only by a name here, so a committed value
- * that --O1 happens to keep under a copy's name stays committed. A wire matched here that did not depend on the seed would only be
- * left out of D while constrained by the arguments; a wire missing here that does depend on the
- * seed makes the honest prover stop (src/commit/prove.ts compares both passes).
+ * that --O1 happens to keep under a copy's name stays committed. A wire matched here that did not
+ * depend on the seed would only be left out of D while constrained by the arguments; a wire
+ * missing here that does depend on the seed makes the honest prover stop (src/commit/prove.ts
+ * compares both passes).
  */
 export const POST_CHALLENGE: readonly RegExp[] = [
   // X, Y, the batch coefficients, x' (and copies of them as the inputs of other post_ components)
@@ -174,16 +176,34 @@ export const POST_CHALLENGE: readonly RegExp[] = [
  * .sym file, in increasing order.
  */
 export function committedWires(symFile: string, nPublic: number, exclude: readonly string[] = []): number[] {
-  const all = new Set<number>();
-  const post = new Set<number>();
   const skip = new Set(exclude);
-  for (const line of readFileSync(symFile, "utf8").split("\n")) {
-    if (!line) continue;
-    const [, wire, , name] = line.split(",");
-    const w = Number(wire);
-    if (!(w > nPublic) || !name) continue;
-    all.add(w);
-    if (skip.has(name) || POST_CHALLENGE.some((re) => re.test(name))) post.add(w);
+  const wires: number[] = [];
+  for (const [w, names] of loadSymbols(symFile)) {
+    if (w <= nPublic) continue;
+    if (!names.some((n) => skip.has(n) || POST_CHALLENGE.some((re) => re.test(n)))) wires.push(w);
   }
-  return [...all].filter((w) => !post.has(w)).sort((a, b) => a - b);
+  return wires.sort((a, b) => a - b);
+}
+
+/**
+ * The committed wires of a linked system (src/aggregate/link.ts): the glue's (without `exclude`,
+ * its seed input) and each part's private wires, placed at base + (w − 1 − nPublic) as linkR1cs
+ * lays them out. A part's public wires are glue wires. Parts compiled from one circuit read its
+ * .sym file once.
+ */
+export function committedLinkedWires(
+  glue: { sym: string; exclude: readonly string[] },
+  parts: readonly { sym: string; nPublic: number; base: number }[],
+): number[] {
+  const perSym = new Map<string, number[]>();
+  const out = committedWires(glue.sym, 1, glue.exclude);
+  for (const p of parts) {
+    let ws = perSym.get(p.sym);
+    if (!ws) {
+      ws = committedWires(p.sym, p.nPublic);
+      perSym.set(p.sym, ws);
+    }
+    for (const w of ws) out.push(p.base + (w - 1 - p.nPublic));
+  }
+  return out;
 }
