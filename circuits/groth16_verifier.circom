@@ -411,8 +411,6 @@ function bn_lookup_widths() {
     return [11, 10, 9];
 }
 
-
-
 /*
  * Groth16Verifier(N, K, VK, RC): the verifier of the header, in one of two forms that differ only in
  * how the values the deferred reductions rely on are made trustworthy (checks 1–5 are the same):

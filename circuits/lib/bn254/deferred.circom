@@ -130,8 +130,9 @@ template DExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR) {
 
 /*
  * The deferred gadgets below take RC: 1 range-checks every hint and result by bits here (the
- * transcript form, Groth16Verifier); 0 leaves that to the caller, who must range-check each of
- * them by lookup (Groth16VerifierLookup: every input and every value the gadget outputs).
+ * transcript form, Groth16Verifier with RC = 1); 0 leaves that to the caller, who must range-check
+ * each of them by lookup (the lookup form, RC = 0: every input and every value the gadget
+ * outputs).
  */
 
 /* DFqAssertInverse(N, K, RC): FqAssertInverse deferred. e[1]. */
