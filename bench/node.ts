@@ -5,13 +5,17 @@
  *               range checks, in-circuit transcript), plain Groth16: today's node;
  *   committed   CommittedColumnNode glue + two Groth16Verifier parts in the lookup form (RC = 0:
  *               lookup range checks, challenges from H(D)), Groth16 with one commitment
- *               (src/commit/).
+ *               (src/commit/): a level-1 node over plain column proofs;
+ *   inner       CommittedPair glue (circuits/test/committed_child.circom) + two parts of the
+ *               committed lookup form (RC = 0, CM = 1: checks 1–3 of a committed child
+ *               in-circuit) over a committed child (test/fixtures/groth16-committed-range.*, the
+ *               same proof twice), one commitment: the shape of every node above level 1.
  * Per form: constraints and domain, the development setup (native; cached keys are rebuilt in a
  * work directory), the witness (WebAssembly, both children; the committed form computes it twice,
  * with seed 0 for D and with H(D)), the proof (native prover: seconds and its peak RSS; the
  * committed form adds the two commitment multiexps), and the verification of the proof.
  * Prints a table with the committed/transcript ratios; writes artifacts/bench/node.json.
- * Usage: node --import tsx bench/node.ts [--forms transcript,committed] [--threads N]
+ * Usage: node --import tsx bench/node.ts [--forms transcript,committed,inner] [--threads N]
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,8 +24,8 @@ import * as snarkjs from "snarkjs";
 import { columnNodeSpec, columnValues, committedColumnNodeSpec, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
 import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
-import { verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
-import type { SnarkjsProof } from "../src/bn254/pairing.ts";
+import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
+import type { SnarkjsProof, SnarkjsVkey } from "../src/bn254/pairing.ts";
 import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
 import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
@@ -31,13 +35,13 @@ import { proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
 import { type CommittedVkey, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
 import { table } from "../src/cli/command.ts";
 import type { ColumnPublics } from "../src/crypto/hash.ts";
-import { loadCrypto } from "../src/crypto/poseidon.ts";
+import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { devSetup, domainPower, readR1csInfo } from "../src/setup/devsetup.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
 
 const { values } = parseArgs({
   options: {
-    forms: { type: "string", default: "transcript,committed" },
+    forms: { type: "string", default: "transcript,committed,inner" },
     threads: { type: "string" },
   },
 });
@@ -53,6 +57,11 @@ const vkey = parseGroth16Vkey(JSON.parse(readFileSync("test/fixtures/groth16-col
 const [L, R] = fx.columns as [Leaf, Leaf];
 const publics = (l: Leaf): ColumnPublics =>
   Object.fromEntries(Object.entries(l.publics).map(([k, v]) => [k, BigInt(v)])) as unknown as ColumnPublics;
+const cmVkey = JSON.parse(readFileSync("test/fixtures/groth16-committed-range.vkey.json", "utf8")) as SnarkjsVkey & { sigma_2: string[][] };
+const cmChild = Object.values(JSON.parse(readFileSync("test/fixtures/groth16-committed-range.proofs.json", "utf8")).proofs)[0] as {
+  proof: CommittedChildProof;
+  statement: string;
+};
 const glueValues = { xL: L.publicSignal, xR: R.publicSignal, l: columnValues({ kind: "leaf", publics: publics(L) }), r: columnValues({ kind: "leaf", publics: publics(R) }) };
 
 await loadCrypto();
@@ -79,14 +88,23 @@ interface FormResult {
 const results: FormResult[] = [];
 
 for (const form of values.forms!.split(",")) {
-  if (form !== "transcript" && form !== "committed") throw new Error(`--forms: transcript or committed, not ${form}`);
-  const committed = form === "committed";
+  if (form !== "transcript" && form !== "committed" && form !== "inner")
+    throw new Error(`--forms: transcript, committed or inner, not ${form}`);
+  const inner = form === "inner";
+  const committed = form !== "transcript";
   const dir = join(work, form);
   mkdirSync(dir, { recursive: true });
   log(`${form}: compile …`);
-  const v = await compileVerifier(vkey, {}, committed ? "lookup" : "transcript");
-  const glue = await compileCircuit(committed ? committedColumnNodeSpec("leaf") : columnNodeSpec("leaf"), GLUE_COMPILE_OPTIONS);
-  const names = committed ? [["xL", "seed"], ["xR", "seed"]] : [["xL"], ["xR"]];
+  const v = inner ? await compileVerifier(cmVkey, {}, "lookup") : await compileVerifier(vkey, {}, committed ? "lookup" : "transcript");
+  const glue = await compileCircuit(
+    inner
+      ? { name: "t-committed-pair", file: "circuits/test/committed_child.circom", template: "CommittedPair", params: [] }
+      : committed
+        ? committedColumnNodeSpec("leaf")
+        : columnNodeSpec("leaf"),
+    GLUE_COMPILE_OPTIONS,
+  );
+  const names = inner ? [["x1", "seed"], ["x2", "seed"]] : committed ? [["xL", "seed"], ["xR", "seed"]] : [["xL"], ["xR"]];
   const binds = names.map((n) => glueBindings(glue.sym, n));
   const r1cs = join(dir, "node.r1cs");
   const link = linkR1cs(glue.r1cs, binds.map((bind) => ({ r1cs: v.r1cs, bind })), r1cs);
@@ -98,10 +116,13 @@ for (const form of values.forms!.split(",")) {
   let t0 = performance.now();
   const vc = await WasmWitnessCalculator.load(v.wasm);
   const gc = await WasmWitnessCalculator.load(glue.wasm);
-  const inputs = [L, R].map((c) => verifierInput(verifierTrace(v.build.keys[0]!, c.proof, c.publicSignal)) as CircuitInput);
+  const inputs = inner
+    ? [0, 1].map(() => verifierInput(verifierTrace(v.build.keys[0]!, cmChild.proof, cmChild.statement)) as CircuitInput)
+    : [L, R].map((c) => verifierInput(verifierTrace(v.build.keys[0]!, c.proof, c.publicSignal)) as CircuitInput);
+  const glueIn = inner ? { x1: cmChild.statement, x2: cmChild.statement } : glueValues;
   const witness = async (seed?: bigint) => {
     const s: CircuitInput = seed === undefined ? {} : { seed: String(seed) };
-    writeWtns(join(dir, "g.wtns"), gc.calculate({ ...glueValues, ...s }).witness);
+    writeWtns(join(dir, "g.wtns"), gc.calculate({ ...glueIn, ...s }).witness);
     inputs.forEach((inp, i) => writeWtns(join(dir, `c${i}.wtns`), vc.calculate({ ...inp, ...s }).witness));
     linkWitness(join(dir, "g.wtns"), binds.map((bind, i) => ({ wtns: join(dir, `c${i}.wtns`), bind })), join(dir, "n.wtns"));
   };
@@ -152,10 +173,12 @@ for (const form of values.forms!.split(",")) {
     const vk = committedVkey(curve, plain, ck.sigma2);
     const gw = readWtns(join(dir, "g.wtns"));
     // the node's statement: the glue's plain node hash (pub before Poseidon with the seed)
-    const stmt = columnNodeHash(joinColumns(columnLeafSide(publics(L)), columnLeafSide(publics(R))));
+    const stmt = inner
+      ? poseidon([BigInt(cmChild.statement), BigInt(cmChild.statement)])
+      : columnNodeHash(joinColumns(columnLeafSide(publics(L)), columnLeafSide(publics(R))));
     const verified = (await verifyCommitted(curve, vk, stmt, r.proof)) === undefined && gw[1] === BigInt(r.publicSignals[0]!);
     results.push({
-      form: "committed (lookups, one commitment)",
+      form: inner ? "inner: committed, over committed children" : "committed (lookups, one commitment)",
       verifier: v.constraints,
       constraints: link.nConstraints,
       domain,
@@ -181,11 +204,13 @@ const rows = results.map((r) => [
   r.proverPeakRssMiB,
   r.verified ? "yes" : "NO",
 ]);
-if (results.length === 2) {
-  const [a, b] = results as [FormResult, FormResult];
+const base = results.find((r) => r.form.startsWith("transcript"));
+for (const b of results) {
+  if (!base || b === base) continue;
+  const a = base;
   const ratio = (x: number, y: number) => `${(y / x).toFixed(2)}×`;
   rows.push([
-    "committed / transcript",
+    `${b.form.split(" ")[0]!.replace(":", "")} / transcript`,
     ratio(a.verifier, b.verifier),
     ratio(a.constraints, b.constraints),
     "",

@@ -53,6 +53,7 @@ pragma circom 2.1.0;
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/poseidon.circom";
 include "./lib/bn254/deferred.circom";
+include "./lib/bn254/commitment.circom";
 include "./lib/logup.circom";
 
 /* The signed digits of 6x + 2 (BN254's x = 4965661367192848881), most significant first. */
@@ -107,15 +108,43 @@ function bn_ate_signs() {
 }
 
 /* Obligations and transcript values (Fq elements) of a VerifierStep of kind KIND. */
-function bn_step_obligations(KIND) {
-    if (KIND == 0) return 56;
-    if (KIND == 1) return 58;
-    return 46;
+/* Per step: CM = 1 adds the four-line product's w⁵ coefficient (2 obligations, 2 values). */
+function bn_step_obligations(KIND, CM) {
+    if (KIND == 0) return 56 + 2 * CM;
+    if (KIND == 1) return 58 + 2 * CM;
+    return 46 + 2 * CM;
 }
 
-function bn_step_values(KIND) {
-    if (KIND == 2) return 42;
-    return 54;
+function bn_step_values(KIND, CM) {
+    if (KIND == 2) return 42 + 2 * CM;
+    return 54 + 2 * CM;
+}
+
+/* The digit d_i ∈ {0: 1, 1: X_i, 2: Y_i} of line i in monomial j of the four-line product. */
+function bn_m4_digit(j, i) {
+    var t = j;
+    for (var k = 0; k < i; k++) t = t \ 3;
+    return t % 3;
+}
+
+/* The number of points (non-zero digits) in monomial j. */
+function bn_m4_points(j) {
+    var n = 0;
+    for (var i = 0; i < 4; i++) {
+        if (bn_m4_digit(j, i) != 0) n++;
+    }
+    return n;
+}
+
+/* The power of w (mod 6) that monomial j multiplies (X: w, Y: w³; the ξ of w⁶ is in the constant). */
+function bn_m4_power(j) {
+    var e = 0;
+    for (var i = 0; i < 4; i++) {
+        var d = bn_m4_digit(j, i);
+        if (d == 1) e += 1;
+        if (d == 2) e += 3;
+    }
+    return e % 6;
 }
 
 /*
@@ -166,6 +195,59 @@ template FixedLinesProduct(N, K, VK, S, RC) {
 }
 
 /*
+ * FixedLinesProduct4(N, K, VK, S, RC): the committed verifier's (CM = 1) product of four normalised
+ * constant lines of step S, Π_i (1 − λ_i·X_i·w + μ_i·Y_i·w³) over (L', −γ), (C, −δ), (ρ·P, [1]₂),
+ * (ρ·D, −[σ]₂), as Σ_j c_{S,j}·m_j·w^(power j) over the 81 monomials m_j = Π_i (1, X_i or Y_i)
+ * (bn_m4_digit; m_0 = 1, m[j − 1] the others) with constant c_{S,j} ∈ Fq2 from bn_vk_lines4(VK, S)
+ * (src/bn254/groth16.ts fixedLinesForms4, w⁶ = ξ folded in). Each of the 12 Fq coefficients sums
+ * the monomials of its power: at most 17 of them, so |d| < 17·K·2^(2N) < 2^93 and
+ * |V| < 17·p·2^254 < 2^513; deferred reductions.
+ *   cost: 12 range checks, no native products.
+ */
+template FixedLinesProduct4(N, K, VK, S, RC) {
+    var NP = 2 * K - 1;
+    signal input m[80][K];
+    signal output g[6][2][K];
+    signal output e[12][NP];
+    var KC[81][2][6] = bn_vk_lines4(VK, S);
+    component rr[12];
+    for (var o = 0; o < 12; o++) {
+        var pw = o \ 2;
+        var cc = o % 2;
+        var dv[40];
+        for (var t = 0; t < 40; t++) dv[t] = 0;
+        for (var j = 0; j < 81; j++) {
+            if (bn_m4_power(j) == pw) {
+                for (var t = 0; t < NP; t++) {
+                    for (var a = 0; a < K; a++) {
+                        if (t - a >= 0 && t - a < K) {
+                            if (j == 0) {
+                                if (t == a) dv[t] += KC[j][cc][a];
+                            } else {
+                                dv[t] += KC[j][cc][a] * m[j - 1][t - a];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var res[80] = bn_reduce_hint(N, K, NP, 514, dv);
+        for (var l = 0; l < K; l++) g[pw][cc][l] <-- res[l];
+        if (RC == 1) {
+            rr[o] = FqRangeCheck(N, K);
+            rr[o].x <== g[pw][cc];
+        }
+        for (var t = 0; t < NP; t++) {
+            if (t < K) {
+                e[o][t] <== dv[t] - g[pw][cc][t];
+            } else {
+                e[o][t] <== dv[t];
+            }
+        }
+    }
+}
+
+/*
  * VerifierStep(N, K, VK, S, KIND): one step of the merged Miller loop, deferred reductions.
  *   KIND 0 (doubling):  f' = f²·ℓ_{T,T}(A)·G_S,        T' = 2T
  *   KIND 1 (digit ±1):  f' = f·cf·ℓ_{T,Q}(A)·G_S,      T' = T + Q  (cf = c⁻¹ or c, Q = ±B)
@@ -174,17 +256,19 @@ template FixedLinesProduct(N, K, VK, S, RC) {
  * G_S (10 coefficients), h = f² or f·cf (not for KIND 2), u = h·ℓ, f'. Unused inputs (q, xInv for
  * KIND 0; cf for KIND 0 and 2) are not constrained here; the parent ties them to 0.
  */
-template VerifierStep(N, K, VK, S, KIND, RC) {
+template VerifierStep(N, K, VK, S, KIND, RC, CM) {
     var NP = 2 * K - 1;
-    var NO = bn_step_obligations(KIND);
-    var NV = bn_step_values(KIND);
+    var NO = bn_step_obligations(KIND, CM);
+    var NV = bn_step_values(KIND, CM);
+    var NM = CM == 1 ? 80 : 8;
+    var NG = CM == 1 ? 12 : 10;
     signal input f[6][2][K];
     signal input t[2][2][K];
     signal input q[2][2][K];
     signal input a[2][K];
     signal input lambda[2][K];
     signal input xInv[2][K];
-    signal input m[8][K];
+    signal input m[NM][K];
     signal input cf[6][2][K];
     signal output fOut[6][2][K];
     signal output tOut[2][2][K];
@@ -202,8 +286,22 @@ template VerifierStep(N, K, VK, S, KIND, RC) {
     lf.yp <== a[1];
     lf.c1 <== g2.c1;
     lf.c3 <== g2.c3;
-    component gl = FixedLinesProduct(N, K, VK, S, RC);
-    gl.m <== m;
+    // G_S: two lines (CM = 0) or four (CM = 1)
+    signal gs[6][2][K];
+    signal ge[NG][NP];
+    component gl2;
+    component gl4;
+    if (CM == 1) {
+        gl4 = FixedLinesProduct4(N, K, VK, S, RC);
+        gl4.m <== m;
+        gs <== gl4.g;
+        ge <== gl4.e;
+    } else {
+        gl2 = FixedLinesProduct(N, K, VK, S, RC);
+        gl2.m <== m;
+        gs <== gl2.g;
+        ge <== gl2.e;
+    }
 
     component h;
     component u = DFq12Mul(N, K, RC);
@@ -223,16 +321,16 @@ template VerifierStep(N, K, VK, S, KIND, RC) {
     u.b <== lf.out;
     component v = DFq12Mul(N, K, RC);
     v.a <== u.out;
-    v.b <== gl.g;
+    v.b <== gs;
     fOut <== v.out;
 
     // Obligations.
     var o = 0;
-    var NG = KIND == 0 ? 10 : 12;
-    for (var i = 0; i < NG; i++) e[o + i] <== g2.e[i];
+    var NT = KIND == 0 ? 10 : 12;
+    for (var i = 0; i < NT; i++) e[o + i] <== g2.e[i];
+    o += NT;
+    for (var i = 0; i < NG; i++) e[o + i] <== ge[i];
     o += NG;
-    for (var i = 0; i < 10; i++) e[o + i] <== gl.e[i];
-    o += 10;
     if (KIND != 2) {
         for (var i = 0; i < 12; i++) e[o + i] <== h.e[i];
         o += 12;
@@ -255,8 +353,8 @@ template VerifierStep(N, K, VK, S, KIND, RC) {
         vals[w + 1] <== g2.c3[c];
         w += 2;
     }
-    for (var i = 0; i < 10; i++) {
-        vals[w] <== gl.g[i \ 2][i % 2];
+    for (var i = 0; i < NG; i++) {
+        vals[w] <== gs[i \ 2][i % 2];
         w++;
     }
     for (var i = 0; i < 12; i++) {
@@ -378,21 +476,34 @@ template NormalisePoint(N, K, RC) {
     }
 }
 
-/* Number of transcript limbs (besides x) of Groth16Verifier: see "Transcript" there. */
-function bn_verifier_limbs(K, NW) {
-    var inputs = (2 + 4 + 2 + 2 * NW + 4 + 88 * 2 + 23 * 2 + 12 + 12 + 6) * K;
-    var extra = (2 + 4 + 4 + 2 + 4) * K;
-    var msm = 2 * NW * K;
-    var kinds[88] = bn_ate_kinds();
-    var steps = 0;
-    for (var s = 0; s < 88; s++) steps += bn_step_values(kinds[s]) * K;
-    return inputs + extra + msm + steps;
+/* GLV additions of one ρ·P (DG1GlvMul with NB = 64). */
+function bn_glv_adds() {
+    return 3 + 2 * 64;
 }
 
-function bn_verifier_obligations(NW) {
+/* Number of values in `limbs` (K limbs each) of Groth16Verifier, times K. */
+function bn_verifier_limbs(K, NW, CM) {
+    var GA = bn_glv_adds();
+    var inputs = (2 + 4 + 2 + 2 * NW + 4 + 88 * 2 + 23 * 2 + 12 + 12 + 6) * K;
+    // CM = 1: D, P, L + D's two hints, the GLV hints, two more normalised points
+    inputs += CM * (2 + 2 + 2 + 2 * 2 * GA + 4) * K;
+    // −y_B, ψ(B), ψ²(B), −y_ψ²(B), then m_4…m_7 (CM = 0) or the 72 monomial products (CM = 1)
+    var extra = (2 + 4 + 4 + 2) * K + (CM == 1 ? 72 : 4) * K;
+    var msm = 2 * NW * K;
+    // CM = 1: L + D, and each GLV multiplication's β·x and sums
+    var cmv = CM * (2 + 2 * (1 + 2 * GA)) * K;
+    var kinds[88] = bn_ate_kinds();
+    var steps = 0;
+    for (var s = 0; s < 88; s++) steps += bn_step_values(kinds[s], CM) * K;
+    return inputs + extra + msm + cmv + steps;
+}
+
+function bn_verifier_obligations(NW, CM) {
     var kinds[88] = bn_ate_kinds();
     var n = 4 * NW;
-    for (var s = 0; s < 88; s++) n += bn_step_obligations(kinds[s]);
+    // CM = 1: L + D, the two GLV multiplications, the 72 monomial products
+    n += CM * (4 + 2 * (1 + 4 * bn_glv_adds()) + 72);
+    for (var s = 0; s < 88; s++) n += bn_step_obligations(kinds[s], CM);
     return n;
 }
 
@@ -412,7 +523,7 @@ function bn_lookup_widths() {
 }
 
 /*
- * Groth16Verifier(N, K, VK, RC): the verifier of the header, in one of two forms that differ only in
+ * Groth16Verifier(N, K, VK, RC, CM): the verifier of the header, in one of two forms that differ only in
  * how the values the deferred reductions rely on are made trustworthy (checks 1–5 are the same):
  *
  *  RC = 1, the transcript form (plain Groth16 parent): every hint and deferred result is
@@ -440,29 +551,41 @@ function bn_lookup_widths() {
  *    never committed. A post-challenge wire is constrained by the arguments (the accumulators, the
  *    challenges' derivation and bits, the batch sum and its reduction).
  *
+ * CM selects the child: 0 a plain Groth16 proof (A, B, C) of statement x; 1 a child proven as
+ * Groth16 with one commitment (src/commit/verify.ts; lib/bn254/commitment.circom has the argument):
+ * inputs d (D) and pok (P) with the hints of L + D and of ρ·P, ρ·D. Then x' = Poseidon(x, H(D))
+ * (CommittedPublicInput), L' = IC0 + x'·IC1 + D, ρ = Poseidon(Poseidon(x', A, B), C, P) (coordinates
+ * split at bit 215), ρ·P and ρ·D by DG1GlvMul, and the constant lines are four (FixedLinesProduct4:
+ * −γ at L', −δ at C, [1]₂ at ρ·P, −[σ]₂ at ρ·D), so that the residue identity proves
+ *     e(A, B)·e(L', −γ)·e(C, −δ)·(e(P, [1]₂)·e(D, −[σ]₂))^ρ = e(α, β),
+ * checks 2 and 3 of the committed proof at once. Every new hint and result is in `limbs`.
+ *
  * Hints whose results feed only obligations or lookups are computed here (`<--`); none of them
  * depends on a challenge.
  */
-template Groth16Verifier(N, K, VK, RC) {
+template Groth16Verifier(N, K, VK, RC, CM) {
     var W = bn_vk_msm_window_bits(VK);
     var NW = (254 + W - 1) \ W;
     var NS = bn_ate_steps();
     var NA = bn_ate_adds();
     var NP = 2 * K - 1;
+    var NN = 2 + 2 * CM;
+    var NM = CM == 1 ? 80 : 8;
+    var GA = bn_glv_adds();
     signal input x;
     signal input a[2][K];
     signal input b[2][2][K];
     signal input c[2][K];
     signal input msmLambda[NW][K];
     signal input msmXInv[NW][K];
-    signal input norm[2][2][K];
+    signal input norm[NN][2][K];
     signal input lambda[NS][2][K];
     signal input xInv[NA][2][K];
     signal input rc[6][2][K];
     signal input rcInv[6][2][K];
     signal input rw[3][2][K];
-    var TL = bn_verifier_limbs(K, NW);
-    var NOB = bn_verifier_obligations(NW);
+    var TL = bn_verifier_limbs(K, NW, CM);
+    var NOB = bn_verifier_obligations(NW, CM);
     signal limbs[TL];
     signal obl[NOB][NP];
 
@@ -501,39 +624,175 @@ template Groth16Verifier(N, K, VK, RC) {
         }
     }
 
-    // 2. L = IC0 + x·IC1.
+    // 2. L = IC0 + x·IC1 (CM = 1: L' = IC0 + x'·IC1 + D with x' = Poseidon(x, H(D))).
     component msm = FixedBaseMul(N, K, VK, RC);
-    msm.x <== x;
     msm.lambda <== msmLambda;
     msm.xInv <== msmXInv;
+    signal lp[2][K];
+    // CM = 1: the committed child's D, P, x', L + D and ρ·P, ρ·D (lib/bn254/commitment.circom)
+    component cpi;
+    component onD;
+    component onP;
+    component rD[2];
+    component rP[2];
+    component ld;
+    component rh[2];
+    component rbits;
+    component glv[2];
+    if (CM == 1) {
+        signal input d[2][K];
+        signal input pok[2][K];
+        signal input ldLambda[K];
+        signal input ldXInv[K];
+        signal input glvLambda[2][GA][K];
+        signal input glvXInv[2][GA][K];
+        // these inputs' entries of `limbs` (declared in this block, so placed here: the last ones)
+        var ci = TL - (6 + 4 * GA) * K;
+        for (var j = 0; j < 2; j++) {
+            for (var i = 0; i < K; i++) { limbs[ci] <== d[j][i]; ci++; }
+        }
+        for (var j = 0; j < 2; j++) {
+            for (var i = 0; i < K; i++) { limbs[ci] <== pok[j][i]; ci++; }
+        }
+        for (var i = 0; i < K; i++) { limbs[ci] <== ldLambda[i]; ci++; }
+        for (var i = 0; i < K; i++) { limbs[ci] <== ldXInv[i]; ci++; }
+        for (var t = 0; t < 2; t++) {
+            for (var g = 0; g < GA; g++) {
+                for (var i = 0; i < K; i++) { limbs[ci] <== glvLambda[t][g][i]; ci++; }
+                for (var i = 0; i < K; i++) { limbs[ci] <== glvXInv[t][g][i]; ci++; }
+            }
+        }
+        assert(ci == TL);
+        for (var j = 0; j < 2 * RC; j++) {
+            rD[j] = FqRangeCheck(N, K);
+            rD[j].x <== d[j];
+            rP[j] = FqRangeCheck(N, K);
+            rP[j].x <== pok[j];
+        }
+        onD = G1AssertOnCurve(N, K);
+        onD.p <== d;
+        onP = G1AssertOnCurve(N, K);
+        onP.p <== pok;
+        cpi = CommittedPublicInput(N, K);
+        cpi.x <== x;
+        cpi.D <== d;
+        msm.x <== cpi.xp;
+        ld = DG1AddHinted(N, K, RC);
+        ld.p <== msm.out;
+        ld.q <== d;
+        ld.lambda <== ldLambda;
+        ld.xInv <== ldXInv;
+        lp <== ld.out;
+        // ρ = Poseidon(Poseidon(x', A, B), C, P), coordinates split at bit 215 (groth16.ts committedRho)
+        rh[0] = Poseidon(13);
+        rh[0].inputs[0] <== cpi.xp;
+        for (var j = 0; j < 2; j++) {
+            for (var e = 0; e < 2; e++) {
+                var lo = 0;
+                for (var i = 0; i < K - 1; i++) lo += b[j][e][i] * (1 << (N * i));
+                rh[0].inputs[5 + 4 * j + 2 * e] <== lo;
+                rh[0].inputs[6 + 4 * j + 2 * e] <== b[j][e][K - 1];
+            }
+        }
+        rh[1] = Poseidon(9);
+        for (var q = 0; q < 6; q++) {
+            var lo = 0;
+            var hi = 0;
+            for (var i = 0; i < K; i++) {
+                var v = 0;
+                if (q == 0) v = a[0][i];
+                if (q == 1) v = a[1][i];
+                if (q == 2) v = c[0][i];
+                if (q == 3) v = c[1][i];
+                if (q == 4) v = pok[0][i];
+                if (q == 5) v = pok[1][i];
+                if (i < K - 1) lo += v * (1 << (N * i));
+                if (i == K - 1) hi = v;
+            }
+            if (q < 2) {
+                rh[0].inputs[1 + 2 * q] <== lo;
+                rh[0].inputs[2 + 2 * q] <== hi;
+            } else {
+                rh[1].inputs[1 + 2 * (q - 2)] <== lo;
+                rh[1].inputs[2 + 2 * (q - 2)] <== hi;
+            }
+            if (q == 1) rh[1].inputs[0] <== rh[0].out;
+        }
+        rbits = Num2Bits(254);
+        rbits.in <== rh[1].out;
+        for (var t = 0; t < 2; t++) {
+            glv[t] = DG1GlvMul(N, K, RC, 64);
+            glv[t].p <== t == 0 ? pok : d;
+            for (var i = 0; i < 64; i++) {
+                glv[t].b1[i] <== rbits.out[i];
+                glv[t].b2[i] <== rbits.out[64 + i];
+            }
+            glv[t].lambda <== glvLambda[t];
+            glv[t].xInv <== glvXInv[t];
+        }
+    } else {
+        msm.x <== x;
+        lp <== msm.out;
+    }
 
     // Normalisers of the fixed pairs and their products m.
     component nL = NormalisePoint(N, K, RC);
-    nL.p <== msm.out;
+    nL.p <== lp;
     nL.xy <== norm[0];
     component nC = NormalisePoint(N, K, RC);
     nC.p <== c;
     nC.xy <== norm[1];
-    // m = (X_L, X_C, Y_L, Y_C, X_L·X_C, Y_L·Y_C, X_L·Y_C, X_C·Y_L)
+    component nR[2];
+    for (var t = 0; t < 2 * CM; t++) {
+        nR[t] = NormalisePoint(N, K, RC);
+        nR[t].p <== glv[t].out;
+        nR[t].xy <== norm[2 + t];
+    }
+    // CM = 0: m = (X_L, X_C, Y_L, Y_C, X_L·X_C, Y_L·Y_C, X_L·Y_C, X_C·Y_L).
+    // CM = 1: m[j − 1] = monomial j of FixedLinesProduct4 (bn_m4_digit), products deferred.
     component mp[4];
-    signal m[8][K];
-    m[0] <== norm[0][0];
-    m[1] <== norm[1][0];
-    m[2] <== norm[0][1];
-    m[3] <== norm[1][1];
-    mp[0] = FqMul(N, K);
-    mp[0].a <== norm[0][0];
-    mp[0].b <== norm[1][0];
-    mp[1] = FqMul(N, K);
-    mp[1].a <== norm[0][1];
-    mp[1].b <== norm[1][1];
-    mp[2] = FqMul(N, K);
-    mp[2].a <== norm[0][0];
-    mp[2].b <== norm[1][1];
-    mp[3] = FqMul(N, K);
-    mp[3].a <== norm[1][0];
-    mp[3].b <== norm[0][1];
-    for (var j = 0; j < 4; j++) m[4 + j] <== mp[j].out;
+    component mq[80];
+    signal m[NM][K];
+    if (CM == 1) {
+        for (var j = 1; j < 81; j++) {
+            var nz = 0;
+            var low = -1;
+            for (var i = 0; i < 4; i++) {
+                if (bn_m4_digit(j, i) != 0) {
+                    nz++;
+                    if (low < 0) low = i;
+                }
+            }
+            var dl = bn_m4_digit(j, low);
+            if (nz == 1) {
+                m[j - 1] <== norm[low][dl - 1];
+            } else {
+                var rest = j - dl * (low == 0 ? 1 : (low == 1 ? 3 : (low == 2 ? 9 : 27)));
+                mq[j - 1] = DExtSumOfProducts(N, K, 1, 1, [1], 0, [0], 0, 2 - RC);
+                mq[j - 1].x[0][0] <== norm[low][dl - 1];
+                mq[j - 1].y[0][0] <== m[rest - 1];
+                m[j - 1] <== mq[j - 1].out[0];
+            }
+        }
+    } else {
+        m[0] <== norm[0][0];
+        m[1] <== norm[1][0];
+        m[2] <== norm[0][1];
+        m[3] <== norm[1][1];
+        mp[0] = FqMul(N, K);
+        mp[0].a <== norm[0][0];
+        mp[0].b <== norm[1][0];
+        mp[1] = FqMul(N, K);
+        mp[1].a <== norm[0][1];
+        mp[1].b <== norm[1][1];
+        mp[2] = FqMul(N, K);
+        mp[2].a <== norm[0][0];
+        mp[2].b <== norm[1][1];
+        mp[3] = FqMul(N, K);
+        mp[3].a <== norm[1][0];
+        mp[3].b <== norm[0][1];
+        for (var j = 0; j < 4; j++) m[4 + j] <== mp[j].out;
+    }
 
     // Addends of B: −B, ψ(B), −ψ²(B), and ψ³(B) for the subgroup check.
     component negBy = Fq2Neg(N, K);
@@ -555,7 +814,7 @@ template Groth16Verifier(N, K, VK, RC) {
     var frob = 0;
     for (var s = 0; s < NS; s++) {
         var kind = kinds[s];
-        st[s] = VerifierStep(N, K, VK, s, kind, RC);
+        st[s] = VerifierStep(N, K, VK, s, kind, RC, CM);
         if (s == 0) {
             st[s].f <== rcInv;
             st[s].t <== b;
@@ -671,7 +930,7 @@ template Groth16Verifier(N, K, VK, RC) {
     for (var j = 0; j < NW; j++) {
         for (var i = 0; i < K; i++) { limbs[li] <== msmXInv[j][i]; li++; }
     }
-    for (var j = 0; j < 2; j++) {
+    for (var j = 0; j < NN; j++) {
         for (var e = 0; e < 2; e++) {
             for (var i = 0; i < K; i++) { limbs[li] <== norm[j][e][i]; li++; }
         }
@@ -717,27 +976,58 @@ template Groth16Verifier(N, K, VK, RC) {
     for (var e = 0; e < 2; e++) {
         for (var i = 0; i < K; i++) { limbs[li] <== negPsi2y.out[e][i]; li++; }
     }
-    for (var j = 4; j < 8; j++) {
-        for (var i = 0; i < K; i++) { limbs[li] <== m[j][i]; li++; }
+    for (var j = 4 * (1 - CM); j < NM; j++) {
+        // CM = 0: m_4…m_7; CM = 1: the monomials of two or more points (single points are inputs)
+        if (CM == 0 || bn_m4_points(j + 1) > 1) {
+            for (var i = 0; i < K; i++) { limbs[li] <== m[j][i]; li++; }
+        }
     }
     for (var j = 0; j < 2 * NW; j++) {
         for (var i = 0; i < K; i++) { limbs[li] <== msm.vals[j][i]; li++; }
     }
+    if (CM == 1) {
+        for (var j = 0; j < 2; j++) {
+            for (var i = 0; i < K; i++) { limbs[li] <== ld.out[j][i]; li++; }
+        }
+        for (var t = 0; t < 2; t++) {
+            for (var j = 0; j < 1 + 2 * GA; j++) {
+                for (var i = 0; i < K; i++) { limbs[li] <== glv[t].vals[j][i]; li++; }
+            }
+        }
+    }
     for (var s = 0; s < NS; s++) {
-        for (var j = 0; j < bn_step_values(kinds[s]); j++) {
+        for (var j = 0; j < bn_step_values(kinds[s], CM); j++) {
             for (var i = 0; i < K; i++) { limbs[li] <== st[s].vals[j][i]; li++; }
         }
     }
-    assert(li == TL);
+    assert(li == TL - CM * (6 + 4 * GA) * K);
     var ko = 0;
     for (var i = 0; i < 4 * NW; i++) {
         obl[ko] <== msm.e[i];
         ko++;
     }
     for (var s = 0; s < NS; s++) {
-        for (var i = 0; i < bn_step_obligations(kinds[s]); i++) {
+        for (var i = 0; i < bn_step_obligations(kinds[s], CM); i++) {
             obl[ko] <== st[s].e[i];
             ko++;
+        }
+    }
+    if (CM == 1) {
+        for (var i = 0; i < 4; i++) {
+            obl[ko] <== ld.e[i];
+            ko++;
+        }
+        for (var t = 0; t < 2; t++) {
+            for (var i = 0; i < 1 + 4 * GA; i++) {
+                obl[ko] <== glv[t].e[i];
+                ko++;
+            }
+        }
+        for (var j = 1; j < 81; j++) {
+            if (bn_m4_points(j) > 1) {
+                obl[ko] <== mq[j - 1].e[0];
+                ko++;
+            }
         }
     }
     assert(ko == NOB);

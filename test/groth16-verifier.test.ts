@@ -4,11 +4,11 @@
  * (test/fixtures/groth16-{column,state-update}-tiny.*, development setup).
  *
  * The hint builder's model is checked in TypeScript first (fast). Then the verifier is compiled in
- * its transcript form for the column key and in its lookup form
- * (RC = 0) for the state-update key (--O1, side by side, about
- * 11 and 13 minutes, cached under artifacts/), and witnesses are computed in a pool of two worker
- * threads: a valid proof must pass every check; each tampered proof must fail, and fail in the
- * check that exists for it. circom's strict witness generator stops at the first failed `===` and names the
+ * its transcript form for the column key and in its committed lookup form (RC = 0, CM = 1) for a
+ * committed child's key (test/fixtures/groth16-committed-range.*, scripts/make-committed-fixture.ts)
+ * (--O1, side by side, about 11 and 13 minutes, cached under artifacts/), and witnesses are
+ * computed in a pool of two worker threads: a valid proof must pass every check; each tampered
+ * proof must fail, and fail in the check that exists for it. circom's strict witness generator stops at the first failed `===` and names the
  * chain of template instances and lines; the verifier template's line tells which of its
  * numbered sections (curve checks, G2 check, residue identity) rejected the witness. The
  * tampered proofs get every hint an honest prover would compute for them (slopes, T, the
@@ -27,17 +27,28 @@ import { columnNodeSpec, columnValues, GLUE_COMPILE_OPTIONS, glueBindings } from
 import { linkWitness, readWtns } from "../src/aggregate/link.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
 import {
+  type CommittedChildProof,
+  committedRhoScalar,
   evalFixedLinesForms,
+  evalFixedLinesForms4,
   fixedBaseMul,
   fixedLinesForms,
+  fixedLinesForms4,
+  G2_GEN,
+  GLV_ADDS,
+  GLV_BETA,
+  GLV_LAMBDA,
+  glvMul,
+  glvMulDigits,
   MSM_WINDOWS,
   mobius,
+  monomials4,
   type VerifierConstants,
   verifierConstants,
   verifierInput,
   verifierTrace,
 } from "../src/bn254/groth16.ts";
-import { toLimbs } from "../src/bn254/limbs.ts";
+import { ffToG2, fqIn, g1In, toLimbs } from "../src/bn254/limbs.ts";
 import {
   evalFixedLine,
   fq12Mul,
@@ -61,7 +72,7 @@ import type { DesError } from "../src/errors.ts";
 import { createPool } from "../src/pool/pool.ts";
 import type { WitnessOutcome } from "../workers/witness.ts";
 import type { WtnsTask } from "../workers/wtns.ts";
-import { compileGadgetTest } from "./helpers/bn128.ts";
+import { compileGadgetTest, useBn128 } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
 
 const modr = (v: bigint) => ((v % R) + R) % R;
@@ -81,6 +92,15 @@ const fixture = (name: string): Fixture => ({
 });
 const column = fixture("column-tiny");
 const stateUpdate = fixture("state-update-tiny");
+/** A child proved with one commitment: its key (with [σ]₂), proof (A, B, C, D, P) and statement x. */
+const committed = {
+  vkey: JSON.parse(readFileSync("test/fixtures/groth16-committed-range.vkey.json", "utf8")) as SnarkjsVkey & {
+    sigma_2: string[][];
+  },
+  ...(Object.values(
+    JSON.parse(readFileSync("test/fixtures/groth16-committed-range.proofs.json", "utf8")).proofs,
+  )[0] as { proof: CommittedChildProof; statement: string }),
+};
 
 const G1_GEN: G1Affine = [1n, 2n];
 const g1Json = (p: G1Affine) => [p[0].toString(), p[1].toString(), "1"];
@@ -90,11 +110,6 @@ const g2Json = (p: G2Affine) => [
   ["1", "0"],
 ];
 const pointA = (pr: SnarkjsProof): G1Affine => [BigInt(pr.pi_a[0]!), BigInt(pr.pi_a[1]!)];
-const pointB = (pr: SnarkjsProof): G2Affine => [
-  [BigInt(pr.pi_b[0]![0]!), BigInt(pr.pi_b[0]![1]!)],
-  [BigInt(pr.pi_b[1]![0]!), BigInt(pr.pi_b[1]![1]!)],
-];
-const pointC = (pr: SnarkjsProof): G1Affine => [BigInt(pr.pi_c[0]!), BigInt(pr.pi_c[1]!)];
 
 const sqrtFq = (a: bigint): bigint | null => {
   const s = powmod(modp(a), (P + 1n) / 4n, P);
@@ -188,6 +203,117 @@ describe("groth16 verifier: hint builder", () => {
     }
     const su = stateUpdate.proofs[0]!;
     assert.throws(() => verifierTrace(k, su.proof, su.publicSignals[0]!), NoResidueError);
+  });
+});
+
+describe("groth16 verifier: the committed child's model (CM = 1)", () => {
+  const curve = useBn128();
+  let k: VerifierConstants;
+  const x = () => BigInt(committed.statement);
+  before(async () => {
+    await loadCrypto();
+    k = verifierConstants(committed.vkey);
+  });
+
+  test("GLV: β is a cube root of unity in Fq, λ one in Fr, φ(P) = (β·x, y) = [λ]P; [1]₂ is ffjavascript's G2 generator", () => {
+    assert.equal(powmod(GLV_BETA, 3n, P), 1n);
+    assert.notEqual(GLV_BETA, 1n);
+    assert.equal(modr(GLV_LAMBDA * GLV_LAMBDA + GLV_LAMBDA + 1n), 0n);
+    for (const s of [1n, 7n, R - 2n]) {
+      const p = g1.mul(G1_GEN, s)!;
+      assert.deepEqual(g1.mul(p, GLV_LAMBDA), [modp(GLV_BETA * p[0]), p[1]]);
+    }
+    const c = curve() as unknown as Parameters<typeof ffToG2>[0] & { G2: { g: Uint8Array } };
+    assert.deepEqual(ffToG2(c, c.G2.g), G2_GEN);
+  });
+
+  test("ρ·P by the circuit's schedule equals [(2^65 + ρ₁) + λ·ρ₂]·P, never meeting an equal x", () => {
+    const p = g1.mul(G1_GEN, 0xabcdefn)!;
+    for (const rho of [0n, (1n << 128n) - 1n, 0x5555_5555_5555_5555_aaaa_aaaa_aaaa_aaaan, R - 1n]) {
+      const g = glvMul(p, rho);
+      assert.equal(g.adds.length, GLV_ADDS);
+      assert.ok(g1.eq(g.out, g1.mul(p, committedRhoScalar(rho))), `ρ = ${rho}`);
+    }
+    // distinct halves give distinct scalars (the lattice of a + λb ≡ 0 has no short vector)
+    const seen = new Set<bigint>();
+    for (let i = 0n; i < 64n; i++) seen.add(committedRhoScalar((i << 64n) | (i * 0x9e3779b97f4a7c15n)));
+    assert.equal(seen.size, 64);
+  });
+
+  test("the four-line forms evaluate to the product of the four normalised lines", () => {
+    const cc = k.committed!;
+    const pts = [12345n, 67890n, 13579n, 24680n].map((s) => g1.mul(G1_GEN, s)!);
+    const norm = pts.map((p) => [modp(p[0] * fqInv(p[1])), fqInv(p[1])] as [bigint, bigint]);
+    const m = monomials4(norm);
+    const scale = (f: ReturnType<typeof evalFixedLine>, y: bigint) => f.map((c) => fq2.scale(c, fqInv(y)));
+    for (const s of [0, 1, 40, 86, 87]) {
+      const ls = [k.negGammaLines[s]!, k.negDeltaLines[s]!, cc.oneLines[s]!, cc.negSigmaLines[s]!];
+      const want = ls
+        .map((l, i) => scale(evalFixedLine(l, pts[i]!), pts[i]![1]))
+        .reduce((a, b) => fq12Mul(a, b));
+      assert.deepEqual(evalFixedLinesForms4(fixedLinesForms4(ls), m), want, `step ${s}`);
+    }
+  });
+
+  test("a committed proof has a residue witness; a moved D, a P not σ·D and another statement have none", () => {
+    const pr = committed.proof;
+    assert.ok(verifierTrace(k, pr, x()).residue);
+    const plusG = (p: readonly string[]) => g1Json(g1.add([BigInt(p[0]!), BigInt(p[1]!)], G1_GEN)!);
+    assert.throws(() => verifierTrace(k, { ...pr, D: plusG(pr.D) }, x()), NoResidueError);
+    assert.throws(() => verifierTrace(k, { ...pr, P: plusG(pr.P) }, x()), NoResidueError);
+    assert.throws(() => verifierTrace(k, pr, x() + 1n), NoResidueError);
+    // a committed key needs D and P
+    assert.throws(() => verifierTrace(k, column.proofs[0]!.proof, x()), /committed proofs/);
+  });
+});
+
+describe("GLV multiplication gadget (DG1GlvMul, TestGlvMul with 6 bits per half)", () => {
+  const NB = 6;
+  let c: CircuitHarness;
+  const pt = g1.mul(G1_GEN, 123456789n)!;
+  const b1 = [1, 0, 0, 1, 1, 0];
+  const b2 = [0, 0, 1, 1, 0, 1];
+  const g = glvMulDigits(
+    pt,
+    b1.map((b) => 2 * b - 1),
+    b2.map((b) => 2 * b - 1),
+  );
+  const slope = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(modp((q[1] - p[1]) * fqInv(q[0] - p[0])));
+  const xd = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(fqInv(q[0] - p[0]));
+  const input = (o: Record<string, unknown> = {}): CircuitInput => ({
+    p: g1In(pt),
+    b1: b1.map(String),
+    b2: b2.map(String),
+    lambda: g.adds.map(slope),
+    xInv: g.adds.map(xd),
+    expect: g1In(g.out),
+    ...o,
+  });
+  before(async () => {
+    c = await CircuitHarness.load(
+      await compileGadgetTest("circuits/lib/bn254/test_deferred.circom", "TestGlvMul", [43, 6, NB]),
+    );
+  });
+
+  test("accepts the reference multiple [(2^7 + ρ₁) + λ·ρ₂]·P", () => {
+    const s = (bs: number[]) => bs.reduce((a, b, i) => a + BigInt(2 * b - 1) * (1n << BigInt(i)), 0n);
+    assert.ok(g1.eq(g.out, g1.mul(pt, modr((1n << 7n) + s(b1) + GLV_LAMBDA * s(b2)))));
+    c.expectPass(input());
+  });
+
+  test("rejects a wrong slope or inverse hint (the batch check) and another result (the equality)", () => {
+    const lambda = g.adds.map(slope);
+    lambda[7]![0] = (BigInt(lambda[7]![0]!) ^ 1n).toString();
+    c.expectFail(input({ lambda }), /main\.bc\[/);
+    const xInv = g.adds.map(xd);
+    xInv[12]![2] = (BigInt(xInv[12]![2]!) + 1n).toString();
+    c.expectFail(input({ xInv }), /main\.bc\[/);
+    c.expectFail(input({ expect: g1In(g1.add(g.out, G1_GEN)!) }), /main\.(g\.|expect)/);
+  });
+
+  test("rejects a point moved off P with P's hints, and a non-bit digit", () => {
+    c.expectFail(input({ p: g1In(g1.add(pt, G1_GEN)!) }), /main\.(bc\[|g\.|expect)/);
+    c.expectFail(input({ b1: ["2", ...b1.slice(1).map(String)] }), /main\.b1\[0\]/);
   });
 });
 
@@ -295,20 +421,20 @@ function withWrongInverse(input: CircuitInput): CircuitInput {
   return { ...input, xInv };
 }
 
+/** The valid input with one slope of the committed check's ρ·P off (seen only by the batch check). */
+function withWrongGlvSlope(input: CircuitInput): CircuitInput {
+  const glvLambda = structuredClone(input.glvLambda) as string[][][];
+  glvLambda[0]![40]![0] = (BigInt(glvLambda[0]![40]![0]!) ^ 1n).toString();
+  return { ...input, glvLambda };
+}
+
 describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
   const pool = createPool({ task: "witness.ts", threads: 2 });
   const runs = new Map<string, Promise<WitnessOutcome>>();
   const sec = sections();
 
   before(async () => {
-    // Two compiler processes side by side (one per core): the transcript form for the column key,
-    // the lookup form for the state-update key.
-    const [colV, suL] = await Promise.all([
-      compileVerifier(column.vkey),
-      compileVerifier(stateUpdate.vkey, {}, "lookup"),
-    ]);
-    const kc = colV.build.keys[0]!;
-    const ks = suL.build.keys[0]!;
+    await loadCrypto();
     const good = column.proofs[0]!;
     const proof = good.proof;
     const x = good.publicSignals[0]!;
@@ -316,61 +442,50 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
       verifierInput(verifierTrace(kk, pr, pub, { allowInvalid: true })) as CircuitInput;
     const su = stateUpdate.proofs[0]!;
     const xs = su.publicSignals[0]!;
+    const cm = committed.proof;
+    const xm = committed.statement;
     const seed = String(BigInt("0x2c05a1b8d3e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f"));
     const lookup = (inp: CircuitInput): CircuitInput => ({ ...inp, seed });
-    // Checks 1–5 are Groth16VerifierCore's in both forms: the tampered proofs run on the lookup
-    // form (the smaller witness); the transcript form keeps one of them, its own batch check and a
-    // proof for another key.
-    const jobs: [string, string, CircuitInput][] = [
-      ["column", colV.wasm, input(kc, proof, x)],
-      ["A replaced", colV.wasm, input(kc, { ...proof, pi_a: g1Json(g1.add(pointA(proof), G1_GEN)!) }, x)],
-      ["other key", colV.wasm, input(kc, su.proof, xs)],
-      ["wrong inverse hint", colV.wasm, withWrongInverse(input(kc, proof, x))],
-      ["lookup: state-update", suL.wasm, lookup(input(ks, su.proof, xs))],
-      ["lookup: state-update, seed 0", suL.wasm, { ...input(ks, su.proof, xs), seed: "0" }],
-      [
-        "lookup: A replaced",
-        suL.wasm,
-        lookup(input(ks, { ...su.proof, pi_a: g1Json(g1.add(pointA(su.proof), G1_GEN)!) }, xs)),
-      ],
-      [
-        "lookup: B replaced",
-        suL.wasm,
-        lookup(input(ks, { ...su.proof, pi_b: g2Json(g2.add(pointB(su.proof), pointB(su.proof))!) }, xs)),
-      ],
-      [
-        "lookup: C replaced",
-        suL.wasm,
-        lookup(input(ks, { ...su.proof, pi_c: g1Json(g1.add(pointC(su.proof), G1_GEN)!) }, xs)),
-      ],
-      ["lookup: wrong public input", suL.wasm, lookup(input(ks, su.proof, BigInt(xs) + 1n))],
-      [
-        "lookup: B outside G2",
-        suL.wasm,
-        lookup(input(ks, { ...su.proof, pi_b: g2Json(twistPointOutsideG2()) }, xs)),
-      ],
-      [
-        "lookup: A off the curve",
-        suL.wasm,
-        lookup(
-          input(ks, { ...su.proof, pi_a: g1Json([pointA(su.proof)[0], modp(pointA(su.proof)[1] + 1n)]) }, xs),
-        ),
-      ],
-      [
-        "lookup: B off the twist",
-        suL.wasm,
-        lookup(
-          input(
-            ks,
-            { ...su.proof, pi_b: g2Json([pointB(su.proof)[0], fq2.add(pointB(su.proof)[1], [1n, 0n])]) },
-            xs,
-          ),
-        ),
-      ],
-      ["lookup: wrong inverse hint", suL.wasm, lookup(withWrongInverse(input(ks, su.proof, xs)))],
-    ];
-    for (const [name, wasm, inp] of jobs)
-      runs.set(name, pool.run({ wasm, input: inp }) as Promise<WitnessOutcome>);
+    const plusG = (p: readonly string[]) => g1Json(g1.add([BigInt(p[0]!), BigInt(p[1]!)], G1_GEN)!);
+    const start = (wasm: string, jobs: [string, CircuitInput][]) => {
+      for (const [name, inp] of jobs)
+        runs.set(name, pool.run({ wasm, input: inp }) as Promise<WitnessOutcome>);
+    };
+    // Two compiler processes side by side (one per core): the transcript form for the column key,
+    // the committed lookup form for the committed child's key; each form's witnesses start as soon
+    // as it is compiled. Checks 1–5 are shared by the forms: the tampered proofs run on the
+    // committed lookup form (the smaller witness, and the only form with D and P); the transcript
+    // form keeps a proof for another key and its own batch check.
+    await Promise.all([
+      compileVerifier(column.vkey).then((colV) => {
+        const kc = colV.build.keys[0]!;
+        start(colV.wasm, [
+          ["column", input(kc, proof, x)],
+          ["other key", input(kc, su.proof, xs)],
+          ["wrong inverse hint", withWrongInverse(input(kc, proof, x))],
+        ]);
+      }),
+      compileVerifier(committed.vkey, {}, "lookup").then((cmL) => {
+        const km = cmL.build.keys[0]!;
+        const tampered = (edit: Partial<CommittedChildProof>, pub: string | bigint = xm) =>
+          lookup(input(km, { ...cm, ...edit } as SnarkjsProof, pub));
+        start(cmL.wasm, [
+          ["lookup: committed", lookup(input(km, cm, xm))],
+          ["lookup: committed, seed 0", { ...input(km, cm, xm), seed: "0" }],
+          ["lookup: A replaced", tampered({ pi_a: g1Json(g1.add(pointA(cm), G1_GEN)!) })],
+          ["lookup: wrong public input", tampered({}, BigInt(xm) + 1n)],
+          ["lookup: D moved", tampered({ D: plusG(cm.D) })],
+          ["lookup: P not σ·D", tampered({ P: plusG(cm.P) })],
+          ["lookup: B outside G2", tampered({ pi_b: g2Json(twistPointOutsideG2()) })],
+          [
+            "lookup: P off the curve",
+            tampered({ P: g1Json([BigInt(cm.P[0]!), modp(BigInt(cm.P[1]!) + 1n)]) }),
+          ],
+          ["lookup: wrong inverse hint", lookup(withWrongInverse(input(km, cm, xm)))],
+          ["lookup: wrong GLV hint", lookup(withWrongGlvSlope(input(km, cm, xm)))],
+        ]);
+      }),
+    ]);
   });
   after(async () => {
     await Promise.allSettled(runs.values());
@@ -396,31 +511,34 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
     });
 
   accepts("column");
-  rejects("A replaced", 5, "another valid G1 point: residue identity");
   rejects("other key", 5, "a state-update proof against the column key: residue identity");
   rejects("wrong inverse hint", 6, "one addition step's (x_Q − x_T)⁻¹ off: deferred batch check");
 
-  // The lookup form (groth16_verifier_lookup.circom), state-update key: the same checks 1–5, range
-  // checks by lookup and challenges from the seed; accepted for any seed (the honest chunks and
-  // multiplicities satisfy every lookup), rejected where the transcript form rejects.
-  for (const name of ["lookup: state-update", "lookup: state-update, seed 0"])
-    test(`accepts a real proof in the lookup form (${name})`, async () => {
+  // The committed lookup form (RC = 0, CM = 1), a committed child's key: the same checks 1–5 with
+  // the child's D and P (x' = Poseidon(x, H(D)), L' = L + D, the knowledge check raised to ρ in the
+  // same Miller loop), range checks by lookup and challenges from the seed; accepted for any seed
+  // (the honest chunks and multiplicities satisfy every lookup), rejected where it must be.
+  for (const name of ["lookup: committed", "lookup: committed, seed 0"])
+    test(`accepts a real committed proof in the lookup form (${name})`, async () => {
       const o = await runs.get(name)!;
       assert.ok(o.ok, o.messages.join(" | "));
       assert.ok(o.wires > 500_000);
     });
   rejects("lookup: A replaced", 5, "another valid G1 point: residue identity");
-  rejects("lookup: B replaced", 5, "another G2 point: residue identity");
-  rejects("lookup: C replaced", 5, "another valid G1 point: residue identity");
-  rejects("lookup: wrong public input", 5, "x + 1: residue identity");
+  rejects("lookup: wrong public input", 5, "x + 1: x' and L' change, residue identity");
+  rejects("lookup: D moved", 5, "D + G: H(D), x' and L' change, residue identity");
+  rejects("lookup: P not σ·D", 5, "P + G: the knowledge check (raised to ρ), residue identity");
   rejects("lookup: B outside G2", 4, "on the twist, outside G2: subgroup check");
-  rejects("lookup: A off the curve", 1, "curve check");
-  rejects("lookup: B off the twist", 1, "twist check");
-  test("rejects in the lookup form: one wrong inverse hint fails the batch check drawn from the seed", async () => {
-    const o = await runs.get("lookup: wrong inverse hint")!;
-    assert.equal(o.ok, false);
-    assert.match(failingLineText(o), /post_bc\[t\]/);
-  });
+  rejects("lookup: P off the curve", 2, "the committed child's curve check of P");
+  for (const [name, what] of [
+    ["lookup: wrong inverse hint", "one wrong inverse hint"],
+    ["lookup: wrong GLV hint", "one wrong slope of ρ·P"],
+  ] as const)
+    test(`rejects in the lookup form: ${what} fails the batch check drawn from the seed`, async () => {
+      const o = await runs.get(name)!;
+      assert.equal(o.ok, false);
+      assert.match(failingLineText(o), /post_bc\[t\]/);
+    });
 });
 
 /**

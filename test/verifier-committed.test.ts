@@ -1,11 +1,13 @@
 /**
- * The lookup-form in-circuit verifier (circuits/groth16_verifier_lookup.circom) proven as Groth16
- * with one commitment (src/commit/): a real state-update proof (test/fixtures) verified in-circuit,
- * linked with the glue circuits/test/committed_child.circom (pub = Poseidon(x, seed)), the seed
- * being H(D) of the proof's own commitment.
+ * The committed lookup-form in-circuit verifier (circuits/groth16_verifier.circom, RC = 0, CM = 1)
+ * proven as Groth16 with one commitment (src/commit/): a child proved with one commitment
+ * (test/fixtures/groth16-committed-range.*) verified in-circuit — checks 1–3 of
+ * src/commit/verify.ts — linked with the glue circuits/test/committed_child.circom
+ * (pub = Poseidon(x, seed)), the seed being H(D) of the parent's own commitment: an inner node's
+ * shape with one child.
  *
  * - The committed set (src/commit/key.ts, committedWires) holds every value the lookups and the
- *   batch check rely on (the proof, the hints, the core's results, the chunks, the
+ *   batch check rely on (the child's proof with D and P, the hints, the results, the chunks, the
  *   multiplicities) and none of the wires computed from the seed.
  * - An honest proof verifies natively (checks 1–3 of src/commit/verify.ts); another statement, a
  *   moved D, or P not σ·D is rejected.
@@ -20,9 +22,9 @@ import { after, before, describe, test } from "node:test";
 import * as snarkjs from "snarkjs";
 import { glueBindings } from "../src/aggregate/glue.ts";
 import { type LinkResult, linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
-import { verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
-import type { SnarkjsProof } from "../src/bn254/pairing.ts";
-import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
+import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
+import type { SnarkjsVkey } from "../src/bn254/pairing.ts";
+import { compileVerifier } from "../src/bn254/verifier-build.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, proverToolchain } from "../src/build/prover.ts";
 import { loadSymbols } from "../src/circuits/r1cs.ts";
@@ -52,15 +54,18 @@ const SKIP: string | false = toolchain.ok
   : `the native prover cannot be built here: ${toolchain.reason}`;
 
 const fixture = (f: string) =>
-  JSON.parse(readFileSync(`test/fixtures/groth16-state-update-tiny.${f}.json`, "utf8"));
+  JSON.parse(readFileSync(`test/fixtures/groth16-committed-range.${f}.json`, "utf8"));
 
-describe("lookup-form verifier proven with one commitment", { skip: SKIP, timeout: 30 * 60_000 }, () => {
+describe("committed lookup-form verifier proven with one commitment", {
+  skip: SKIP,
+  timeout: 30 * 60_000,
+}, () => {
   const curve = useBn128();
-  const vkey = parseGroth16Vkey(fixture("vkey"));
+  const vkey = fixture("vkey") as SnarkjsVkey & { sigma_2: string[][] };
   const child = Object.values(
-    fixture("proofs").proofs as Record<string, { proof: SnarkjsProof; publicSignals: string[] }>,
+    fixture("proofs").proofs as Record<string, { proof: CommittedChildProof; statement: string }>,
   )[0]!;
-  const x = BigInt(child.publicSignals[0]!);
+  const x = BigInt(child.statement);
   let verifier: CompiledCircuit & Awaited<ReturnType<typeof compileVerifier>>;
   let glue: CompiledCircuit;
   let link: LinkResult;
@@ -130,7 +135,10 @@ describe("lookup-form verifier proven with one commitment", { skip: SKIP, timeou
       [...sym].filter(([w, ns]) => w > nPubV && ns.some((n) => re.test(n))).map(([w]) => w);
     const inJ = new Set(committedWires(verifier.sym, nPubV));
     for (const [what, re] of [
-      ["proof and hints", /^main\.(a|b|c|lambda|xInv|msmLambda|rc|rcInv|rw)\[/],
+      [
+        "proof and hints",
+        /^main\.(a|b|c|d|pok|lambda|xInv|msmLambda|ldLambda|glvLambda|glvXInv|rc|rcInv|rw)\[/,
+      ],
       ["chunks", /^main\.ck\[/],
       ["multiplicities", /^main\.mult\[/],
       ["every value of limbs (hints and deferred results)", /^main\.limbs\[/],

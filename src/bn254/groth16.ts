@@ -15,11 +15,20 @@
  * G_s = (1 − λ_γ·X_L·w + μ_γ·Y_L·w³)(1 − λ_δ·X_C·w + μ_δ·Y_C·w³) (lines of −γ and −δ divided by
  * y_L, y_C: Fq factors, absorbed by the residue w ∈ Fq6 — pairing.ts explains why any Fq6 factor
  * may be).
+ *
+ * A committed key (a verification key with the commitment's [σ]₂, src/commit/verify.ts) gets the
+ * committed verifier (Groth16Verifier's CM = 1): the child's public input is x' = Poseidon(x, H(D)),
+ * L' = IC0 + x'·IC1 + D, and the knowledge check e(P, [1]₂) = e(D, [σ]₂) joins the same Miller loop
+ * raised to a random ρ = ρ₁ + λ·ρ₂ (committedRho): G_s is then the product of four constant lines,
+ * of −γ at L', −δ at C, [1]₂ at ρ·P and −[σ]₂ at ρ·D (fixedLinesForms4).
  */
 import { createHash } from "node:crypto";
+import { commitmentHash } from "../commit/verify.ts";
+import { poseidon } from "../crypto/poseidon.ts";
 import { fq2In, fq12In, fqIn, g1In, g2In, LIMB_BITS, LIMBS, toLimbs } from "./limbs.ts";
 import {
   type FixedLine,
+  fixedG2Lines,
   fq2Inv,
   fq12Inv,
   fq12Mul,
@@ -27,7 +36,10 @@ import {
   type G1Affine,
   type G2Affine,
   g1,
+  g2,
   groth16VkeyConstants,
+  jsonG1,
+  jsonG2,
   lineToFq12,
   type MillerStep,
   millerLines,
@@ -47,10 +59,44 @@ export const MSM_WINDOWS = Math.ceil(254 / MSM_WINDOW);
 export const VERIFIER_STEPS = 88;
 export const VERIFIER_ADDS = 23;
 const G1_GEN: G1Affine = [1n, 2n];
+/** [1]₂, the G2 generator of snarkjs/ffjavascript (bn128 G2.g). */
+export const G2_GEN: G2Affine = [
+  [
+    10857046999023057135944570762232829481370756359578518086990519993285655852781n,
+    11559732032986387107991004021392285783925812861821192530917403151452391805634n,
+  ],
+  [
+    8495653923123431417604973247489272438418190587263600148770280649306958101930n,
+    4082367875863433681332203403145435568316851327593401208105741076214120093531n,
+  ],
+];
 const XI: Fq2 = [9n, 1n];
 
 /** The j-th m of FixedLinesProduct: 0 is the constant 1, then X_L, X_C, Y_L, Y_C, X_L·X_C, Y_L·Y_C, X_L·Y_C, X_C·Y_L. */
 export const M_TERMS = 9;
+
+/** Monomials of the four-line product (CM = 1): 3^4, index Σ d_i·3^i with d_i ∈ {0: 1, 1: X_i, 2: Y_i}. */
+export const M4_TERMS = 81;
+
+/**
+ * The GLV endomorphism of G1: φ(x, y) = (β·x, y) = [λ]·(x, y), β a cube root of unity in Fq,
+ * λ = 36x³ + 18x² + 6x + 1 a cube root of unity in Fr (test/groth16-verifier.test.ts checks both).
+ */
+export const GLV_BETA = 2203960485148121921418603742825762020974279258880205651966n;
+export const GLV_LAMBDA = 4407920970296243842393367215006156084916469457145843978461n;
+/** Bits of each half of ρ (ρ = ρ₁ + λ·ρ₂, ρ_i = Σ (2b − 1)·2^i over RHO_BITS bits). */
+export const RHO_BITS = 64;
+/** Additions of one ρ·P: P + φ(P), P − φ(P), their sum 2P, then two per bit. */
+export const GLV_ADDS = 3 + 2 * RHO_BITS;
+
+/** The commitment part of a committed key: [σ]₂ and the per-step forms of the four-line product. */
+export interface CommittedConstants {
+  sigma: G2Affine;
+  oneLines: FixedLine[];
+  negSigmaLines: FixedLine[];
+  /** lines4[s][j] ∈ Fq2: the coefficient of monomial j at step s (power of w: m4Power(j)). */
+  lines4: Fq2[][];
+}
 
 export interface VerifierConstants {
   /** vkeyHash-like identity of the key (sha256 of the canonical constants), for file names. */
@@ -70,6 +116,8 @@ export interface VerifierConstants {
   base: G1Affine;
   /** K = MillerLoop(α, β). */
   k: Fq12;
+  /** Present for a committed key (sigma_2 in the verification key). */
+  committed?: CommittedConstants;
 }
 
 const mustPoint = (p: G1Affine | null, what: string): G1Affine => {
@@ -116,7 +164,51 @@ export function evalFixedLinesForms(forms: bigint[][], m: readonly bigint[]): Fq
   return g;
 }
 
-export function verifierConstants(vkey: SnarkjsVkey): VerifierConstants {
+/** The digits of monomial j of the four-line product: d_i ∈ {0, 1, 2} (1, X_i, Y_i). */
+export const m4Digits = (j: number): number[] => [0, 1, 2, 3].map((i) => Math.floor(j / 3 ** i) % 3);
+
+/** The power of w that monomial j multiplies, before reduction by w⁶ = ξ (0 … 12). */
+export const m4Exponent = (j: number): number =>
+  m4Digits(j).reduce((a, d) => a + (d === 1 ? 1 : d === 2 ? 3 : 0), 0);
+
+/**
+ * The product of four normalised constant lines Π_i (1 + a_i·X_i·w + b_i·Y_i·w³), a_i = −λ_i,
+ * b_i = μ_i, as one Fq2 coefficient per monomial j (fixed to the power m4Exponent(j) mod 6, the
+ * factor ξ^⌊exponent/6⌋ folded in).
+ */
+export function fixedLinesForms4(ls: readonly FixedLine[]): Fq2[] {
+  if (ls.length !== 4) throw new Error("four lines expected");
+  const out: Fq2[] = [];
+  for (let j = 0; j < M4_TERMS; j++) {
+    let c: Fq2 = fq2.one;
+    m4Digits(j).forEach((d, i) => {
+      if (d === 1) c = fq2.mul(c, fq2.neg(ls[i]!.lambda));
+      if (d === 2) c = fq2.mul(c, ls[i]!.mu);
+    });
+    for (let e = m4Exponent(j); e >= 6; e -= 6) c = fq2.mul(c, XI);
+    out.push(c);
+  }
+  return out;
+}
+
+/** The monomials m_j (j = 0 … 80, m_0 = 1) of normalised points (X_i, Y_i), i = 0 … 3. */
+export function monomials4(norm: readonly (readonly [bigint, bigint])[]): bigint[] {
+  return Array.from({ length: M4_TERMS }, (_, j) =>
+    m4Digits(j).reduce((a, d, i) => (d === 0 ? a : modp(a * norm[i]![d - 1]!)), 1n),
+  );
+}
+
+/** Evaluates the four-line product from its forms at the monomials (FixedLinesProduct4, in Fq). */
+export function evalFixedLinesForms4(forms: readonly Fq2[], m: readonly bigint[]): Fq12 {
+  const g: Fq12 = Array.from({ length: 6 }, () => [0n, 0n] as Fq2);
+  forms.forEach((c, j) => {
+    const e = m4Exponent(j) % 6;
+    g[e] = fq2.add(g[e]!, fq2.scale(c, m[j]!));
+  });
+  return g;
+}
+
+export function verifierConstants(vkey: SnarkjsVkey & { sigma_2?: string[][] }): VerifierConstants {
   const vk = groth16VkeyConstants(vkey);
   const negGammaLines = vk.negGammaLines;
   const negDeltaLines = vk.negDeltaLines;
@@ -145,8 +237,27 @@ export function verifierConstants(vkey: SnarkjsVkey): VerifierConstants {
     )
     .digest("hex")
     .slice(0, 16);
+  let committed: CommittedConstants | undefined;
+  if (vkey.sigma_2 !== undefined) {
+    const sigma = jsonG2(vkey.sigma_2);
+    const oneLines = fixedG2Lines(G2_GEN);
+    const negSigmaLines = fixedG2Lines(g2.neg(sigma));
+    committed = {
+      sigma,
+      oneLines,
+      negSigmaLines,
+      lines4: negGammaLines.map((lg, s) =>
+        fixedLinesForms4([lg, negDeltaLines[s]!, oneLines[s]!, negSigmaLines[s]!]),
+      ),
+    };
+  }
   return {
-    id,
+    id: committed
+      ? createHash("sha256")
+          .update(`${id}/${committed.sigma.flat().join(",")}`)
+          .digest("hex")
+          .slice(0, 16)
+      : id,
     alpha: vk.alpha,
     beta: vk.beta,
     ic0: vk.ic0,
@@ -158,6 +269,7 @@ export function verifierConstants(vkey: SnarkjsVkey): VerifierConstants {
     tables,
     base,
     k: vk.alphaBetaMiller,
+    committed,
   };
 }
 
@@ -184,7 +296,7 @@ const limbs = (x: bigint): bigint[] => toLimbs(modp(x));
 
 /**
  * The circom functions the verifier calls, for keys numbered 0, 1, … in `keys`' order:
- * bn_vk_lines(VK, S), bn_vk_msm_window_bits(VK), bn_vk_msm_coeffs(VK, i), bn_vk_msm_base(VK),
+ * bn_vk_lines(VK, S), bn_vk_lines4(VK, S) (committed keys), bn_vk_msm_window_bits(VK), bn_vk_msm_coeffs(VK, i), bn_vk_msm_base(VK),
  * bn_vk_k(VK). `include` is the path of circuits/groth16_verifier.circom relative to the file.
  */
 export function renderVkeyCircom(keys: readonly VerifierConstants[], include: string): string {
@@ -217,6 +329,14 @@ export function renderVkeyCircom(keys: readonly VerifierConstants[], include: st
   dispatch("bn_vk_msm_window_bits", "VK", [], () => [`return ${MSM_WINDOW};`]);
   dispatch("bn_vk_lines", "VK, S", [10, M_TERMS, LIMBS], (k) =>
     k.lines.map((forms, s) => `if (S == ${s}) { return ${lit(forms.map((row) => row.map(limbs)))}; }`),
+  );
+  // committed keys only (CM = 1): per step, monomial j's Fq2 coefficient as [real limbs, u limbs]
+  dispatch("bn_vk_lines4", "VK, S", [M4_TERMS, 2, LIMBS], (k) =>
+    k.committed
+      ? k.committed.lines4.map(
+          (forms, s) => `if (S == ${s}) { return ${lit(forms.map((c) => [limbs(c[0]), limbs(c[1])]))}; }`,
+        )
+      : [],
   );
   dispatch("bn_vk_msm_coeffs", "VK, I", [1 << MSM_WINDOW, 2, LIMBS], (k) =>
     k.tables.map((row, i) => {
@@ -257,7 +377,7 @@ export interface VerifierTrace {
   /** Additions of the fixed-base multiplication: (p, q) per addition, p + q. */
   msmAdds: { p: G1Affine; q: G1Affine }[];
   /** X_P = x_P/y_P, Y_P = 1/y_P for L and C. */
-  norm: [[bigint, bigint], [bigint, bigint]];
+  norm: [bigint, bigint][];
   /** m_1…m_8 (M_TERMS without the constant). */
   m: bigint[];
   /** B's steps (pair (A, B) of pairing.ts millerLines). */
@@ -265,6 +385,91 @@ export interface VerifierTrace {
   /** The circuit's accumulator without c, times K⁻¹ (the f of the residue witness). */
   f: Fq12;
   residue: ResidueWitness | null;
+  /** A committed child's part (CM = 1); then norm holds L', C, ρ·P, ρ·D and m the 80 monomials. */
+  committed?: CommittedTrace;
+}
+
+export interface CommittedTrace {
+  d: G1Affine;
+  pok: G1Affine;
+  /** x' = Poseidon(x, H(D)), the child's public input. */
+  xp: bigint;
+  /** L' = L + D (the addition's operands: L, D). */
+  lp: G1Affine;
+  rho: bigint;
+  /** ρ·P and ρ·D with every addition's operands (glvMul). */
+  mulP: GlvMul;
+  mulD: GlvMul;
+}
+
+export interface GlvMul {
+  out: G1Affine;
+  adds: { p: G1Affine; q: G1Affine }[];
+}
+
+/** A committed child's proof: snarkjs's (A, B, C) with the commitment D and its proof of knowledge P. */
+export interface CommittedChildProof extends SnarkjsProof {
+  D: string[];
+  P: string[];
+}
+
+/** An Fq coordinate as two field elements, bits 0–214 and 215–253 (commitment.circom's split). */
+const split215 = (v: bigint): bigint[] => [v & ((1n << 215n) - 1n), v >> 215n];
+
+/**
+ * ρ of the committed check: Poseidon(Poseidon(x', A, B), C, P), coordinates split as split215
+ * (D enters through x'). The circuit takes bits 0 … 127 of it (committedRhoHalves).
+ */
+export function committedRho(xp: bigint, a: G1Affine, b: G2Affine, c: G1Affine, pok: G1Affine): bigint {
+  const t = poseidon([xp, ...a.flatMap(split215), ...b.flat().flatMap(split215)]);
+  return poseidon([t, ...c.flatMap(split215), ...pok.flatMap(split215)]);
+}
+
+/** The signed bits of ρ's halves: s_i = 2·b_i − 1 for bits 0 … 63 (ρ₁) and 64 … 127 (ρ₂). */
+export function committedRhoHalves(rho: bigint): [number[], number[]] {
+  const bit = (i: number) => Number((rho >> BigInt(i)) & 1n);
+  const half = (o: number) => Array.from({ length: RHO_BITS }, (_, i) => 2 * bit(o + i) - 1);
+  return [half(0), half(RHO_BITS)];
+}
+
+/** The scalar (2^65 + ρ₁) + λ·ρ₂ mod r that the circuit multiplies by (glvMul starts at 2P). */
+export function committedRhoScalar(rho: bigint): bigint {
+  const [s1, s2] = committedRhoHalves(rho);
+  const v = (s: number[]) => s.reduce((a, d, i) => a + BigInt(d) * (1n << BigInt(i)), 0n);
+  return modp((1n << BigInt(RHO_BITS + 1)) + v(s1) + GLV_LAMBDA * v(s2), R);
+}
+
+/**
+ * ρ·P by the circuit's GLV double-and-add (DG1GlvMul): Q₁ = P + φ(P), Q₂ = P − φ(P); the digit pair
+ * (s₁, s₂) of bit i selects T_i = s₁·P + s₂·φ(P) ∈ {±Q₁, ±Q₂}; acc = Q₁ + Q₂ = 2P, then per bit
+ * (63 down to 0) acc ← (acc + T_i) + acc. Starting at 2P keeps acc's coefficient of P at |v| ≥ 2,
+ * so acc ≠ ±T_i at every step (a start at T_63 meets acc = T_i with probability about 1/4 per step
+ * while both coefficients are ±1). Every addition's operands are recorded (hints: slope, inverse
+ * x-difference).
+ */
+export function glvMul(pt: G1Affine, rho: bigint): GlvMul {
+  const [s1, s2] = committedRhoHalves(rho);
+  return glvMulDigits(pt, s1, s2);
+}
+
+/** glvMul from the signed digits (s₁, s₂ ∈ {−1, 1}, least significant first, equal lengths). */
+export function glvMulDigits(pt: G1Affine, s1: readonly number[], s2: readonly number[]): GlvMul {
+  const phi: G1Affine = [modp(GLV_BETA * pt[0]), pt[1]];
+  const adds: { p: G1Affine; q: G1Affine }[] = [];
+  const add = (p: G1Affine, q: G1Affine): G1Affine => {
+    if (p[0] === q[0]) throw new Error("GLV multiplication: equal x (the point is not in G1)");
+    adds.push({ p, q });
+    return mustPoint(g1.add(p, q), "GLV sum");
+  };
+  const q1 = add(pt, phi);
+  const q2 = add(pt, g1.neg(phi));
+  const digit = (i: number): G1Affine => {
+    const q = s1[i]! === s2[i]! ? q1 : q2;
+    return s1[i]! > 0 ? q : g1.neg(q);
+  };
+  let acc = add(q1, q2);
+  for (let i = s1.length - 1; i >= 0; i--) acc = add(add(acc, digit(i)), acc);
+  return { out: acc, adds };
 }
 
 /** L = IC0 + x·IC1 by the circuit's windows, with every addition's operands. */
@@ -293,18 +498,40 @@ export function fixedBaseMul(
  */
 export function verifierTrace(
   k: VerifierConstants,
-  proof: SnarkjsProof,
+  proof: SnarkjsProof | CommittedChildProof,
   publicSignal: string | bigint,
   opts: { allowInvalid?: boolean } = {},
 ): VerifierTrace {
   const { a, b, c, x } = proofValues(proof, publicSignal);
-  const { l, adds } = fixedBaseMul(k, x);
-  const norm: [[bigint, bigint], [bigint, bigint]] = [
-    [modp(l[0] * fqInv(l[1])), fqInv(l[1])],
-    [modp(c[0] * fqInv(c[1])), fqInv(c[1])],
-  ];
-  const [[XL, YL], [XC, YC]] = norm;
-  const m = [XL, XC, YL, YC, XL * XC, YL * YC, XL * YC, XC * YL].map((v) => modp(v));
+  const normalise = (p: G1Affine): [bigint, bigint] => [modp(p[0] * fqInv(p[1])), fqInv(p[1])];
+  let committed: CommittedTrace | undefined;
+  let l: G1Affine;
+  let adds: { p: G1Affine; q: G1Affine }[];
+  let norm: [bigint, bigint][];
+  let m: bigint[];
+  if (k.committed) {
+    const cp = proof as Partial<CommittedChildProof>;
+    if (!cp.D || !cp.P) throw new Error("a committed key verifies committed proofs (D and P)");
+    const d = jsonG1(cp.D);
+    const pok = jsonG1(cp.P);
+    if ((!g1.onCurve(d) || !g1.onCurve(pok)) && !opts.allowInvalid)
+      throw new Error("D or P not on the curve");
+    const xp = poseidon([x, commitmentHash(d)]);
+    ({ l, adds } = fixedBaseMul(k, xp));
+    const lp = mustPoint(g1.add(l, d), "L + D");
+    if (l[0] === d[0]) throw new Error("L + D: equal x");
+    const rho = committedRho(xp, a, b, c, pok);
+    const mulP = glvMul(pok, rho);
+    const mulD = glvMul(d, rho);
+    committed = { d, pok, xp, lp, rho, mulP, mulD };
+    norm = [lp, c, mulP.out, mulD.out].map(normalise);
+    m = monomials4(norm).slice(1);
+  } else {
+    ({ l, adds } = fixedBaseMul(k, x));
+    norm = [l, c].map(normalise);
+    const [[XL, YL], [XC, YC]] = norm as [[bigint, bigint], [bigint, bigint]];
+    m = [XL, XC, YL, YC, XL * XC, YL * YC, XL * YC, XC * YL].map((v) => modp(v));
+  }
   const steps = millerLines([{ p: a, q: b }]);
   // The circuit's accumulator without the c factors.
   let f = fq12.one();
@@ -312,7 +539,12 @@ export function verifierTrace(
     if (st.kind === "double") f = fq12Mul(f, f);
     const ln = st.lines[0]!;
     f = fq12Mul(f, lineToFq12(a[1], ln.c1, ln.c3));
-    f = fq12Mul(f, evalFixedLinesForms(k.lines[s]!, m));
+    f = fq12Mul(
+      f,
+      k.committed
+        ? evalFixedLinesForms4(k.committed.lines4[s]!, [1n, ...m])
+        : evalFixedLinesForms(k.lines[s]!, m),
+    );
   });
   f = fq12Mul(f, fq12Inv(k.k));
   let residue: ResidueWitness | null = null;
@@ -321,12 +553,25 @@ export function verifierTrace(
   } catch (e) {
     if (!(e instanceof NoResidueError) || !opts.allowInvalid) throw e;
   }
-  return { a, b, c, x, l, msmAdds: adds, norm, m, steps, f, residue };
+  return { a, b, c, x, l, msmAdds: adds, norm, m, steps, f, residue, committed };
 }
 
 /** The Groth16Verifier's input signals for a trace (hints in limbs). A trace without a residue gets c = w = 1. */
 export function verifierInput(t: VerifierTrace): Record<string, unknown> {
   const r = t.residue ?? { c: fq12.one(), cInv: fq12.one(), w: fq12.one() };
+  const slope = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(modp((q[1] - p[1]) * fqInv(q[0] - p[0])));
+  const xdInv = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(fqInv(q[0] - p[0]));
+  const cm = t.committed;
+  const committedInput = cm
+    ? {
+        d: g1In(cm.d),
+        pok: g1In(cm.pok),
+        ldLambda: slope({ p: t.l, q: cm.d }),
+        ldXInv: xdInv({ p: t.l, q: cm.d }),
+        glvLambda: [cm.mulP, cm.mulD].map((g) => g.adds.map(slope)),
+        glvXInv: [cm.mulP, cm.mulD].map((g) => g.adds.map(xdInv)),
+      }
+    : {};
   const xInv: string[][][] = [];
   for (const st of t.steps) {
     if (st.kind === "double") continue;
@@ -338,13 +583,14 @@ export function verifierInput(t: VerifierTrace): Record<string, unknown> {
     a: g1In(t.a),
     b: g2In(t.b),
     c: g1In(t.c),
-    msmLambda: t.msmAdds.map(({ p, q }) => fqIn(modp((q[1] - p[1]) * fqInv(q[0] - p[0])))),
-    msmXInv: t.msmAdds.map(({ p, q }) => fqIn(fqInv(q[0] - p[0]))),
+    msmLambda: t.msmAdds.map(slope),
+    msmXInv: t.msmAdds.map(xdInv),
     norm: t.norm.map(([X, Y]) => [fqIn(X), fqIn(Y)]),
     lambda: t.steps.map((s) => fq2In(s.lines[0]!.lambda)),
     xInv,
     rc: fq12In(r.c),
     rcInv: fq12In(r.cInv),
     rw: [0, 2, 4].map((i) => fq2In(r.w[i]!)),
+    ...committedInput,
   };
 }

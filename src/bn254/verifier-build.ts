@@ -71,7 +71,7 @@ export interface VerifierBuild {
 
 /** Writes the constants file for `vkeys` (VK = index) under artifacts/generated/ (idempotent). */
 export function generateVerifierSource(
-  vkeys: readonly SnarkjsVkey[],
+  vkeys: readonly (SnarkjsVkey & { sigma_2?: string[][] })[],
   form: VerifierForm = "transcript",
 ): VerifierBuild {
   const keys = vkeys.map(verifierConstants);
@@ -87,22 +87,27 @@ export function generateVerifierSource(
   return { keys, file: relative(REPO_ROOT, abs), form };
 }
 
-/** The verifier of key `vk` of a build as a compile target: one public input, x. */
+/**
+ * The verifier of key `vk` of a build as a compile target: public input x (and the lookup form's
+ * seed). A committed key (with [σ]₂) gets the committed verifier (CM = 1), which verifies the
+ * child's D and P too and computes its public input x' = Poseidon(x, H(D)) from x.
+ */
 export function verifierSpec(build: VerifierBuild, vk = 0, name = "groth16-verifier"): CircuitSpec {
   const k = build.keys[vk];
   if (!k) throw new Error(`no key ${vk} in the build`);
   const lookup = build.form === "lookup";
+  const cm = k.committed ? 1 : 0;
   return {
-    name: `${name}${lookup ? "-lookup" : ""}-${k.id}`,
+    name: `${name}${lookup ? "-lookup" : ""}${cm ? "-committed" : ""}-${k.id}`,
     file: build.file,
     template: "Groth16Verifier",
-    params: [43, 6, vk, lookup ? 0 : 1],
+    params: [43, 6, vk, lookup ? 0 : 1, cm],
     publicInputs: lookup ? ["x", "seed"] : ["x"],
   };
 }
 
 export function compileVerifier(
-  vkey: SnarkjsVkey,
+  vkey: SnarkjsVkey & { sigma_2?: string[][] },
   opts: Omit<CompileOptions, "O"> = {},
   form: VerifierForm = "transcript",
 ): Promise<CompiledCircuit & { build: VerifierBuild }> {
@@ -168,13 +173,17 @@ export async function verifierBreakdown(build: VerifierBuild, total: number): Pr
     await piece("msm", "FixedBaseMul", [43, 6, 0, 1]),
     1,
   );
-  add("Miller doubling step (3 pairs)", await piece("step-double", "VerifierStep", [43, 6, 0, 0, 0, 1]), 65);
+  add(
+    "Miller doubling step (3 pairs)",
+    await piece("step-double", "VerifierStep", [43, 6, 0, 0, 0, 1, 0]),
+    65,
+  );
   add(
     "Miller addition step (digit ±1, with c^∓1)",
-    await piece("step-add", "VerifierStep", [43, 6, 0, 2, 1, 1]),
+    await piece("step-add", "VerifierStep", [43, 6, 0, 2, 1, 1, 0]),
     21,
   );
-  add("Miller ψ / −ψ² step", await piece("step-frob", "VerifierStep", [43, 6, 0, 87, 2, 1]), 2);
+  add("Miller ψ / −ψ² step", await piece("step-frob", "VerifierStep", [43, 6, 0, 87, 2, 1, 0]), 2);
   add(
     `transcript hash (${transcriptElements} elements)`,
     await piece(`transcript-${transcriptElements}`, "TranscriptHash", [transcriptElements]),

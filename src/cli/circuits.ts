@@ -269,7 +269,7 @@ export async function measureVerifier(
     circuit: "groth16-verifier",
     profile: profile.name,
     template: "Groth16Verifier",
-    params: [43, 6, 0, 1],
+    params: [43, 6, 0, 1, 0],
     constraints: v.constraints,
     nonLinear: v.nonLinear,
     linear: v.linear,
