@@ -89,10 +89,12 @@ bench-exec: $(NODE_OK)
 bench-verifier: $(NODE_OK)
 	node --import tsx bench/verifier.ts $(BENCH_ARGS)
 
-# One aggregation node in both forms in one run (issue #18): today's (two transcript-form verifiers,
-# plain Groth16, 2^22) and the committed one (two lookup-form verifiers, Groth16 with one
-# commitment, 2^21): constraints, setup, witness, proof time and the prover's peak memory, with the
-# ratios (about 30 minutes on 2 cores with the verifiers compiled; about 55 without).
+# One aggregation node in three forms in one run (issue #18): today's (two transcript-form verifiers,
+# plain Groth16, 2^22), the committed level-1 node (two lookup-form verifiers of plain children,
+# Groth16 with one commitment, 2^21) and the committed inner node (two committed lookup-form
+# verifiers of committed children, 2^21): constraints, setup, witness, proof time and the prover's
+# peak memory, with the ratios to today's (about 45 minutes on 2 cores with the verifiers compiled;
+# about 80 without). BENCH_ARGS="--forms transcript,inner" picks forms.
 bench-node: $(NODE_OK) native-deps
 	node --import tsx bench/node.ts $(BENCH_ARGS)
 
