@@ -460,7 +460,6 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
       compileVerifier(column.vkey).then((colV) => {
         const kc = colV.build.keys[0]!;
         start(colV.wasm, [
-          ["column", input(kc, proof, x)],
           ["other key", input(kc, su.proof, xs)],
           ["wrong inverse hint", withWrongInverse(input(kc, proof, x))],
         ]);
@@ -491,12 +490,6 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
     await pool.destroy();
   });
 
-  const accepts = (name: string) =>
-    test(`accepts a real ${name} proof`, async () => {
-      const o = await runs.get(name)!;
-      assert.ok(o.ok, o.messages.join(" | "));
-      assert.ok(o.wires > 1_000_000);
-    });
   const rejects = (name: string, section: number, what: string) =>
     test(`rejects: ${name} (${what})`, async () => {
       const o = await runs.get(name)!;
@@ -509,7 +502,8 @@ describe("groth16 verifier circuit", { timeout: 60 * 60_000 }, () => {
       );
     });
 
-  accepts("column");
+  // The transcript form accepts real column proofs in the next suite (the node's two children,
+  // computed strictly with the same compiled form): no third honest witness here.
   rejects("other key", 5, "a state-update proof against the column key: residue identity");
   rejects("wrong inverse hint", 6, "one addition step's (x_Q − x_T)⁻¹ off: deferred batch check");
 

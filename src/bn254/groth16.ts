@@ -19,7 +19,8 @@
  * A committed key (a verification key with the commitment's [σ]₂, src/commit/verify.ts) gets the
  * committed verifier (Groth16Verifier's CM = 1): the child's public input is x' = Poseidon(x, H(D)),
  * L' = IC0 + x'·IC1 + D, and the knowledge check e(P, [1]₂) = e(D, [σ]₂) joins the same Miller loop
- * raised to a random ρ = ρ₁ + λ·ρ₂ (committedRho): G_s is then the product of four constant lines,
+ * raised to a random scalar (2^65 + ρ₁) + λ·ρ₂ from ρ = committedRho(…), a hash of the child proof
+ * (committedRhoScalar): G_s is then the product of four constant lines,
  * of −γ at L', −δ at C, [1]₂ at ρ·P and −[σ]₂ at ρ·D (fixedLinesForms4).
  */
 import { createHash } from "node:crypto";
@@ -84,7 +85,7 @@ export const M4_TERMS = 81;
  */
 export const GLV_BETA = 2203960485148121921418603742825762020974279258880205651966n;
 export const GLV_LAMBDA = 4407920970296243842393367215006156084916469457145843978461n;
-/** Bits of each half of ρ (ρ = ρ₁ + λ·ρ₂, ρ_i = Σ (2b − 1)·2^i over RHO_BITS bits). */
+/** Bits of each half of the scalar (2^65 + ρ₁) + λ·ρ₂, ρ_i = Σ (2b − 1)·2^i over RHO_BITS bits of ρ. */
 export const RHO_BITS = 64;
 /** Additions of one ρ·P: P + φ(P), P − φ(P), their sum 2P, then two per bit. */
 export const GLV_ADDS = 3 + 2 * RHO_BITS;
@@ -94,7 +95,7 @@ export interface CommittedConstants {
   sigma: G2Affine;
   oneLines: FixedLine[];
   negSigmaLines: FixedLine[];
-  /** lines4[s][j] ∈ Fq2: the coefficient of monomial j at step s (power of w: m4Power(j)). */
+  /** lines4[s][j] ∈ Fq2: the coefficient of monomial j at step s (power of w: m4Exponent(j) mod 6). */
   lines4: Fq2[][];
 }
 
