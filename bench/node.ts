@@ -25,8 +25,8 @@ import { columnNodeSpec, columnValues, committedColumnNodeSpec, GLUE_COMPILE_OPT
 import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
 import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
-import type { SnarkjsProof, SnarkjsVkey } from "../src/bn254/pairing.ts";
-import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
+import type { SnarkjsProof } from "../src/bn254/pairing.ts";
+import { compileVerifier, parseCommittedVkey, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
 import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
@@ -57,7 +57,7 @@ const vkey = parseGroth16Vkey(JSON.parse(readFileSync("test/fixtures/groth16-col
 const [L, R] = fx.columns as [Leaf, Leaf];
 const publics = (l: Leaf): ColumnPublics =>
   Object.fromEntries(Object.entries(l.publics).map(([k, v]) => [k, BigInt(v)])) as unknown as ColumnPublics;
-const cmVkey = JSON.parse(readFileSync("test/fixtures/groth16-committed-range.vkey.json", "utf8")) as SnarkjsVkey & { sigma_2: string[][] };
+const cmVkey = parseCommittedVkey(JSON.parse(readFileSync("test/fixtures/groth16-committed-range.vkey.json", "utf8")));
 const cmChild = Object.values(JSON.parse(readFileSync("test/fixtures/groth16-committed-range.proofs.json", "utf8")).proofs)[0] as {
   proof: CommittedChildProof;
   statement: string;

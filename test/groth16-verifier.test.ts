@@ -63,7 +63,7 @@ import {
   TWIST_B,
 } from "../src/bn254/pairing.ts";
 import { type Fq2, fq2, modp, P, powmod, R } from "../src/bn254/tower.ts";
-import { compileVerifier, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
+import { compileVerifier, parseCommittedVkey, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
 import { compileCircuit } from "../src/build/circom.ts";
 import type { CircuitInput } from "../src/circuits/wasm-witness.ts";
 import type { ColumnPublics } from "../src/crypto/hash.ts";
@@ -94,9 +94,9 @@ const column = fixture("column-tiny");
 const stateUpdate = fixture("state-update-tiny");
 /** A child proved with one commitment: its key (with [σ]₂), proof (A, B, C, D, P) and statement x. */
 const committed = {
-  vkey: JSON.parse(readFileSync("test/fixtures/groth16-committed-range.vkey.json", "utf8")) as SnarkjsVkey & {
-    sigma_2: string[][];
-  },
+  vkey: parseCommittedVkey(
+    JSON.parse(readFileSync("test/fixtures/groth16-committed-range.vkey.json", "utf8")),
+  ),
   ...(Object.values(
     JSON.parse(readFileSync("test/fixtures/groth16-committed-range.proofs.json", "utf8")).proofs,
   )[0] as { proof: CommittedChildProof; statement: string }),
@@ -225,6 +225,25 @@ describe("groth16 verifier: the committed child's model (CM = 1)", () => {
     }
     const c = curve() as unknown as Parameters<typeof ffToG2>[0] & { G2: { g: Uint8Array } };
     assert.deepEqual(ffToG2(c, c.G2.g), G2_GEN);
+  });
+
+  test("committed keys are validated: [σ]₂ present, affine, on the twist and in G2", () => {
+    const bad = (sigma: unknown, re: RegExp) =>
+      assert.throws(
+        () => parseCommittedVkey({ ...committed.vkey, sigma_2: sigma }, "k.json"),
+        (e: DesError) => e.code === "INVALID_VKEY" && /sigma_2/.test(e.message) && re.test(e.message),
+      );
+    assert.deepEqual(parseCommittedVkey(committed.vkey).sigma_2, committed.vkey.sigma_2);
+    bad(undefined, /./);
+    const s = committed.vkey.sigma_2;
+    bad([s[0], [String(BigInt(s[1]![0]!) + 1n), s[1]![1]], s[2]], /not a point of G2/);
+    bad(g2Json(twistPointOutsideG2()), /not a point of G2/);
+    bad([s[0], s[1], ["0", "0"]], /affine/);
+    // a plain key is not a committed one
+    assert.throws(
+      () => parseCommittedVkey(column.vkey),
+      (e: DesError) => e.code === "INVALID_VKEY",
+    );
   });
 
   test("ρ·P by the circuit's schedule equals [(2^65 + ρ₁) + λ·ρ₂]·P, never meeting an equal x", () => {

@@ -23,8 +23,7 @@ import * as snarkjs from "snarkjs";
 import { glueBindings } from "../src/aggregate/glue.ts";
 import { type LinkResult, linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
 import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
-import type { SnarkjsVkey } from "../src/bn254/pairing.ts";
-import { compileVerifier } from "../src/bn254/verifier-build.ts";
+import { compileVerifier, parseCommittedVkey } from "../src/bn254/verifier-build.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, proverToolchain } from "../src/build/prover.ts";
 import { loadSymbols } from "../src/circuits/r1cs.ts";
@@ -61,7 +60,7 @@ describe("committed lookup-form verifier proven with one commitment", {
   timeout: 30 * 60_000,
 }, () => {
   const curve = useBn128();
-  const vkey = fixture("vkey") as SnarkjsVkey & { sigma_2: string[][] };
+  const vkey = parseCommittedVkey(fixture("vkey"));
   const child = Object.values(
     fixture("proofs").proofs as Record<string, { proof: CommittedChildProof; statement: string }>,
   )[0]!;

@@ -23,8 +23,8 @@ import {
 } from "../build/circom.ts";
 import { FIELD_Q } from "../crypto/field.ts";
 import { MSM_WINDOWS, renderVkeyCircom, type VerifierConstants, verifierConstants } from "./groth16.ts";
-import type { SnarkjsVkey } from "./pairing.ts";
-import { ATE_LOOP as ATE_NAF } from "./pairing.ts";
+import { ATE_LOOP as ATE_NAF, g2, jsonG2, type SnarkjsVkey } from "./pairing.ts";
+import { R } from "./tower.ts";
 
 /** A canonical base-field coordinate: a decimal integer below q, without leading zeros. */
 const Decimal = z
@@ -45,6 +45,33 @@ export const Groth16VkeySchema = z.object({
 
 export function parseGroth16Vkey(json: unknown, source = "verification key"): SnarkjsVkey {
   return parseWithSchema(Groth16VkeySchema, json, "INVALID_VKEY", source);
+}
+
+/** An affine G2 point as snarkjs writes it, on the twist and in G2 (order r). */
+const G2Decimal = z
+  .array(z.array(Decimal).length(2))
+  .length(3)
+  .refine((p) => p[2]![0] === "1" && p[2]![1] === "0", "not affine (z must be [1, 0])")
+  .refine((p) => {
+    try {
+      const q = jsonG2(p);
+      return g2.onCurve(q) && g2.mul(q, R) === null;
+    } catch {
+      return false;
+    }
+  }, "not a point of G2");
+
+/**
+ * A committed child's key (src/commit/verify.ts CommittedVkey): a Groth16 key with one public input
+ * and the commitment's [σ]₂. A key of this form gets the committed verifier (CM = 1).
+ */
+export const CommittedVkeySchema = Groth16VkeySchema.extend({ sigma_2: G2Decimal });
+
+export function parseCommittedVkey(
+  json: unknown,
+  source = "committed verification key",
+): SnarkjsVkey & { sigma_2: string[][] } {
+  return parseWithSchema(CommittedVkeySchema, json, "INVALID_VKEY", source);
 }
 
 export function loadGroth16Vkey(file: string): SnarkjsVkey {
