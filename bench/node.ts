@@ -73,6 +73,8 @@ const secs = (t0: number) => +((performance.now() - t0) / 1000).toFixed(1);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 interface FormResult {
+  /** The --forms name (transcript, committed, inner). */
+  key: string;
   form: string;
   /** Constraints of one verifier part. */
   verifier: number;
@@ -138,6 +140,7 @@ for (const form of values.forms!.split(",")) {
     const vk = await snarkjs.zKey.exportVerificationKey(zkey);
     const verified = await snarkjs.groth16.verify(vk, p.publicSignals, p.proof as unknown as snarkjs.Groth16Proof);
     results.push({
+      key: form,
       form: "transcript (plain Groth16)",
       verifier: v.constraints,
       constraints: link.nConstraints,
@@ -178,6 +181,7 @@ for (const form of values.forms!.split(",")) {
       : columnNodeHash(joinColumns(columnLeafSide(publics(L)), columnLeafSide(publics(R))));
     const verified = (await verifyCommitted(curve, vk, stmt, r.proof)) === undefined && gw[1] === BigInt(r.publicSignals[0]!);
     results.push({
+      key: form,
       form: inner ? "inner: committed, over committed children" : "committed (lookups, one commitment)",
       verifier: v.constraints,
       constraints: link.nConstraints,
@@ -204,13 +208,12 @@ const rows = results.map((r) => [
   r.proverPeakRssMiB,
   r.verified ? "yes" : "NO",
 ]);
-const base = results.find((r) => r.form.startsWith("transcript"));
+const a = results.find((r) => r.key === "transcript");
 for (const b of results) {
-  if (!base || b === base) continue;
-  const a = base;
+  if (!a || b === a) continue;
   const ratio = (x: number, y: number) => `${(y / x).toFixed(2)}×`;
   rows.push([
-    `${b.form.split(" ")[0]!.replace(":", "")} / transcript`,
+    `${b.key} / transcript`,
     ratio(a.verifier, b.verifier),
     ratio(a.constraints, b.constraints),
     "",

@@ -43,12 +43,14 @@ import {
   MSM_WINDOWS,
   mobius,
   monomials4,
+  slopeHint,
   type VerifierConstants,
   verifierConstants,
   verifierInput,
   verifierTrace,
+  xDiffInvHint,
 } from "../src/bn254/groth16.ts";
-import { ffToG2, fqIn, g1In, toLimbs } from "../src/bn254/limbs.ts";
+import { ffToG2, g1In, toLimbs } from "../src/bn254/limbs.ts";
 import {
   evalFixedLine,
   fq12Mul,
@@ -297,14 +299,12 @@ describe("GLV multiplication gadget (DG1GlvMul, TestGlvMul with 6 bits per half)
     b1.map((b) => 2 * b - 1),
     b2.map((b) => 2 * b - 1),
   );
-  const slope = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(modp((q[1] - p[1]) * fqInv(q[0] - p[0])));
-  const xd = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(fqInv(q[0] - p[0]));
   const input = (o: Record<string, unknown> = {}): CircuitInput => ({
     p: g1In(pt),
     b1: b1.map(String),
     b2: b2.map(String),
-    lambda: g.adds.map(slope),
-    xInv: g.adds.map(xd),
+    lambda: g.adds.map(slopeHint),
+    xInv: g.adds.map(xDiffInvHint),
     expect: g1In(g.out),
     ...o,
   });
@@ -321,10 +321,10 @@ describe("GLV multiplication gadget (DG1GlvMul, TestGlvMul with 6 bits per half)
   });
 
   test("rejects a wrong slope or inverse hint (the batch check) and another result (the equality)", () => {
-    const lambda = g.adds.map(slope);
+    const lambda = g.adds.map(slopeHint);
     lambda[7]![0] = (BigInt(lambda[7]![0]!) ^ 1n).toString();
     c.expectFail(input({ lambda }), /main\.bc\[/);
-    const xInv = g.adds.map(xd);
+    const xInv = g.adds.map(xDiffInvHint);
     xInv[12]![2] = (BigInt(xInv[12]![2]!) + 1n).toString();
     c.expectFail(input({ xInv }), /main\.bc\[/);
     c.expectFail(input({ expect: g1In(g1.add(g.out, G1_GEN)!) }), /main\.(g\.|expect)/);

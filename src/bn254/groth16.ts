@@ -24,7 +24,7 @@
  * of −γ at L', −δ at C, [1]₂ at ρ·P and −[σ]₂ at ρ·D (fixedLinesForms4).
  */
 import { createHash } from "node:crypto";
-import { commitmentHash } from "../commit/verify.ts";
+import { committedPublicInput } from "../commit/verify.ts";
 import { poseidon } from "../crypto/poseidon.ts";
 import { fq2In, fq12In, fqIn, g1In, g2In, LIMB_BITS, LIMBS, toLimbs } from "./limbs.ts";
 import {
@@ -209,7 +209,10 @@ export function evalFixedLinesForms4(forms: readonly Fq2[], m: readonly bigint[]
   return g;
 }
 
-export function verifierConstants(vkey: SnarkjsVkey & { sigma_2?: string[][] }): VerifierConstants {
+/** A verification key the verifier is built for: plain, or committed (with the commitment's [σ]₂). */
+export type VerifierVkey = SnarkjsVkey & { sigma_2?: string[][] };
+
+export function verifierConstants(vkey: VerifierVkey): VerifierConstants {
   const vk = groth16VkeyConstants(vkey);
   const negGammaLines = vk.negGammaLines;
   const negDeltaLines = vk.negDeltaLines;
@@ -517,10 +520,10 @@ export function verifierTrace(
     const pok = jsonG1(cp.P);
     if ((!g1.onCurve(d) || !g1.onCurve(pok)) && !opts.allowInvalid)
       throw new Error("D or P not on the curve");
-    const xp = poseidon([x, commitmentHash(d)]);
+    const xp = committedPublicInput(x, d);
     ({ l, adds } = fixedBaseMul(k, xp));
-    const lp = mustPoint(g1.add(l, d), "L + D");
     if (l[0] === d[0]) throw new Error("L + D: equal x");
+    const lp = mustPoint(g1.add(l, d), "L + D");
     const rho = committedRho(xp, a, b, c, pok);
     const mulP = glvMul(pok, rho);
     const mulD = glvMul(d, rho);
@@ -557,20 +560,24 @@ export function verifierTrace(
   return { a, b, c, x, l, msmAdds: adds, norm, m, steps, f, residue, committed };
 }
 
+/** The hints of one slope-hinted G1 addition p + q (DG1AddHinted): its slope, as limbs. */
+export const slopeHint = ({ p, q }: { p: G1Affine; q: G1Affine }): string[] =>
+  fqIn(modp((q[1] - p[1]) * fqInv(q[0] - p[0])));
+/** … and its inverse x-difference (x_q − x_p)⁻¹, as limbs. */
+export const xDiffInvHint = ({ p, q }: { p: G1Affine; q: G1Affine }): string[] => fqIn(fqInv(q[0] - p[0]));
+
 /** The Groth16Verifier's input signals for a trace (hints in limbs). A trace without a residue gets c = w = 1. */
 export function verifierInput(t: VerifierTrace): Record<string, unknown> {
   const r = t.residue ?? { c: fq12.one(), cInv: fq12.one(), w: fq12.one() };
-  const slope = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(modp((q[1] - p[1]) * fqInv(q[0] - p[0])));
-  const xdInv = ({ p, q }: { p: G1Affine; q: G1Affine }) => fqIn(fqInv(q[0] - p[0]));
   const cm = t.committed;
   const committedInput = cm
     ? {
         d: g1In(cm.d),
         pok: g1In(cm.pok),
-        ldLambda: slope({ p: t.l, q: cm.d }),
-        ldXInv: xdInv({ p: t.l, q: cm.d }),
-        glvLambda: [cm.mulP, cm.mulD].map((g) => g.adds.map(slope)),
-        glvXInv: [cm.mulP, cm.mulD].map((g) => g.adds.map(xdInv)),
+        ldLambda: slopeHint({ p: t.l, q: cm.d }),
+        ldXInv: xDiffInvHint({ p: t.l, q: cm.d }),
+        glvLambda: [cm.mulP, cm.mulD].map((g) => g.adds.map(slopeHint)),
+        glvXInv: [cm.mulP, cm.mulD].map((g) => g.adds.map(xDiffInvHint)),
       }
     : {};
   const xInv: string[][][] = [];
@@ -584,8 +591,8 @@ export function verifierInput(t: VerifierTrace): Record<string, unknown> {
     a: g1In(t.a),
     b: g2In(t.b),
     c: g1In(t.c),
-    msmLambda: t.msmAdds.map(slope),
-    msmXInv: t.msmAdds.map(xdInv),
+    msmLambda: t.msmAdds.map(slopeHint),
+    msmXInv: t.msmAdds.map(xDiffInvHint),
     norm: t.norm.map(([X, Y]) => [fqIn(X), fqIn(Y)]),
     lambda: t.steps.map((s) => fq2In(s.lines[0]!.lambda)),
     xInv,

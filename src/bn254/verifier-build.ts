@@ -22,7 +22,13 @@ import {
   REPO_ROOT,
 } from "../build/circom.ts";
 import { FIELD_Q } from "../crypto/field.ts";
-import { MSM_WINDOWS, renderVkeyCircom, type VerifierConstants, verifierConstants } from "./groth16.ts";
+import {
+  MSM_WINDOWS,
+  renderVkeyCircom,
+  type VerifierConstants,
+  type VerifierVkey,
+  verifierConstants,
+} from "./groth16.ts";
 import { ATE_LOOP as ATE_NAF, g2, jsonG2, type SnarkjsVkey } from "./pairing.ts";
 import { R } from "./tower.ts";
 
@@ -98,7 +104,7 @@ export interface VerifierBuild {
 
 /** Writes the constants file for `vkeys` (VK = index) under artifacts/generated/ (idempotent). */
 export function generateVerifierSource(
-  vkeys: readonly (SnarkjsVkey & { sigma_2?: string[][] })[],
+  vkeys: readonly VerifierVkey[],
   form: VerifierForm = "transcript",
 ): VerifierBuild {
   const keys = vkeys.map(verifierConstants);
@@ -134,7 +140,7 @@ export function verifierSpec(build: VerifierBuild, vk = 0, name = "groth16-verif
 }
 
 export function compileVerifier(
-  vkey: SnarkjsVkey & { sigma_2?: string[][] },
+  vkey: VerifierVkey,
   opts: Omit<CompileOptions, "O"> = {},
   form: VerifierForm = "transcript",
 ): Promise<CompiledCircuit & { build: VerifierBuild }> {
