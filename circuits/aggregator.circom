@@ -300,7 +300,8 @@ template BlockRoot(KC, KS, DEPTH, MAXTX) {
 }
 
 /*
- * CommittedColumnNode(KIND), CommittedStateNode(KIND, DEPTH): the nodes above as the glue of a node
+ * CommittedColumnNode(KIND), CommittedStateNode(KIND, DEPTH), CommittedBlockRoot(KC, KS, DEPTH,
+ * MAXTX): the nodes above as the glue of a node
  * proven as Groth16 with one commitment D (src/commit/), whose children's verifiers are the lookup
  * form (Groth16Verifier with RC = 0, groth16_verifier.circom): their public `seed` is this glue's `seed`, which the
  * prover sets to H(D). Public signal: pub = Poseidon(statement, seed), the x' of the committed
@@ -339,6 +340,34 @@ template CommittedStateNode(KIND, DEPTH) {
     node.xR <== xR;
     node.l <== l;
     node.r <== r;
+    component post_xp = Poseidon(2);
+    post_xp.inputs[0] <== node.pub;
+    post_xp.inputs[1] <== seed;
+    pub <== post_xp.out;
+}
+
+template CommittedBlockRoot(KC, KS, DEPTH, MAXTX) {
+    signal input xC;
+    signal input xS;
+    signal input seed;
+    signal input c[agg_column_values(KC)];
+    signal input s[agg_state_values(KS)];
+    signal input chainId;
+    signal input number;
+    signal input parent;
+    signal input txActive[MAXTX];
+    signal input txHash[MAXTX];
+    signal output pub;
+    component node = BlockRoot(KC, KS, DEPTH, MAXTX);
+    node.xC <== xC;
+    node.xS <== xS;
+    node.c <== c;
+    node.s <== s;
+    node.chainId <== chainId;
+    node.number <== number;
+    node.parent <== parent;
+    node.txActive <== txActive;
+    node.txHash <== txHash;
     component post_xp = Poseidon(2);
     post_xp.inputs[0] <== node.pub;
     post_xp.inputs[1] <== seed;

@@ -40,3 +40,17 @@ template StandInVerifier() {
     p.inputs[1] <== sq;
     h === p.out;
 }
+
+// StandInLookupVerifier(): the stand-in for the verifier's lookup form (a committed node's child
+// verifier): public inputs x and seed like that form; the same tie of x to private wires, and
+// nothing computed from the seed (every private wire is committed before it).
+template StandInLookupVerifier() {
+    signal input x;
+    signal input seed;
+    signal input a;
+    signal input h;
+    component v = StandInVerifier();
+    v.x <== x;
+    v.a <== a;
+    v.h <== h;
+}

@@ -10,29 +10,36 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { verifierInput, verifierTrace } from "../bn254/groth16.ts";
-import type { SnarkjsVkey } from "../bn254/pairing.ts";
-import { compileVerifier } from "../bn254/verifier-build.ts";
+import { type VerifierVkey, verifierInput, verifierTrace } from "../bn254/groth16.ts";
+import { compileVerifier, type VerifierForm } from "../bn254/verifier-build.ts";
 import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
 import { buildNativeWitness, nativeToolchain, startNativeWitnessBuild } from "../build/native.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
+import { committedLinkedWires } from "../commit/key.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
 import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
-import { linkR1cs } from "./link.ts";
+import { linkBases, linkR1cs } from "./link.ts";
 
 /** Declared peak of one native verifier witness, MiB (measured: 186 MiB; docs/circuits.md, "Native witness generators"). */
 const NATIVE_VERIFIER_WITNESS_MIB = 400;
 
-/** A compiled child verifier: a circuit with one public input x (wire 1) for a constant key. */
+/**
+ * A compiled child verifier: a circuit with public input x (wire 1) for a constant key, and in the
+ * lookup form a second one, the seed of its challenges (wire 2).
+ */
 export interface ChildVerifier {
   name: string;
   hash: string;
   r1cs: string;
   wasm: string;
+  sym: string;
   /** Its native witness generator (native.ts), when the C++ toolchain is there; else wasm is used. */
   native?: string;
-  /** Its witness input for a Groth16 proof with public signal x. */
+  /**
+   * Its witness input for a Groth16 proof with public signal x (a committed child's proof: its
+   * statement x; x' = Poseidon(x, H(D)) is computed in-circuit). The lookup form's seed is not in it.
+   */
   input(proof: unknown, x: string): CircuitInput;
 }
 
@@ -44,7 +51,11 @@ export interface VerifierBackend {
    * default key store) become this machine's trusted roots (src/prove/trust.ts).
    */
   production?: boolean;
-  compile(vkey: SnarkjsVkey): Promise<ChildVerifier>;
+  /**
+   * The verifier of `vkey` (plain, or committed with [σ]₂: CM = 1) in `form`: "transcript" for a
+   * plain Groth16 parent, "lookup" (public x and seed) for a committed parent.
+   */
+  compile(vkey: VerifierVkey, form?: VerifierForm): Promise<ChildVerifier>;
   /** Measured peak memory (MiB) of one verifier witness computation (for the scheduler). */
   witnessPeakMiB: { wasm: number; native: number };
 }
@@ -81,14 +92,15 @@ export function groth16VerifierBackend(opts: { native: boolean | "background" })
     id: "groth16-verifier",
     production: true,
     witnessPeakMiB: { wasm: 2400, native: NATIVE_VERIFIER_WITNESS_MIB },
-    async compile(vkey) {
-      const v = await compileVerifier(vkey, { cpp: opts.native !== false && useNativeWitness() });
+    async compile(vkey, form = "transcript") {
+      const v = await compileVerifier(vkey, { cpp: opts.native !== false && useNativeWitness() }, form);
       const key = v.build.keys[0]!;
       const base = {
         name: v.name,
         hash: v.hash,
         r1cs: v.r1cs,
         wasm: v.wasm,
+        sym: v.sym,
         input: (proof: unknown, x: string) =>
           verifierInput(verifierTrace(key, proof as never, x)) as CircuitInput,
       };
@@ -123,6 +135,11 @@ export interface NodeCircuit {
   wires: number;
   keys: SetupResult;
   linkSeconds: number;
+  /**
+   * A committed node (Groth16 with one commitment, src/commit/): its glue's seed wire, which each
+   * verifier's seed (its second public wire) is bound to; the key directory has the commitment key.
+   */
+  committed?: { seedWire: number };
 }
 
 export interface BuildNodeOptions {
@@ -139,11 +156,17 @@ export interface BuildNodeOptions {
    */
   onParts?: (parts: NodeParts) => void;
   /** Receives the node's verification key as soon as the setup knows it (SetupOptions.onVkey). */
-  onVkey?: (vkey: SnarkjsVkey) => void;
+  onVkey?: (vkey: VerifierVkey) => void;
+  /**
+   * A committed node: `spec` is a Committed* glue with a `seed` input, the children's verifiers
+   * are the lookup form (x and seed bound to the glue), and the key commits every wire computed
+   * before the seed (src/commit/key.ts committedLinkedWires).
+   */
+  committed?: boolean;
 }
 
 /** What a node's witness needs: the glue, the two child verifiers and the glue's binding wires. */
-export type NodeParts = Pick<NodeCircuit, "name" | "glue" | "verifiers" | "bindings">;
+export type NodeParts = Pick<NodeCircuit, "name" | "glue" | "verifiers" | "bindings" | "committed">;
 
 /**
  * Compiles, links and sets up one node circuit: glue `spec` whose inputs `bindNames` carry the
@@ -152,7 +175,7 @@ export type NodeParts = Pick<NodeCircuit, "name" | "glue" | "verifiers" | "bindi
 export async function buildNode(
   spec: CircuitSpec,
   bindNames: readonly [string, string],
-  vkeys: readonly [SnarkjsVkey, SnarkjsVkey],
+  vkeys: readonly [VerifierVkey, VerifierVkey],
   backend: VerifierBackend,
   opts: BuildNodeOptions = {},
 ): Promise<NodeCircuit> {
@@ -160,18 +183,23 @@ export async function buildNode(
   const claim = opts.claim ?? ((_step, fn) => fn());
   const glue = await compileCircuit(spec, GLUE_COMPILE_OPTIONS);
   const same = JSON.stringify(vkeys[0]) === JSON.stringify(vkeys[1]);
+  const form: VerifierForm = opts.committed ? "lookup" : "transcript";
   // two different keys compile side by side (one compiler each; ≈ 3 GB apiece at the verifier's size)
-  const compile = (vk: SnarkjsVkey) => claim("compile", () => backend.compile(vk));
+  const compile = (vk: VerifierVkey) => claim("compile", () => backend.compile(vk, form));
   const [vl, vr] = same
     ? await compile(vkeys[0]).then((v) => [v, v] as const)
     : await Promise.all([compile(vkeys[0]), compile(vkeys[1])]);
-  const bindings = glueBindings(glue.sym, bindNames).map((w) => [w]) as [number[], number[]];
+  const seedWire = opts.committed ? glueBindings(glue.sym, ["seed"])[0]! : undefined;
+  const bindings = glueBindings(glue.sym, bindNames).map((w) =>
+    seedWire === undefined ? [w] : [w, seedWire],
+  ) as [number[], number[]];
+  const committed = seedWire === undefined ? undefined : { seedWire };
   const hash = createHash("sha256")
     .update(JSON.stringify({ glue: glue.hash, l: vl.hash, r: vr.hash, bindings, backend: backend.id }))
     .digest("hex")
     .slice(0, 16);
   const name = `${spec.name}-${hash}`;
-  opts.onParts?.({ name, glue, verifiers: [vl, vr], bindings });
+  opts.onParts?.({ name, glue, verifiers: [vl, vr], bindings, ...(committed ? { committed } : {}) });
   const dir = join(ARTIFACTS, "aggregate", name);
   const r1cs = join(dir, `${name}.r1cs`);
   let linkSeconds = 0;
@@ -188,9 +216,15 @@ export async function buildNode(
       ).seconds;
       log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
     }
+    const commitment = committed ? { wires: committedNodeWires(glue.sym, glue.r1cs, [vl, vr]) } : undefined;
     return setupCircuit(
       { name, r1cs },
-      { log, ...opts.setup, ...(opts.onVkey ? { onVkey: (vk) => opts.onVkey!(vk as SnarkjsVkey) } : {}) },
+      {
+        log,
+        ...opts.setup,
+        ...(commitment ? { commitment } : {}),
+        ...(opts.onVkey ? { onVkey: (vk) => opts.onVkey!(vk as VerifierVkey) } : {}),
+      },
     );
   });
   const info = readR1csInfo(r1cs);
@@ -204,5 +238,57 @@ export async function buildNode(
     wires: info.nWires,
     keys,
     linkSeconds,
+    ...(committed ? { committed } : {}),
   };
+}
+
+/**
+ * The committed wires of a linked committed node: the glue's but its seed, and each verifier
+ * part's computed before its challenges (src/commit/key.ts), at the places linkR1cs gave them.
+ */
+function committedNodeWires(glueSym: string, glueR1cs: string, parts: readonly ChildVerifier[]): number[] {
+  const bases = linkBases(
+    glueR1cs,
+    parts.map((p) => p.r1cs),
+  );
+  return committedLinkedWires(
+    { sym: glueSym, exclude: ["main.seed"] },
+    parts.map((p, i) => {
+      const info = readR1csInfo(p.r1cs);
+      return { sym: p.sym, nPublic: info.nPubOut + info.nPubIn, base: bases[i]! };
+    }),
+  );
+}
+
+/**
+ * The block proof's circuit over a committed root: the root's verifier in the transcript form (a
+ * plain Groth16 circuit whose one public input x is the root's statement, the header hash), with
+ * the committed root's key (CM = 1) as its constant. Its proof is the block proof, a plain Groth16
+ * proof that snarkjs, `des verify` and the exported Solidity verifier check as before.
+ */
+export interface WrapCircuit {
+  name: string;
+  verifier: ChildVerifier;
+  r1cs: string;
+  constraints: number;
+  keys: SetupResult;
+}
+
+export async function buildWrap(
+  rootVkey: VerifierVkey,
+  backend: VerifierBackend,
+  opts: Pick<BuildNodeOptions, "setup" | "log" | "claim"> = {},
+): Promise<WrapCircuit> {
+  const log = opts.log ?? (() => {});
+  const claim = opts.claim ?? ((_step, fn) => fn());
+  const verifier = await claim("compile", () => backend.compile(rootVkey, "transcript"));
+  const hash = createHash("sha256")
+    .update(JSON.stringify({ wrap: verifier.hash, backend: backend.id }))
+    .digest("hex")
+    .slice(0, 16);
+  const name = `agg-block-proof-${hash}`;
+  const keys = await claim("setup", () =>
+    setupCircuit({ name, r1cs: verifier.r1cs }, { log, ...opts.setup }),
+  );
+  return { name, verifier, r1cs: verifier.r1cs, constraints: readR1csInfo(verifier.r1cs).nConstraints, keys };
 }

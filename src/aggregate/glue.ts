@@ -53,6 +53,21 @@ export function committedStateNodeSpec(kind: ChildKind, depth: number): CircuitS
   };
 }
 
+/** The block root's glue as a committed node (CommittedBlockRoot); see blockRootSpec. */
+export function committedBlockRootSpec(
+  column: ChildKind,
+  state: ChildKind,
+  depth: number,
+  maxTxs: number,
+): CircuitSpec {
+  return {
+    name: `agg-committed-block-root-${column}-${state}-d${depth}-t${maxTxs}`,
+    file: FILE,
+    template: "CommittedBlockRoot",
+    params: [K(column), K(state), depth, maxTxs],
+  };
+}
+
 /**
  * The block root for a column side of one kind and a state side of another, a tree of `depth`, and
  * `maxTxs` transaction-list slots (the column side's transaction slots: columns × the profile's txs).

@@ -90,6 +90,25 @@ function partMap(info: R1csInfo, bind: readonly number[], base: number): (w: num
   return (w) => (w === 0 ? 0 : w <= nPub ? bind[w - 1]! : base + w - 1 - nPub);
 }
 
+/** Where linkR1cs places each part's private wires: after the glue's, in part order. */
+function layout(g: R1csInfo, infos: readonly R1csInfo[]): { bases: number[]; nWires: number } {
+  const bases: number[] = [];
+  let nWires = g.nWires;
+  for (const info of infos) {
+    bases.push(nWires);
+    nWires += info.nWires - 1 - info.nPubOut - info.nPubIn;
+  }
+  return { bases, nWires };
+}
+
+/** The first linked wire of each part's private wires (LinkResult.bases) without linking. */
+export function linkBases(glue: string, parts: readonly string[]): number[] {
+  return layout(
+    readR1csInfo(glue),
+    parts.map((p) => readR1csInfo(p)),
+  ).bases;
+}
+
 /**
  * Writes the linked r1cs of `glue` and `parts` to `out` (through a temporary file, renamed at the
  * end). Checks: one prime, each part's bind list covers exactly its public wires and names glue
@@ -115,12 +134,7 @@ export function linkR1cs(glue: string, parts: readonly LinkPart[], out: string):
         });
     }
   });
-  const bases: number[] = [];
-  let nWires = g.nWires;
-  for (const info of infos) {
-    bases.push(nWires);
-    nWires += info.nWires - 1 - info.nPubOut - info.nPubIn;
-  }
+  const { bases, nWires } = layout(g, infos);
   const nConstraints = g.nConstraints + infos.reduce((a, i) => a + i.nConstraints, 0);
   const nLabels = g.nLabels + infos.reduce((a, i) => a + i.nLabels, 0);
 

@@ -18,15 +18,20 @@
  * every finished proof.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { WtnsTask } from "../../workers/wtns.ts";
 import { readJsonFile } from "../block/schema.ts";
+import type { VerifierVkey } from "../bn254/groth16.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
-import { loadGroth16Vkey, parseGroth16Vkey } from "../bn254/verifier-build.ts";
+import { parseCommittedVkey, parseGroth16Vkey, type VerifierForm } from "../bn254/verifier-build.ts";
 import { nativeWitness } from "../build/native.ts";
 import { nativeProve, resolveNativeProver } from "../build/prover.ts";
+import type { CircuitInput } from "../circuits/wasm-witness.ts";
+import { readCommitmentKey } from "../commit/key.ts";
+import { proveCommittedWith } from "../commit/prove.ts";
+import { committedPublicInput } from "../commit/verify.ts";
 import type { ColumnPublics, StatePublics } from "../crypto/hash.ts";
 import { desError, isDesError } from "../errors.ts";
 import { Budget, type TaskClaim } from "../pool/budget.ts";
@@ -44,6 +49,7 @@ import {
 import {
   type BuildNodeOptions,
   buildNode,
+  buildWrap,
   type ChildVerifier,
   groth16Backend,
   groth16BackgroundBackend,
@@ -51,6 +57,7 @@ import {
   type NodeParts,
   useNativeWitness,
   type VerifierBackend,
+  type WrapCircuit,
 } from "./build.ts";
 import {
   blockRootSpec,
@@ -58,11 +65,14 @@ import {
   type ChildKind,
   columnNodeSpec,
   columnValues,
+  committedBlockRootSpec,
+  committedColumnNodeSpec,
+  committedStateNodeSpec,
   stateNodeSpec,
   stateValues,
   txListValues,
 } from "./glue.ts";
-import { linkWitness } from "./link.ts";
+import { linkWitness, readWtns } from "./link.ts";
 import {
   type BlockIdentity,
   blockRoot,
@@ -99,8 +109,21 @@ export interface AggregateInput {
   development: boolean;
 }
 
+/**
+ * How nodes are proven: "committed" (default where the native prover is built) proves every node
+ * as Groth16 with one commitment (src/commit/) whose child verifiers are the lookup form
+ * (≈ 0.54M constraints per plain child, 0.66M per committed child: 2^21 nodes), and the block
+ * proof as one plain Groth16 proof of the committed root (the wrap: the root's verifier in the
+ * transcript form, 2^22); "plain" proves every node as plain Groth16 with transcript-form
+ * verifiers (≈ 1.96M per child, 2^22 nodes). Both block proofs are plain Groth16 proofs of the
+ * header hash (docs/aggregation.md).
+ */
+export type NodeMode = "plain" | "committed";
+
 export interface AggregateOptions {
   outDir: string;
+  /** Default: "committed" when the native prover is there, else "plain". */
+  nodes?: NodeMode;
   backend?: VerifierBackend;
   budget?: Budget;
   /** Declared peak memory of one node proof, MiB (measured: docs/aggregation.md). */
@@ -163,6 +186,12 @@ export const NODE_PROVE_PEAK_MIB = 12_000;
  * its domain-sized arrays; measured by `make bench-prover` (docs/prover.md).
  */
 export const NATIVE_NODE_PROVE_PEAK_MIB = 4_500;
+/**
+ * Declared peak of one committed node's proof (2^21, native prover; measured 1,934 MiB by `make
+ * bench-node`), and of its commitment's two multiexps (the committed wires' points and scalars).
+ */
+export const COMMITTED_NODE_PROVE_PEAK_MIB = 2_500;
+export const COMMIT_PEAK_MIB = 1_000;
 
 /**
  * Declared peaks of a node circuit's build steps, MiB: one verifier compile on one core (circom2
@@ -194,6 +223,8 @@ interface CircuitPlan {
   columns: Promise<NodeCircuit>[];
   states: Promise<NodeCircuit>[];
   root: Promise<NodeCircuit>;
+  /** Committed nodes: the block proof's circuit over the committed root (build.ts buildWrap). */
+  wrap?: Promise<WrapCircuit>;
   /** The same circuits' parts (glue, verifiers, bindings): known before their linking and setup. */
   parts: { columns: Promise<NodeParts>[]; states: Promise<NodeParts>[]; root: Promise<NodeParts> };
   report: AggregateReport["circuits"];
@@ -205,6 +236,8 @@ interface CircuitPlan {
 export type TreeShape = Pick<AggregateInput, "columnVkey" | "stateVkey" | "depth" | "txsPerColumn"> & {
   columns: number;
   states: number;
+  /** How its nodes are proven (default "plain"; AggregateOptions.nodes). */
+  nodes?: NodeMode;
 };
 
 export interface CircuitsReport {
@@ -230,14 +263,18 @@ function planCircuits(
   const a = log2(input.columns);
   const b = log2(input.states);
   const kind = (levels: number): ChildKind => (levels === 0 ? "leaf" : "node");
+  const committed = input.nodes === "committed";
+  // a node's key: a committed node's carries [σ]₂ (its parent's verifier is the committed form)
+  const parseVkey = committed ? parseCommittedVkey : parseGroth16Vkey;
+  const nodeForm: VerifierForm = committed ? "lookup" : "transcript";
   let tBuilt = performance.now();
   const report: AggregateReport["circuits"] = [];
   // One compile per key, started as soon as the key exists (a leaf key at once, a node's key when
   // its setup ends), under a one-core claim: the root's verifier of the state side's key does not
   // wait for the column side's chain. buildNode then finds its verifiers compiling or compiled.
   const verifiers = new Map<string, Promise<ChildVerifier>>();
-  const verifierFor = (vk: SnarkjsVkey): Promise<ChildVerifier> => {
-    const k = JSON.stringify(vk);
+  const verifierFor = (vk: VerifierVkey, form: VerifierForm = nodeForm): Promise<ChildVerifier> => {
+    const k = `${form}:${JSON.stringify(vk)}`;
     let v = verifiers.get(k);
     if (!v) {
       v = quietly(
@@ -248,7 +285,7 @@ function planCircuits(
             cores: 1,
             priority: COMPILE_PRIORITY,
           },
-          () => backend.compile(vk),
+          () => backend.compile(vk, form),
         ),
       );
       verifiers.set(k, v);
@@ -256,29 +293,33 @@ function planCircuits(
     return v;
   };
   const early: VerifierBackend = { ...backend, compile: verifierFor };
+  // compiles hold their own claims (verifierFor); the linking and setup claim both cores
+  const claimSetup =
+    (name: string): NonNullable<BuildNodeOptions["claim"]> =>
+    (step, fn) =>
+      step === "compile"
+        ? fn()
+        : budget.run(
+            {
+              name: `setup ${name}`,
+              peakMiB: opts.buildPeakMiB ?? NODE_SETUP_PEAK_MIB,
+              cores: 2,
+              priority: SETUP_PRIORITY,
+            },
+            fn,
+          );
   const build = async (
     spec: Parameters<typeof buildNode>[0],
     names: readonly [string, string],
-    vks: [SnarkjsVkey, SnarkjsVkey],
+    vks: [VerifierVkey, VerifierVkey],
     hooks: Pick<BuildNodeOptions, "onParts" | "onVkey"> = {},
   ) => {
     const c = await buildNode(spec, names, vks, early, {
       ...hooks,
       setup: opts.setup,
       log,
-      // compiles hold their own claims (verifierFor); the linking and setup claim both cores
-      claim: (step, fn) =>
-        step === "compile"
-          ? fn()
-          : budget.run(
-              {
-                name: `setup ${spec.name}`,
-                peakMiB: opts.buildPeakMiB ?? NODE_SETUP_PEAK_MIB,
-                cores: 2,
-                priority: SETUP_PRIORITY,
-              },
-              fn,
-            ),
+      committed,
+      claim: claimSetup(spec.name),
     });
     report.push({
       name: c.name,
@@ -292,24 +333,24 @@ function planCircuits(
     tBuilt = performance.now();
     return c;
   };
-  const vkeyOf = (c: NodeCircuit) => loadGroth16Vkey(c.keys.vkey);
+  const vkeyOf = (c: NodeCircuit) => parseVkey(readJsonFile(c.keys.vkey), c.keys.vkey);
   /** A circuit's build with its parts and its verification key as promises settled as early as known. */
   const staged = (
-    vks: Promise<[SnarkjsVkey, SnarkjsVkey]>,
+    vks: Promise<[VerifierVkey, VerifierVkey]>,
     run: (
-      vks: [SnarkjsVkey, SnarkjsVkey],
+      vks: [VerifierVkey, VerifierVkey],
       hooks: Pick<BuildNodeOptions, "onParts" | "onVkey">,
     ) => Promise<NodeCircuit>,
   ) => {
     const parts = deferred<NodeParts>();
-    const vk = deferred<SnarkjsVkey>();
+    const vk = deferred<VerifierVkey>();
     const circuit = quietly(
       vks.then((v) =>
         run(v, {
           onParts: parts.resolve,
           onVkey: (k) => {
             try {
-              vk.resolve(parseGroth16Vkey(k, "early verification key"));
+              vk.resolve(parseVkey(k, "early verification key"));
             } catch {
               // the finished key settles it below
             }
@@ -340,7 +381,7 @@ function planCircuits(
   ) => {
     const out: Promise<NodeCircuit>[] = [];
     const parts: Promise<NodeParts>[] = [];
-    let vk = Promise.resolve(leafVkey);
+    let vk: Promise<VerifierVkey> = Promise.resolve(leafVkey);
     verifierFor(leafVkey);
     for (let k = 1; k <= levels; k++) {
       const s = staged(
@@ -352,30 +393,67 @@ function planCircuits(
       // the next level's (or the root's) verifier of this key: compiled as soon as the key is known,
       // which a development setup tells before it computes the proving key (SetupOptions.onVkey)
       vk = s.vk;
-      void vk.then(verifierFor, () => {});
+      void vk.then(
+        (v) => verifierFor(v),
+        () => {},
+      );
     }
     return { circuits: out, parts, top: vk };
   };
-  const colChain = chain(a, (k) => columnNodeSpec(kind(k - 1)), input.columnVkey);
-  const stChain = chain(b, (k) => stateNodeSpec(kind(k - 1), input.depth), input.stateVkey);
+  const colSpec = committed ? committedColumnNodeSpec : columnNodeSpec;
+  const stSpec = committed ? committedStateNodeSpec : stateNodeSpec;
+  const rootSpec = committed ? committedBlockRootSpec : blockRootSpec;
+  const colChain = chain(a, (k) => colSpec(kind(k - 1)), input.columnVkey);
+  const stChain = chain(b, (k) => stSpec(kind(k - 1), input.depth), input.stateVkey);
   const txSlots = input.columns * input.txsPerColumn;
   const rootStage = staged(Promise.all([colChain.top, stChain.top]), ([vc, vs], hooks) =>
-    build(blockRootSpec(kind(a), kind(b), input.depth, txSlots), ["xC", "xS"], [vc, vs], hooks),
+    build(rootSpec(kind(a), kind(b), input.depth, txSlots), ["xC", "xS"], [vc, vs], hooks),
   );
+  // this machine's own production root: trusted by its des verify (and des keys export)
+  const trust = (c: { name: string; keys: NodeCircuit["keys"] }) => {
+    if (backend.production && !opts.setup?.keysDir) {
+      const vkey = readJsonFile(c.keys.vkey);
+      parseGroth16Vkey(vkey, c.keys.vkey);
+      trustRoot({
+        circuit: c.name,
+        sha256: vkeyHash(vkey),
+        development: c.keys.dev,
+        shape: { columns: input.columns, states: input.states, depth: input.depth, txSlots },
+        vkey,
+      });
+    }
+  };
+  // committed nodes: the block proof is the wrap's, over the committed root (its key the wrap's constant)
+  const wrap = committed
+    ? quietly(
+        rootStage.vk.then(async (vk) => {
+          const w = await buildWrap(
+            vk,
+            { ...backend, compile: (k) => verifierFor(k, "transcript") },
+            {
+              setup: opts.setup,
+              log,
+              claim: claimSetup("block proof"),
+            },
+          );
+          report.push({
+            name: w.name,
+            constraints: w.constraints,
+            buildSeconds: w.keys.buildSeconds,
+            cached: w.keys.cached,
+          });
+          log(
+            `circuit ${w.name}: ${w.constraints} constraints, keys ${w.keys.cached ? "cached" : `built in ${w.keys.buildSeconds.toFixed(0)} s`}`,
+          );
+          tBuilt = performance.now();
+          trust(w);
+          return w;
+        }),
+      )
+    : undefined;
   const root = quietly(
     rootStage.circuit.then((c) => {
-      // this machine's own production root: trusted by its des verify (and des keys export)
-      if (backend.production && !opts.setup?.keysDir) {
-        const vkey = readJsonFile(c.keys.vkey);
-        parseGroth16Vkey(vkey, c.keys.vkey);
-        trustRoot({
-          circuit: c.name,
-          sha256: vkeyHash(vkey),
-          development: c.keys.dev,
-          shape: { columns: input.columns, states: input.states, depth: input.depth, txSlots },
-          vkey,
-        });
-      }
+      if (!committed) trust(c);
       return c;
     }),
   );
@@ -383,6 +461,7 @@ function planCircuits(
     columns: colChain.circuits,
     states: stChain.circuits,
     root,
+    ...(wrap ? { wrap } : {}),
     parts: { columns: colChain.parts, states: stChain.parts, root: rootStage.parts },
     report,
     builtAt: () => tBuilt,
@@ -423,6 +502,8 @@ export interface TreeCircuits {
   columns: NodeCircuit[];
   states: NodeCircuit[];
   root: NodeCircuit;
+  /** Committed nodes: the block proof's circuit over the committed root. */
+  wrap?: WrapCircuit;
   report: CircuitsReport;
 }
 
@@ -433,16 +514,19 @@ export async function buildTreeCircuits(
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const budget = opts.budget ?? aggregationBudget();
   const t0 = performance.now();
-  const plan = planCircuits(input, opts, budget, opts.backend ?? groth16Backend, log);
-  const [columns, states, root] = await Promise.all([
+  const nodes = nodeMode(input.nodes ?? opts.nodes, (await resolveNativeProver(log)) !== undefined);
+  const plan = planCircuits({ ...input, nodes }, opts, budget, opts.backend ?? groth16Backend, log);
+  const [columns, states, root, wrap] = await Promise.all([
     Promise.all(plan.columns),
     Promise.all(plan.states),
     plan.root,
+    plan.wrap,
   ]);
   return {
     columns,
     states,
     root,
+    ...(wrap ? { wrap } : {}),
     report: {
       circuits: plan.report,
       wallSeconds: (performance.now() - t0) / 1000,
@@ -459,13 +543,16 @@ export async function aggregateBlock(
   const backend = opts.backend ?? groth16BackgroundBackend;
   const budget = opts.budget ?? aggregationBudget();
   const prover = await resolveNativeProver(log);
-  const provePeak = opts.provePeakMiB ?? (prover ? NATIVE_NODE_PROVE_PEAK_MIB : NODE_PROVE_PEAK_MIB);
-  const witnessPeak = (v: ChildVerifier) =>
+  const mode = nodeMode(opts.nodes, prover !== undefined);
+  const committed = mode === "committed";
+  const plainPeak = prover ? NATIVE_NODE_PROVE_PEAK_MIB : NODE_PROVE_PEAK_MIB;
+  const provePeak = opts.provePeakMiB ?? (committed ? COMMITTED_NODE_PROVE_PEAK_MIB : plainPeak);
+  const witnessPeak = (v: Pick<ChildVerifier, "native">) =>
     v.native ? backend.witnessPeakMiB.native : backend.witnessPeakMiB.wasm;
   // 1. circuits, as promises (planCircuits)
   const t0 = performance.now();
   const plan = planCircuits(
-    { ...input, columns: input.columns.length, states: input.states.length },
+    { ...input, columns: input.columns.length, states: input.states.length, nodes: mode },
     opts,
     budget,
     backend,
@@ -499,20 +586,16 @@ export async function aggregateBlock(
       nodeInputHash(c.keys.hash, l.publicSignal, r.publicSignal, glueInput);
     if (existsSync(file)) {
       const c = await circuit;
-      const inputHash = inputHashOf(c);
-      try {
-        const s = JSON.parse(readFileSync(file, "utf8")) as StoredNode;
-        if (s.inputHash === inputHash && s.publicSignal === expected.toString()) {
-          nodes.push({ name, circuit: c.name, level, reused: true, witnessSeconds: 0, proveSeconds: 0 });
-          return { name, proof: s.proof, publicSignal: s.publicSignal };
-        }
-      } catch {
-        // unreadable: prove again
+      const s = readStored(file, inputHashOf(c), expected.toString());
+      if (s) {
+        nodes.push({ name, circuit: c.name, level, reused: true, witnessSeconds: 0, proveSeconds: 0 });
+        return { name, proof: s.proof, publicSignal: s.publicSignal };
       }
     }
     const work = join(dir, "work", name);
     const zkey = circuit.then((c) => c.keys.zkey);
-    const w = await proveNodeWork(workCircuit(await partsOf(node), zkey), node, l, r, work, ctx);
+    const ck = circuit.then((c) => c.keys.commitment ?? "");
+    const w = await proveNodeWork(workCircuit(await partsOf(node), zkey, ck), node, l, r, work, ctx);
     const c = await circuit;
     const inputHash = inputHashOf(c);
     writeFileAtomic(
@@ -564,12 +647,42 @@ export async function aggregateBlock(
 
   const header = tree.header;
   let top: Proved;
-  let root: NodeCircuit;
+  let root: Pick<NodeCircuit, "name" | "keys">;
   try {
     // every node is awaited, so that a failure in one side is reported after the other side settles
     await Promise.allSettled([...proved.values()]);
     top = await proved.get(tree.root)!;
     root = await plan.root;
+    if (plan.wrap) {
+      // committed nodes: the block proof is the wrap's plain proof of the committed root's
+      const wrap = await plan.wrap;
+      const file = join(dir, "block-proof.json");
+      const inputHash = nodeInputHash(wrap.keys.hash, top.publicSignal, "", {});
+      const stored = readStored(file, inputHash, top.publicSignal);
+      if (stored) {
+        nodes.push({
+          name: "block-proof",
+          circuit: wrap.name,
+          level: "block proof",
+          reused: true,
+          witnessSeconds: 0,
+          proveSeconds: 0,
+        });
+        top = { name: "block-proof", proof: stored.proof, publicSignal: stored.publicSignal };
+      } else {
+        const work = join(dir, "work", "block-proof");
+        const w = await proveWrapWork(wrap, top, work, {
+          ...ctx,
+          provePeakMiB: opts.provePeakMiB ?? plainPeak,
+        });
+        writeFileAtomic(file, JSON.stringify({ name: "block-proof", inputHash, ...w } satisfies StoredNode));
+        rmSync(work, { recursive: true, force: true });
+        nodes.push({ name: "block-proof", circuit: wrap.name, level: "block proof", reused: false, ...w });
+        log(`block proof: witness ${w.witnessSeconds.toFixed(0)} s, proof ${w.proveSeconds.toFixed(0)} s`);
+        top = { name: "block-proof", proof: w.proof, publicSignal: w.publicSignal };
+      }
+      root = wrap;
+    }
   } catch (e) {
     if (isDesError(e)) {
       e.details.kept = nodes.map((n) => n.name);
@@ -725,15 +838,28 @@ export interface NodeWorkCircuit {
   bindings: [number[], number[]];
   /** The proving key; a promise when the witness may start before the key's setup has ended. */
   zkey: string | Promise<string>;
+  /**
+   * A committed node: the directory of its commitment key (from the same setup as the proving key;
+   * a promise likewise). Its glue and verifiers take the seed H(D) (NodeCircuit.committed).
+   */
+  commitment?: string | Promise<string>;
 }
 
-/** A node circuit's parts (a whole NodeCircuit fits) and its proving key, for proveNodeWork. */
-export const workCircuit = (c: NodeParts, zkey: NodeWorkCircuit["zkey"]): NodeWorkCircuit => ({
+/**
+ * A node circuit's parts (a whole NodeCircuit fits), its proving key and, for a committed node,
+ * its commitment key's directory, for proveNodeWork.
+ */
+export const workCircuit = (
+  c: NodeParts,
+  zkey: NodeWorkCircuit["zkey"],
+  commitment?: NodeWorkCircuit["commitment"],
+): NodeWorkCircuit => ({
   name: c.name,
   glueWasm: c.glue.wasm,
   verifiers: c.verifiers,
   bindings: c.bindings,
   zkey,
+  ...(c.committed && commitment !== undefined ? { commitment } : {}),
 });
 
 /** The runner's side of a node proof: its scheduler, witness threads and prover. */
@@ -761,10 +887,42 @@ export interface NodeWork {
 }
 
 /**
+ * One child verifier's witness (its input from the child's proof and public signal, plus `extra`:
+ * a committed node's seed) under a witness claim, natively or on a worker thread. A child whose
+ * proof does not verify has no verifier witness (no residue witness exists, or a constraint
+ * fails): PROVER_FAULT naming the child.
+ */
+async function childWitness(
+  v: NodeWorkCircuit["verifiers"][number],
+  child: Proved,
+  out: string,
+  what: { node: string; label: string; extra?: CircuitInput },
+  ctx: Pick<NodeWorkContext, "claim" | "witnessPeakMiB" | "wtns">,
+): Promise<{ out: string; seconds: number }> {
+  return ctx.claim({ name: what.label, peakMiB: ctx.witnessPeakMiB(v) }, async () => {
+    const t = performance.now();
+    try {
+      const input = { ...v.input(child.proof, child.publicSignal), ...what.extra };
+      if (v.native) await nativeWitness(v.native, input, out);
+      else await ctx.wtns({ wasm: v.wasm, input, out });
+    } catch (e) {
+      throw desError(
+        "PROVER_FAULT",
+        `${what.node}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
+        { node: what.node, child: child.name },
+      );
+    }
+    return { out, seconds: (performance.now() - t) / 1000 };
+  });
+}
+
+/**
  * One node proof: the two child verifiers' witnesses (side by side), the glue's witness, the
  * linked witness (link.ts) and the Groth16 proof, whose public signal must be `node.expected`.
- * A child whose proof does not verify has no verifier witness (no residue witness exists, or a
- * constraint fails): PROVER_FAULT naming the child.
+ * A committed node (c.commitment) is proven as Groth16 with one commitment (src/commit/prove.ts):
+ * its witness twice (seed 0 for the commitment D, then seed H(D)), the commitment's multiexps, the
+ * proof; its proof's public input is x' = Poseidon(expected, H(D)), and the statement it returns as
+ * its public signal is `expected` (a parent's committed-form verifier computes x' from it).
  */
 export async function proveNodeWork(
   c: NodeWorkCircuit,
@@ -775,41 +933,33 @@ export async function proveNodeWork(
   ctx: NodeWorkContext,
 ): Promise<NodeWork> {
   const { name } = node;
-  const childWitness = (side: 0 | 1, child: Proved) =>
-    ctx.claim(
-      { name: `${name} child ${side} witness`, peakMiB: ctx.witnessPeakMiB(c.verifiers[side]) },
-      async () => {
-        const t = performance.now();
-        const v = c.verifiers[side];
-        const out = join(work, `child${side}.wtns`);
-        try {
-          const input = v.input(child.proof, child.publicSignal);
-          if (v.native) await nativeWitness(v.native, input, out);
-          else await ctx.wtns({ wasm: v.wasm, input, out });
-        } catch (e) {
-          throw desError(
-            "PROVER_FAULT",
-            `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
-            { node: name, child: child.name },
-          );
-        }
-        return { out, seconds: (performance.now() - t) / 1000 };
-      },
-    );
-  const [cl, cr] = await Promise.all([childWitness(0, l), childWitness(1, r)]);
-  const g0 = performance.now();
-  const glueW = join(work, "glue.wtns");
-  await snarkjs.wtns.calculate(node.glueInput, c.glueWasm, glueW);
   const nodeW = join(work, "node.wtns");
-  linkWitness(
-    glueW,
-    [
-      { wtns: cl.out, bind: c.bindings[0] },
-      { wtns: cr.out, bind: c.bindings[1] },
-    ],
-    nodeW,
-  );
-  const witnessSeconds = Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
+  /** The linked witness (with `extra`: the seed), in nodeW; its seconds (the slower child, glue, linking). */
+  const linked = async (extra: CircuitInput = {}) => {
+    const wit = (side: 0 | 1, child: Proved) =>
+      childWitness(
+        c.verifiers[side],
+        child,
+        join(work, `child${side}.wtns`),
+        { node: name, label: `${name} child ${side} witness`, extra },
+        ctx,
+      );
+    const [cl, cr] = await Promise.all([wit(0, l), wit(1, r)]);
+    const g0 = performance.now();
+    const glueW = join(work, "glue.wtns");
+    await snarkjs.wtns.calculate({ ...node.glueInput, ...extra }, c.glueWasm, glueW);
+    linkWitness(
+      glueW,
+      [
+        { wtns: cl.out, bind: c.bindings[0] },
+        { wtns: cr.out, bind: c.bindings[1] },
+      ],
+      nodeW,
+    );
+    return Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
+  };
+  if (c.commitment !== undefined) return proveCommittedNode(c, node, linked, nodeW, ctx);
+  const witnessSeconds = await linked();
   const zkey = await c.zkey;
   // timed inside the claim: waiting for the budget (a circuit build, another proof) is not proving
   const { proof, publicSignals, proveSeconds } = await ctx.claim(
@@ -828,6 +978,121 @@ export async function proveNodeWork(
       `${name}: node public signal ${publicSignals[0]} ≠ the reference statement hash ${node.expected}`,
     );
   return { proof, publicSignal: publicSignals[0]!, witnessSeconds, proveSeconds, witness: nodeW };
+}
+
+/** proveNodeWork's committed path: proveCommittedWith over the linked witness of each seed. */
+async function proveCommittedNode(
+  c: NodeWorkCircuit,
+  node: Pick<TreeNode, "name" | "expected">,
+  linked: (extra: CircuitInput) => Promise<number>,
+  nodeW: string,
+  ctx: NodeWorkContext,
+): Promise<NodeWork> {
+  const { name } = node;
+  if (!ctx.prover)
+    throw desError("USAGE", `${name}: a committed node needs the native prover (--nodes plain without it)`);
+  const ck = readCommitmentKey(await c.commitment!);
+  let witnessSeconds = 0;
+  let proveSeconds = 0;
+  const r = await proveCommittedWith({
+    zkey: c.zkey,
+    ck,
+    bin: ctx.prover.bin,
+    threads: ctx.prover.threads,
+    witness: async (seed) => {
+      witnessSeconds += await linked({ seed: String(seed) });
+      return readWtns(nodeW);
+    },
+    // timed inside the claims, like the plain proof
+    stage: (stage, fn) =>
+      ctx.claim(
+        {
+          name: `${name} ${stage === "commit" ? "commitment" : "proof"}`,
+          peakMiB: stage === "commit" ? COMMIT_PEAK_MIB : ctx.provePeakMiB,
+          cores: ctx.cores,
+        },
+        async () => {
+          const p0 = performance.now();
+          try {
+            return await fn();
+          } finally {
+            proveSeconds += (performance.now() - p0) / 1000;
+          }
+        },
+      ),
+  });
+  const D = [BigInt(r.proof.D[0]), BigInt(r.proof.D[1])] as const;
+  const xp = committedPublicInput(node.expected, D);
+  if (r.publicSignals[0] !== xp.toString())
+    throw desError(
+      "WITNESS_MISMATCH",
+      `${name}: node public signal ${r.publicSignals[0]} ≠ Poseidon(reference statement hash ${node.expected}, H(D))`,
+    );
+  return {
+    proof: r.proof,
+    publicSignal: node.expected.toString(),
+    witnessSeconds,
+    proveSeconds,
+    witness: nodeW,
+  };
+}
+
+/**
+ * The block proof over a committed root (committed nodes): the wrap circuit's witness from the
+ * root's proof and statement, and its plain Groth16 proof, whose public signal is the statement.
+ */
+export async function proveWrapWork(
+  wrap: Pick<WrapCircuit, "verifier" | "keys">,
+  root: Proved,
+  work: string,
+  ctx: NodeWorkContext,
+): Promise<Omit<NodeWork, "witness">> {
+  mkdirSync(work, { recursive: true });
+  const out = join(work, "wrap.wtns");
+  const w = await childWitness(
+    wrap.verifier,
+    root,
+    out,
+    { node: "block proof", label: "block proof witness" },
+    ctx,
+  );
+  const { proof, publicSignals, proveSeconds } = await ctx.claim(
+    { name: "block proof", peakMiB: ctx.provePeakMiB, cores: ctx.cores },
+    async () => {
+      const p0 = performance.now();
+      const res = ctx.prover
+        ? await nativeProve(wrap.keys.zkey, out, ctx.prover)
+        : await snarkjs.groth16.prove(wrap.keys.zkey, out);
+      return { ...res, proveSeconds: (performance.now() - p0) / 1000 };
+    },
+  );
+  if (publicSignals[0] !== root.publicSignal)
+    throw desError(
+      "WITNESS_MISMATCH",
+      `block proof: public signal ${publicSignals[0]} ≠ the root's statement ${root.publicSignal}`,
+    );
+  return { proof, publicSignal: publicSignals[0]!, witnessSeconds: w.seconds, proveSeconds };
+}
+
+/** A stored node proof, when it exists, reads and was made from `inputHash` with this public signal. */
+function readStored(file: string, inputHash: string, publicSignal: string): StoredNode | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(file, "utf8")) as StoredNode;
+    return s.inputHash === inputHash && s.publicSignal === publicSignal ? s : undefined;
+  } catch {
+    return undefined; // unreadable: prove again
+  }
+}
+
+/** The node mode of an aggregation: the asked one, else committed where the native prover is there. */
+export function nodeMode(asked: NodeMode | undefined, nativeProver: boolean): NodeMode {
+  if (asked === "committed" && !nativeProver)
+    throw desError(
+      "USAGE",
+      "committed nodes (--nodes committed) need the native prover, which is not built here (g++ missing?); use --nodes plain",
+    );
+  return asked ?? (nativeProver ? "committed" : "plain");
 }
 
 /** What a stored node proof was made from: its key and its children's public signals and statements. */

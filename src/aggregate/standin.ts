@@ -1,6 +1,7 @@
 /**
  * A stand-in child verifier for tests of the aggregation's orchestration (circuits/test/link.circom
- * StandInVerifier): one public input x like the real in-circuit verifier (1.96M constraints, too
+ * StandInVerifier; StandInLookupVerifier for committed nodes, with the lookup form's seed): one
+ * public input x like the real in-circuit verifier (1.96M constraints, too
  * large for the test suite; it has its own tests), and a check that only binds a hash of x and the
  * proof's first coordinate. It verifies nothing: node keys built with it live in a test's own key
  * directory and are never this machine's trusted roots (its backend is not `production`).
@@ -24,15 +25,16 @@ export function standInBackend(witnessMiB = 100): VerifierBackend {
   return {
     id: STAND_IN_BACKEND_ID,
     witnessPeakMiB: { wasm: witnessMiB, native: witnessMiB },
-    async compile() {
+    async compile(_vkey, form = "transcript") {
       // with its native witness generator, like the real verifier where the toolchain is there
+      const lookup = form === "lookup";
       const c = await compileCircuit(
         {
-          name: "agg-test-stand-in",
+          name: lookup ? "agg-test-stand-in-lookup" : "agg-test-stand-in",
           file: "circuits/test/link.circom",
-          template: "StandInVerifier",
+          template: lookup ? "StandInLookupVerifier" : "StandInVerifier",
           params: [],
-          publicInputs: ["x"],
+          publicInputs: lookup ? ["x", "seed"] : ["x"],
         },
         { cpp: useNativeWitness() },
       );
@@ -41,6 +43,7 @@ export function standInBackend(witnessMiB = 100): VerifierBackend {
         hash: c.hash,
         r1cs: c.r1cs,
         wasm: c.wasm,
+        sym: c.sym,
         native: await nativeGenerator(c),
         input: standInInput,
       };

@@ -141,8 +141,24 @@ async function runCompiler(args: string[], verbose: boolean): Promise<string> {
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 const stripAnsi = (s: string) => s.replace(ANSI, "");
 
-/** Compiles (or reuses) a circuit. */
-export async function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {}): Promise<CompiledCircuit> {
+/** Compiles in flight in this process, by artifact directory and C++ output. */
+const inFlight = new Map<string, Promise<CompiledCircuit>>();
+
+/**
+ * Compiles (or reuses) a circuit. Concurrent calls for one circuit in a process share one compile
+ * (they would write the same temporary directory).
+ */
+export function compileCircuit(spec: CircuitSpec, opts: CompileOptions = {}): Promise<CompiledCircuit> {
+  const key = `${spec.name}-${circuitHash(spec, opts)}:${opts.cpp ? "cpp" : ""}`;
+  let p = inFlight.get(key);
+  if (!p) {
+    p = compileOnce(spec, opts).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
+async function compileOnce(spec: CircuitSpec, opts: CompileOptions): Promise<CompiledCircuit> {
   const hash = circuitHash(spec, opts);
   const dir = join(ARTIFACTS, "circuits", `${spec.name}-${hash}`);
   const metaFile = join(dir, "meta.json");

@@ -19,6 +19,7 @@ const Flags = z
     retries: intFlag(0, 10).default(2),
     "no-aggregate": z.boolean().default(false),
     "circuits-only": z.boolean().default(false),
+    nodes: z.enum(["committed", "plain"]).optional(),
     "memory-mib": intFlag(1024, 1 << 22).optional(),
     "max-columns": intFlag(1, 1 << 16).optional(),
     parent: z.string().min(1).optional(),
@@ -41,6 +42,10 @@ const Flags = z
     message: "--store, --serve and --advertise belong to a distributed run (--redis URL)",
     path: ["redis"],
   })
+  .refine((f) => !(f.redis && f.nodes === "committed"), {
+    message: "a distributed run proves plain nodes: --nodes committed is local",
+    path: ["nodes"],
+  })
   .refine((f) => !(f.redis && f["circuits-only"]), {
     message: "--circuits-only builds circuits on this machine: run it without --redis",
     path: ["circuits-only"],
@@ -52,7 +57,8 @@ const Flags = z
   });
 
 const help = `usage: des prove <block.json> [--workers N] [--out DIR] [--profile P] [--retries R]
-                 [--no-aggregate | --circuits-only] [--memory-mib M] [--max-columns K]
+                 [--no-aggregate | --circuits-only] [--nodes committed|plain]
+                 [--memory-mib M] [--max-columns K]
                  [--parent FILE [--trusted FILE | --vkey FILE]] [--json]
                  [--redis URL [--store DIR] [--serve HOST:PORT [--advertise URL]] [--prefix P]]
 
@@ -73,6 +79,11 @@ sets up its node circuits (about 15 minutes per level; cached).
   --no-aggregate    stop after the leaf bundle
   --circuits-only   after the leaf bundle, build and set up every node circuit of the block's tree
                     shape (cached for later runs), and prove no node
+  --nodes MODE      committed (default where the native prover builds): every node is Groth16 with
+                    one commitment over lookup-form verifiers (2^21 nodes), and the block proof is
+                    one plain Groth16 proof of the committed root (2^22); plain: every node is plain
+                    Groth16 over transcript-form verifiers (2^22 nodes). Either block proof is a
+                    plain Groth16 proof of the header hash (docs/aggregation.md)
   --memory-mib M    memory budget of the aggregation's tasks (default 85% of RAM)
   --max-columns K   refuse a block that needs more than K execution columns, before executing or
                     proving it (TOO_MANY_COLUMNS, the builder's fault): a block's proving cost is
@@ -112,6 +123,7 @@ export const proveCommand: Command = {
         retries: { type: "string" },
         "no-aggregate": { type: "boolean" },
         "circuits-only": { type: "boolean" },
+        nodes: { type: "string" },
         "memory-mib": { type: "string" },
         "max-columns": { type: "string" },
         redis: { type: "string" },
@@ -154,6 +166,7 @@ export const proveCommand: Command = {
           : {
               circuitsOnly: flags["circuits-only"],
               budget: aggregationBudget(flags["memory-mib"]),
+              ...(flags.nodes ? { nodes: flags.nodes } : {}),
             },
       });
       if (flags.json) {

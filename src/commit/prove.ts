@@ -103,11 +103,18 @@ export function proveCommitted(opts: {
  */
 export async function proveCommittedWith(opts: {
   witness: (seed: bigint) => Promise<readonly bigint[]>;
-  zkey: string;
+  zkey: string | Promise<string>;
   ck: CommitmentKey;
   bin?: string;
   threads?: number;
+  /**
+   * Runs the commitment's multiexps ("commit") and the proof ("prove") under the caller's
+   * scheduler (an aggregation's Budget); the witness function claims its own. Default: at once.
+   * The stages' seconds are timed inside it.
+   */
+  stage?: <T>(stage: "commit" | "prove", fn: () => Promise<T>) => Promise<T>;
 }): Promise<CommittedProveResult> {
+  const stage = opts.stage ?? ((_s, fn) => fn());
   const bin = opts.bin ?? (await buildNativeProver()).bin;
   const work = mkdtempSync(join(tmpdir(), "des-commit-prove-"));
   try {
@@ -123,10 +130,15 @@ export async function proveCommittedWith(opts: {
     const aJ = opts.ck.wires.map((j) => w0[j]!);
     const sc = join(work, "aJ.bin");
     writeFileSync(sc, scalarFile(aJ));
-    const D = await msmG1(bin, opts.ck.kFile, sc, join(work, "D.json"));
-    const P = await msmG1(bin, opts.ck.skFile, sc, join(work, "P.json"));
+    const [D, P] = await stage("commit", async () => {
+      t = performance.now();
+      const d = await msmG1(bin, opts.ck.kFile, sc, join(work, "D.json"));
+      const p = await msmG1(bin, opts.ck.skFile, sc, join(work, "P.json"));
+      lap("commit");
+      return [d, p] as const;
+    });
     const seed = commitmentHash(D);
-    lap("commit");
+    t = performance.now();
     const w1 = await opts.witness(seed);
     lap("witness");
     opts.ck.wires.forEach((j, i) => {
@@ -135,8 +147,13 @@ export async function proveCommittedWith(opts: {
     });
     const wtns = join(work, "w.wtns");
     writeWtns(wtns, w1);
-    const r = await nativeProve(opts.zkey, wtns, { bin, threads: opts.threads });
-    lap("prove");
+    const zkey = await opts.zkey;
+    const r = await stage("prove", async () => {
+      t = performance.now();
+      const res = await nativeProve(zkey, wtns, { bin, threads: opts.threads });
+      lap("prove");
+      return res;
+    });
     const g1 = (p: [bigint, bigint]): [string, string, "1"] => [String(p[0]), String(p[1]), "1"];
     const pi = r.proof as unknown as { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
     return {

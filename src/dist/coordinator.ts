@@ -158,7 +158,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       (opts.aggregate ? opts.aggregate.backend : undefined) ?? groth16BackgroundBackend;
     // the node circuits (cached by content: at once, once built for the tree shape)
     const circuits = aggregate
-      ? buildTreeCircuits(treeShape(prep), { ...(opts.aggregate || {}), backend, log })
+      ? buildTreeCircuits({ ...treeShape(prep), nodes: "plain" }, { ...(opts.aggregate || {}), backend, log })
       : undefined;
     circuits?.catch(() => {});
     const index = new ArtifactIndex();

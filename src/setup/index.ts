@@ -5,6 +5,8 @@
  *   <name>.zkey             proving key (snarkjs format)
  *   verification_key.json   as `snarkjs zkey export verificationkey` writes it
  *   setup.json              mode, `development` flag and notice, sizes, sha256 of the zkey, timings
+ *   ck/                     with `commitment`: the commitment key (src/commit/key.ts); the
+ *                           verification key then carries [σ]₂ as `sigma_2` (src/commit/verify.ts)
  *
  * Development mode (default) is a single-party setup (src/setup/devsetup.ts): fast, but whoever ran
  * it could forge proofs. Ceremony mode uses a real powers-of-tau file with snarkjs's own path.
@@ -25,6 +27,8 @@ import { basename, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { ARTIFACTS } from "../build/circom.ts";
 import { resolveNativeProver } from "../build/prover.ts";
+import { type CommitmentKey, readCommitmentKey } from "../commit/key.ts";
+import { committedVkey } from "../commit/verify.ts";
 import { desError, isDesError } from "../errors.ts";
 import { ceremonySetup } from "./ceremony.ts";
 import { DEV_NOTICE, devSetup, domainPower, readR1csInfo } from "./devsetup.ts";
@@ -63,6 +67,12 @@ export interface SetupOptions {
    * equal it (SETUP_FAILED otherwise).
    */
   onVkey?: (vkey: unknown) => void;
+  /**
+   * Groth16 with one commitment over the private wires `wires` (src/commit/; development mode
+   * only): the key directory gets the commitment key in ck/, and verification_key.json [σ]₂. The
+   * wires are part of the cache key.
+   */
+  commitment?: { wires: readonly number[] };
 }
 
 export interface SetupResult {
@@ -80,6 +90,8 @@ export interface SetupResult {
   buildSeconds: number;
   dev: boolean;
   cached: boolean;
+  /** The commitment key's directory (setups with `commitment`). */
+  commitment?: string;
 }
 
 /** What a circuit needs for setup; CompiledCircuit from src/build/circom.ts fits. */
@@ -128,11 +140,15 @@ export function setupHash(
   r1cs: string,
   mode: SetupMode,
   ptau?: string,
+  commitment?: readonly number[],
 ): { hash: string; r1csSha256: string; ptauSha256: string | null } {
   const r1csSha256 = fileSha256(r1cs);
   const ptauSha256 = mode === "ceremony" && ptau ? fileSha256(ptau) : null;
+  const cm = commitment
+    ? { commitment: createHash("sha256").update(commitment.join(",")).digest("hex") }
+    : {};
   const hash = createHash("sha256")
-    .update(JSON.stringify({ v: SETUP_VERSION, r1cs: r1csSha256, mode, ptau: ptauSha256 }))
+    .update(JSON.stringify({ v: SETUP_VERSION, r1cs: r1csSha256, mode, ptau: ptauSha256, ...cm }))
     .digest("hex")
     .slice(0, 16);
   return { hash, r1csSha256, ptauSha256 };
@@ -155,7 +171,12 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     throw desError("FILE_NOT_FOUND", `${circuit.r1cs}: no such r1cs file`, { file: circuit.r1cs });
   if (opts.ptau && !existsSync(opts.ptau))
     throw desError("FILE_NOT_FOUND", `${opts.ptau}: no such powers-of-tau file`, { file: opts.ptau });
-  const { hash, r1csSha256, ptauSha256 } = setupHash(circuit.r1cs, mode, opts.ptau);
+  if (opts.commitment && mode !== "dev")
+    throw desError(
+      "USAGE",
+      `${circuit.name}: a key with a commitment (a committed aggregation node) has a development setup only; prove with --nodes plain for ceremony keys`,
+    );
+  const { hash, r1csSha256, ptauSha256 } = setupHash(circuit.r1cs, mode, opts.ptau, opts.commitment?.wires);
   const root = opts.keysDir ?? join(ARTIFACTS, "keys");
   // The keys depend on the r1cs bytes and the mode only: a circuit renamed (a node whose parts got
   // new compile hashes but link to the same r1cs) reuses the keys set up under its old name.
@@ -169,12 +190,16 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     zkey: join(d, `${name}.zkey`),
     vkey: join(d, "verification_key.json"),
     meta: join(d, "setup.json"),
+    ck: join(d, "ck"),
   });
   let paths = sameContent ? files(dir, sameContent.slice(0, -hash.length - 1)) : files(dir);
   const dev = mode === "dev";
   const result = (buildSeconds: number, cached: boolean): SetupResult => ({
     name: circuit.name,
-    ...paths,
+    zkey: paths.zkey,
+    vkey: paths.vkey,
+    meta: paths.meta,
+    ...(opts.commitment ? { commitment: paths.ck } : {}),
     dir,
     hash,
     seconds: (performance.now() - t0) / 1000,
@@ -187,6 +212,7 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     try {
       const meta = JSON.parse(readFileSync(paths.meta, "utf8")) as SetupMeta;
       await validateZkey(paths.zkey, { sha256: meta.zkeySha256 });
+      if (opts.commitment) checkCommitmentKey(paths.ck, opts.commitment.wires);
       opts.onVkey?.(JSON.parse(readFileSync(paths.vkey, "utf8")));
       if (dev) log(`setup ${circuit.name}: cached key ${dir} — ${DEV_NOTICE}`);
       else log(`setup ${circuit.name}: cached key ${dir}`);
@@ -219,7 +245,9 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
         progress: opts.progress,
         threads: opts.threads,
         native: native?.bin,
-        ...(opts.onVkey
+        ...(opts.commitment ? { commitment: { wires: opts.commitment.wires, dir: tpaths.ck } } : {}),
+        // a committed key's [σ]₂ is known once the commitment key is written: its vkey at the end
+        ...(opts.onVkey && !opts.commitment
           ? {
               onVerificationKey: (file: string) => {
                 const data = new Uint8Array(readFileSync(file));
@@ -244,7 +272,11 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
       });
     }
     const zinfo = await validateZkey(tpaths.zkey);
-    const vk = await snarkjs.zKey.exportVerificationKey(tpaths.zkey);
+    let vk = await snarkjs.zKey.exportVerificationKey(tpaths.zkey);
+    if (opts.commitment) {
+      const ck = checkCommitmentKey(tpaths.ck, opts.commitment.wires);
+      vk = committedVkey(await bn128(), vk as never, ck.sigma2) as never;
+    }
     if (early) {
       const first = await early.catch((e: Error) => e);
       if (JSON.stringify(first) !== JSON.stringify(vk))
@@ -285,6 +317,21 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The commitment key of a key directory, checked to commit exactly `wires`. */
+function checkCommitmentKey(dir: string, wires: readonly number[]): CommitmentKey {
+  const ck = readCommitmentKey(dir);
+  if (ck.wires.length !== wires.length || ck.wires.some((w, i) => w !== wires[i]))
+    throw desError("INVALID_ZKEY", `${dir}: the commitment key commits other wires`);
+  return ck;
+}
+
+/** snarkjs's bn128 curve (ffjavascript), as src/commit/verify.ts takes it. */
+export function bn128(): Promise<object> {
+  return (
+    snarkjs as unknown as { curves: { getCurveFromName(n: string): Promise<object> } }
+  ).curves.getCurveFromName("bn128");
 }
 
 /** Sets up every circuit in turn (one at a time: each setup already uses every core). */
