@@ -38,11 +38,14 @@ import {
   verifyBlockProof,
 } from "../src/aggregate/blockproof.ts";
 import type { VerifierBackend } from "../src/aggregate/build.ts";
+import { type NodeMode, nodeMode } from "../src/aggregate/prove.ts";
 import { standInBackend } from "../src/aggregate/standin.ts";
 import { headerHash } from "../src/aggregate/statement.ts";
 import { generateBlock, nextBlock } from "../src/block/sample.ts";
 import { type Block, blockToJSON } from "../src/block/schema.ts";
 import { ARTIFACTS } from "../src/build/circom.ts";
+import { resolveNativeProver } from "../src/build/prover.ts";
+import { verifyCommitted } from "../src/commit/verify.ts";
 import { FIELD_P } from "../src/crypto/field.ts";
 import { loadCrypto } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
@@ -51,7 +54,7 @@ import { getProfile } from "../src/profiles.ts";
 import { loadBundle } from "../src/prove/bundle.ts";
 import { type ProveReport, proveBlock } from "../src/prove/pipeline.ts";
 import { loadLocalRegistry, singleKey, type TrustedRoot } from "../src/prove/trust.ts";
-import { releaseSnarkjs } from "../src/setup/index.ts";
+import { bn128, releaseSnarkjs } from "../src/setup/index.ts";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -66,6 +69,8 @@ let first: ProveReport;
 let vkey: unknown;
 let key: TrustedRoot;
 let rootKeyFile: string;
+// the default node mode: committed nodes where the native prover is built
+const committed = nodeMode(undefined, (await resolveNativeProver()) !== undefined) === "committed";
 
 const standIn: VerifierBackend = standInBackend(WITNESS_MIB);
 
@@ -73,13 +78,14 @@ const standIn: VerifierBackend = standInBackend(WITNESS_MIB);
 const budget = () => new Budget({ memoryMiB: 150, cores: 2 });
 // the stand-in's node keys go to the test's own key directory, never the default key store
 const keysDir = join(dir, "keys");
-const prove = (backend = standIn, b: Block = block, outDir = dir) =>
+const prove = (backend = standIn, b: Block = block, outDir = dir, nodes?: NodeMode) =>
   proveBlock(b, {
     profile,
     workers: 2,
     outDir,
     log: quiet,
     aggregate: {
+      ...(nodes ? { nodes } : {}),
       backend,
       budget: budget(),
       provePeakMiB: 150,
@@ -91,8 +97,8 @@ const prove = (backend = standIn, b: Block = block, outDir = dir) =>
 /** The same stand-in without its native generator: witnesses by WebAssembly in worker threads. */
 const wasmOnly: VerifierBackend = {
   ...standIn,
-  async compile(vkey) {
-    return { ...(await standIn.compile(vkey)), native: undefined };
+  async compile(vkey, form) {
+    return { ...(await standIn.compile(vkey, form)), native: undefined };
   },
 };
 
@@ -100,7 +106,7 @@ before(async () => {
   await loadCrypto();
   block = generateBlock({ profile: "independent", txs: 6, seed: "agg", depth: profile.depth });
   first = await prove();
-  rootKeyFile = join(dir, "vkeys", `${first.aggregation!.circuits.at(-1)!.name}.json`);
+  rootKeyFile = join(dir, "vkeys", `${loadBlockProof(first.aggregation!.blockProof).circuit}.json`);
   vkey = JSON.parse(readFileSync(rootKeyFile, "utf8"));
   key = singleKey(rootKeyFile).keys[0]!;
 });
@@ -126,13 +132,15 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     assert.deepEqual(leaves.columns.at(-1)!.txs, []);
     assert.equal(leaves.stateUpdates.length, 2);
     assert.deepEqual(a.nodes.map((n) => [n.name, n.reused]).sort(), [
+      ...(committed ? [["block-proof", false]] : []),
       ["block-root", false],
       ["column-L1-0", false],
       ["column-L1-1", false],
       ["column-L2-0", false],
       ["state-L1-0", false],
     ]);
-    assert.equal(a.circuits.length, 4);
+    // committed nodes: the wrap over the committed root is one more circuit
+    assert.equal(a.circuits.length, committed ? 5 : 4);
     assert.ok(a.maxDeclaredMiB <= 150, `declared ${a.maxDeclaredMiB} MiB at once`);
   });
 
@@ -210,13 +218,63 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     );
   });
 
+  test("committed nodes: each node proof is Groth16 with one commitment that verifies under its key for its statement; the block proof is the wrap's plain proof", {
+    skip: committed ? false : "the native prover is not built here: nodes are plain",
+  }, async () => {
+    const curve = await bn128();
+    const names = ["column-L1-0", "column-L1-1", "column-L2-0", "state-L1-0", "block-root"];
+    for (const name of names) {
+      const node = first.aggregation!.nodes.find((n) => n.name === name)!;
+      const stored = JSON.parse(readFileSync(join(dir, "aggregate", `${name}.json`), "utf8"));
+      assert.equal(stored.proof.protocol, "groth16-commit-1", name);
+      const keyDir = readdirSync(keysDir).find((d) => d.startsWith(`${node.circuit}-`))!;
+      const vk = JSON.parse(readFileSync(join(keysDir, keyDir, "verification_key.json"), "utf8"));
+      assert.ok(vk.sigma_2, `${name}: its key carries [σ]₂`);
+      assert.equal(
+        await verifyCommitted(curve, vk, BigInt(stored.publicSignal), stored.proof),
+        undefined,
+        name,
+      );
+      // the statement is the node's: another statement fails the pairing check
+      assert.equal(
+        await verifyCommitted(curve, vk, BigInt(stored.publicSignal) + 1n, stored.proof),
+        "groth16",
+      );
+    }
+    const root = JSON.parse(readFileSync(join(dir, "aggregate", "block-root.json"), "utf8"));
+    const bp = loadBlockProof(first.aggregation!.blockProof);
+    assert.equal(BigInt(root.publicSignal), bp.publicSignal);
+    assert.equal(bp.circuit, first.aggregation!.nodes.find((n) => n.name === "block-proof")!.circuit);
+    assert.equal((bp.proof as { protocol: string }).protocol, "groth16");
+  });
+
+  test("plain nodes (--nodes plain): the same block's proof from plain Groth16 nodes and a plain root", async () => {
+    const out = join(dir, "plain");
+    const r = await prove(standIn, block, out, "plain");
+    const a = r.aggregation!;
+    assert.deepEqual(a.nodes.map((n) => n.name).sort(), [
+      "block-root",
+      "column-L1-0",
+      "column-L1-1",
+      "column-L2-0",
+      "state-L1-0",
+    ]);
+    assert.ok(a.circuits.every((c) => !c.name.includes("committed")));
+    const stored = JSON.parse(readFileSync(join(out, "aggregate", "column-L1-0.json"), "utf8"));
+    assert.equal(stored.proof.protocol, "groth16");
+    const bp = loadBlockProof(a.blockProof);
+    const own = singleKey(join(out, "vkeys", `${bp.circuit}.json`)).keys[0]!;
+    await verifyBlockProof(bp, own);
+    assert.equal(bp.publicSignal, loadBlockProof(first.aggregation!.blockProof).publicSignal);
+  });
+
   test("scheduling of a first build: the next level's verifier compile starts from a key told before its setup ends, and a node's witnesses start before its circuit's setup ends", async () => {
     const events: string[] = [];
     const recording: VerifierBackend = {
       ...standIn,
-      async compile(vk) {
+      async compile(vk, form) {
         events.push(`compile ${vk.IC[0]![0]}`);
-        const v = await standIn.compile(vk);
+        const v = await standIn.compile(vk, form);
         return {
           ...v,
           input: (proof: unknown, x: string) => {
@@ -248,10 +306,10 @@ describe("aggregation tree (stand-in child verifiers)", () => {
       return i;
     };
     const l1Built = at(
-      (e) => /^log circuit agg-column-node-leaf-\S+: .*keys built/.test(e),
+      (e) => /^log circuit agg-(committed-)?column-node-leaf-\S+: .*keys built/.test(e),
       "column L1 built",
     );
-    const l1Dir = readdirSync(keys).find((d) => d.startsWith("agg-column-node-leaf-"))!;
+    const l1Dir = readdirSync(keys).find((d) => /^agg-(committed-)?column-node-leaf-/.test(d))!;
     const l1Key = JSON.parse(readFileSync(join(keys, l1Dir, "verification_key.json"), "utf8"));
     const compiled = at((e) => e === `compile ${l1Key.IC[0][0]}`, "compile of the column L1 key's verifier");
     assert.ok(compiled < l1Built, `compile at event ${compiled}, column L1's setup ended at ${l1Built}`);
@@ -349,7 +407,7 @@ describe("aggregation tree (stand-in child verifiers)", () => {
 
   test("trust: a stand-in root key is not trusted by default, nor recorded; only a key the verifier names", () => {
     assert.ok(!loadLocalRegistry().keys.some((k) => k.sha256 === key.sha256));
-    const root = first.aggregation!.circuits.at(-1)!.name;
+    const root = loadBlockProof(first.aggregation!.blockProof).circuit;
     const storeOf = (d: string) =>
       existsSync(d) ? readdirSync(d).filter((k) => k.startsWith(`${root}-`)) : [];
     assert.equal(storeOf(keysDir).length, 1);
@@ -370,7 +428,12 @@ describe("aggregation tree (stand-in child verifiers)", () => {
       format: "des-trusted-keys",
       version: 1,
       keys: [
-        { circuit: first.aggregation!.circuits.at(-1)!.name, sha256: key.sha256, development: true, vkey },
+        {
+          circuit: loadBlockProof(first.aggregation!.blockProof).circuit,
+          sha256: key.sha256,
+          development: true,
+          vkey,
+        },
         { circuit: "other-root", sha256: leafKey.sha256, development: true, vkey: leafKey.vkey },
       ],
     };
@@ -413,7 +476,7 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     const art = join(dir, "art");
     mkdirSync(art, { recursive: true });
     const entry = {
-      circuit: first.aggregation!.circuits.at(-1)!.name,
+      circuit: loadBlockProof(first.aggregation!.blockProof).circuit,
       sha256: key.sha256,
       development: true,
       vkey,
@@ -505,7 +568,7 @@ describe("aggregation tree (stand-in child verifiers)", () => {
     assert.equal(bp2.header.number, 2n);
     assert.equal(bp2.header.r0, bp1.header.r1);
     // the manifest lists block 2's root as its own run reports it (here the same shape as block 1's)
-    const rootName2 = second.aggregation!.circuits.at(-1)!.name;
+    const rootName2 = loadBlockProof(second.aggregation!.blockProof).circuit;
     const key2 = singleKey(join(out2, "vkeys", `${rootName2}.json`)).keys[0]!;
     const mf = join(dir, "chain-trusted.json");
     writeFileSync(
@@ -514,7 +577,12 @@ describe("aggregation tree (stand-in child verifiers)", () => {
         format: "des-trusted-keys",
         version: 1,
         keys: [
-          { circuit: first.aggregation!.circuits.at(-1)!.name, sha256: key.sha256, development: true, vkey },
+          {
+            circuit: loadBlockProof(first.aggregation!.blockProof).circuit,
+            sha256: key.sha256,
+            development: true,
+            vkey,
+          },
           { circuit: rootName2, sha256: key2.sha256, development: true, vkey: key2.vkey },
         ],
       }),

@@ -12,7 +12,7 @@
  * - Bad keys and options are refused with typed errors.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -20,6 +20,7 @@ import * as snarkjs from "snarkjs";
 import { LIMB_BITS, LIMBS, toLimbs } from "../src/bn254/limbs.ts";
 import { CHUNK_BITS, fqChunks, fqLookups, fqTableWidths, multiplicities } from "../src/bn254/logup.ts";
 import { modp, P, R } from "../src/bn254/tower.ts";
+import { parseCommittedVkey } from "../src/bn254/verifier-build.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, nativeProve, proverToolchain } from "../src/build/prover.ts";
 import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
@@ -37,7 +38,7 @@ import {
 import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { isDesError } from "../src/errors.ts";
 import { devSetup } from "../src/setup/devsetup.ts";
-import { releaseSnarkjs } from "../src/setup/index.ts";
+import { releaseSnarkjs, setupCircuit, setupHash } from "../src/setup/index.ts";
 import { g1PlusGenerator, useBn128 } from "./helpers/bn128.ts";
 import { CircuitHarness } from "./helpers/circuit.ts";
 import { outOfRangeAttack } from "./helpers/logup.ts";
@@ -216,6 +217,49 @@ describe("Groth16 with one commitment", { skip: SKIP }, () => {
       await verifyCommitted(curve(), vk, statement(k.x), r.proof),
       "groth16",
       "another setup's key",
+    );
+  });
+
+  test("setupCircuit with a commitment: ck/ beside the zkey, [σ]₂ in the key (told early as at the end), its proofs verify; the wires are in the cache key; no ceremony form", async () => {
+    const keysDir = join(work, "keys");
+    const told: unknown[] = [];
+    const opts = { keysDir, commitment: { wires }, log: () => {}, onVkey: (k: unknown) => told.push(k) };
+    const s = await setupCircuit({ name: "t-committed-range", r1cs: compiled.r1cs }, opts);
+    assert.ok(s.commitment && !s.cached);
+    const json = JSON.parse(readFileSync(s.vkey, "utf8"));
+    assert.deepEqual(told, [json]);
+    const vkS = parseCommittedVkey(json) as CommittedVkey;
+    const ckS = readCommitmentKey(s.commitment);
+    assert.deepEqual(ckS.wires, wires);
+    const k = rangeInput(VALUES);
+    const r = await proveCommitted({
+      calc,
+      input: asInput(k),
+      seedSignal: "seed",
+      zkey: s.zkey,
+      ck: ckS,
+      bin,
+    });
+    assert.equal(await verifyCommitted(curve(), vkS, statement(k.x), r.proof), undefined);
+    assert.equal(
+      await verifyCommitted(curve(), vk, statement(k.x), r.proof),
+      "groth16",
+      "another setup's key",
+    );
+    const again = await setupCircuit({ name: "t-committed-range", r1cs: compiled.r1cs }, opts);
+    assert.ok(again.cached);
+    assert.equal(again.dir, s.dir);
+    assert.deepEqual(told.at(-1), json);
+    const h = (w?: number[]) => setupHash(compiled.r1cs, "dev", undefined, w).hash;
+    assert.equal(h(wires), s.hash);
+    assert.notEqual(h(wires.slice(1)), s.hash);
+    assert.notEqual(h(), s.hash);
+    await assert.rejects(
+      setupCircuit(
+        { name: "t-committed-range", r1cs: compiled.r1cs },
+        { ...opts, mode: "ceremony", ptau: compiled.r1cs },
+      ),
+      (e: unknown) => isDesError(e, "USAGE") && /development setup only/.test((e as Error).message),
     );
   });
 

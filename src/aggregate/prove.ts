@@ -991,7 +991,9 @@ async function proveCommittedNode(
   const { name } = node;
   if (!ctx.prover)
     throw desError("USAGE", `${name}: a committed node needs the native prover (--nodes plain without it)`);
-  const ck = readCommitmentKey(await c.commitment!);
+  // the first witness (seed 0) starts at once; the commitment key is read once its setup has ended
+  const ck = Promise.resolve(c.commitment!).then(readCommitmentKey);
+  ck.catch(() => {}); // awaited after the first witness, which may fail first
   let witnessSeconds = 0;
   let proveSeconds = 0;
   const r = await proveCommittedWith({
@@ -1008,7 +1010,7 @@ async function proveCommittedNode(
       ctx.claim(
         {
           name: `${name} ${stage === "commit" ? "commitment" : "proof"}`,
-          peakMiB: stage === "commit" ? COMMIT_PEAK_MIB : ctx.provePeakMiB,
+          peakMiB: stage === "commit" ? Math.min(COMMIT_PEAK_MIB, ctx.provePeakMiB) : ctx.provePeakMiB,
           cores: ctx.cores,
         },
         async () => {

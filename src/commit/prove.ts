@@ -103,8 +103,9 @@ export function proveCommitted(opts: {
  */
 export async function proveCommittedWith(opts: {
   witness: (seed: bigint) => Promise<readonly bigint[]>;
+  /** The keys: promises when the first witness may start before their setup has ended. */
   zkey: string | Promise<string>;
-  ck: CommitmentKey;
+  ck: CommitmentKey | Promise<CommitmentKey>;
   bin?: string;
   threads?: number;
   /**
@@ -127,13 +128,14 @@ export async function proveCommittedWith(opts: {
     };
     const w0 = await opts.witness(0n);
     lap("witness");
-    const aJ = opts.ck.wires.map((j) => w0[j]!);
+    const ck = await opts.ck;
+    const aJ = ck.wires.map((j) => w0[j]!);
     const sc = join(work, "aJ.bin");
     writeFileSync(sc, scalarFile(aJ));
     const [D, P] = await stage("commit", async () => {
       t = performance.now();
-      const d = await msmG1(bin, opts.ck.kFile, sc, join(work, "D.json"));
-      const p = await msmG1(bin, opts.ck.skFile, sc, join(work, "P.json"));
+      const d = await msmG1(bin, ck.kFile, sc, join(work, "D.json"));
+      const p = await msmG1(bin, ck.skFile, sc, join(work, "P.json"));
       lap("commit");
       return [d, p] as const;
     });
@@ -141,7 +143,7 @@ export async function proveCommittedWith(opts: {
     t = performance.now();
     const w1 = await opts.witness(seed);
     lap("witness");
-    opts.ck.wires.forEach((j, i) => {
+    ck.wires.forEach((j, i) => {
       if (w1[j] !== aJ[i])
         throw desError("PROVER_FAULT", `committed wire ${j} changed with the seed: it must not depend on it`);
     });

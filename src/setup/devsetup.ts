@@ -138,9 +138,10 @@ export interface DevSetupOptions {
    * pass: about a quarter of a 2^22 setup), with the path of a small zkey holding only sections 1–3,
    * from which `snarkjs zkey export verificationkey` reads the same key as from the finished zkey.
    * The file exists during the call only (read it before returning); the rest of the setup (H, C,
-   * A, B1, B2) goes on after it.
+   * A, B1, B2) goes on after it. With `commitment`, [σ]₂ comes with it (the commitment key's
+   * sigma2.bin layout), for a committed verification key.
    */
-  onVerificationKey?: (vkZkey: string) => void;
+  onVerificationKey?: (vkZkey: string, sigma2?: Uint8Array) => void;
   /**
    * Groth16 with one commitment (docs/circuits.md, "Inner nodes as Groth16 with one commitment"):
    * the private wires `wires` leave the C section (their points become the point at infinity) and
@@ -584,7 +585,7 @@ export async function devSetup(
       const vkFile = `${zkeyFile}.vk`;
       try {
         writeVerificationKeySections(vkFile, header, ic);
-        opts.onVerificationKey(vkFile);
+        opts.onVerificationKey(vkFile, opts.commitment ? g2times(sigma, 3) : undefined);
       } finally {
         rmSync(vkFile, { force: true });
       }

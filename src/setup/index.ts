@@ -246,12 +246,13 @@ export async function setupCircuit(circuit: SetupInput, opts: SetupOptions = {})
         threads: opts.threads,
         native: native?.bin,
         ...(opts.commitment ? { commitment: { wires: opts.commitment.wires, dir: tpaths.ck } } : {}),
-        // a committed key's [σ]₂ is known once the commitment key is written: its vkey at the end
-        ...(opts.onVkey && !opts.commitment
+        ...(opts.onVkey
           ? {
-              onVerificationKey: (file: string) => {
+              onVerificationKey: (file: string, sigma2?: Uint8Array) => {
                 const data = new Uint8Array(readFileSync(file));
-                early = snarkjs.zKey.exportVerificationKey({ type: "mem", data } as never);
+                early = snarkjs.zKey
+                  .exportVerificationKey({ type: "mem", data } as never)
+                  .then(async (vk) => (sigma2 ? committedVkey(await bn128(), vk as never, sigma2) : vk));
                 early.then(
                   (vk) => opts.onVkey!(vk),
                   () => {}, // reported below, against the finished key
