@@ -16,6 +16,9 @@ import {
   type ColumnChild,
   columnNodeSpec,
   columnValues,
+  committedBlockRootSpec,
+  committedColumnNodeSpec,
+  committedStateNodeSpec,
   GLUE_COMPILE_OPTIONS,
   type StateChild,
   stateNodeSpec,
@@ -37,6 +40,7 @@ import {
 } from "../src/aggregate/statement.ts";
 import { type LeafStatements, leafStatements } from "../src/aggregate/tree.ts";
 import { compileCircuit } from "../src/build/circom.ts";
+import { checkWitness } from "../src/circuits/r1cs.ts";
 import { planColumns } from "../src/columns/partition.ts";
 import { FIELD_P } from "../src/crypto/field.ts";
 import {
@@ -321,5 +325,65 @@ describe("transaction list gadget (TxList, alone)", () => {
     const j = input(hashesOf(3));
     j.txActive[2] = "2";
     list.expectFail(j, /^main\.txActive\[2\]|^main\.list\.prefix\./);
+  });
+});
+
+describe("committed glue (CommittedColumnNode, CommittedStateNode, CommittedBlockRoot)", () => {
+  const SEED = 987654321n;
+  let cCol: CircuitHarness;
+  let cState: CircuitHarness;
+  let cRoot: CircuitHarness;
+  before(async () => {
+    const load = async (spec: Parameters<typeof compileCircuit>[0]) =>
+      CircuitHarness.load(await compileCircuit(spec, GLUE_COMPILE_OPTIONS));
+    cCol = await load(committedColumnNodeSpec("leaf"));
+    cState = await load(committedStateNodeSpec("leaf", DEPTH));
+    cRoot = await load(committedBlockRootSpec("node", "node", DEPTH, SLOTS));
+  });
+  const withSeed = <T extends object>(i: T, seed = SEED) => ({ ...i, seed: String(seed) });
+  /** Honest input: pub = Poseidon(statement, seed); the same witness with another pub violates post_xp. */
+  const outputsCommitted = (h: CircuitHarness, input: object, statement: bigint) => {
+    const { output, witness } = h.expectPass(withSeed(input));
+    assert.equal(output, poseidon([statement, SEED]));
+    assert.equal(h.expectPass(withSeed(input, SEED + 1n)).output, poseidon([statement, SEED + 1n]));
+    const bad = [...witness];
+    bad[1] = bump(bad[1]!);
+    const v = checkWitness(h.r1cs, bad, 5);
+    assert.ok(
+      v.some((c) => c.wires.some((w) => h.names(w).some((n) => /^main\.(pub|post_xp\.)/.test(n)))),
+      "pub is not constrained to Poseidon(statement, seed)",
+    );
+  };
+
+  test("each outputs Poseidon(the plain glue's statement, seed), and its pub is bound to it", () => {
+    outputsCommitted(
+      cCol,
+      colInput(leafC(cols[0]!), leafC(cols[1]!)),
+      columnNodeHash(joinColumns(columnLeafSide(cols[0]!), columnLeafSide(cols[1]!))),
+    );
+    outputsCommitted(
+      cState,
+      stInput(leafS(states[0]!), leafS(states[1]!)),
+      stateNodeHash(joinStates(stateLeafSide(states[0]!), stateLeafSide(states[1]!), DEPTH, true, true)),
+    );
+    const c = joinColumns(columnLeafSide(cols[0]!), columnLeafSide(cols[1]!));
+    const s = joinStates(stateLeafSide(states[0]!), stateLeafSide(states[1]!), DEPTH, true, true);
+    outputsCommitted(cRoot, rootInput(c, s), headerHash(blockRoot(c, s, DEPTH, ID, hashes)));
+  });
+
+  test("the plain rules hold inside: a statement its child did not prove, swapped state children, another transaction list", () => {
+    const forged = { ...cols[0]!, fingerprint: bump(cols[0]!.fingerprint) };
+    cCol.expectFail(
+      withSeed(colInput(leafC(forged), leafC(cols[1]!), columnPublicHash(cols[0]!))),
+      /^main\.(xL|l\[|node\.)/,
+    );
+    cState.expectFail(
+      withSeed(stInput(leafS(states[1]!), leafS(states[0]!))),
+      /^main\.(l|r)\[[0-4]\]$|^main\.node\./,
+    );
+    const c = joinColumns(columnLeafSide(cols[0]!), columnLeafSide(cols[1]!));
+    const s = joinStates(stateLeafSide(states[0]!), stateLeafSide(states[1]!), DEPTH, true, true);
+    const [a, b] = hashes as [bigint, bigint];
+    cRoot.expectFail(withSeed(rootInput(c, s, [b, a])), /^main\.(c\[[14]\]|node\.|txHash|txActive)/);
   });
 });

@@ -255,6 +255,8 @@ describe("des prove / des verify (tiny profile)", () => {
     for (const args of [
       ["prove", "samples/independent-16.json", "--workers", "0"],
       ["prove", "samples/independent-16.json", "--profile", "huge"],
+      ["prove", "samples/independent-16.json", "--nodes", "folded"],
+      ["prove", "samples/independent-16.json", "--nodes", "committed", "--redis", "redis://127.0.0.1:1"],
       ["prove"],
       ["verify", bundlePath, "--bogus"],
       ["nonsense"],
