@@ -514,7 +514,8 @@ export async function buildTreeCircuits(
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const budget = opts.budget ?? aggregationBudget();
   const t0 = performance.now();
-  const nodes = nodeMode(input.nodes ?? opts.nodes, (await resolveNativeProver(log)) !== undefined);
+  const asked = input.nodes ?? opts.nodes;
+  const nodes = asked === "plain" ? asked : nodeMode(asked, (await resolveNativeProver(log)) !== undefined);
   const plan = planCircuits({ ...input, nodes }, opts, budget, opts.backend ?? groth16Backend, log);
   const [columns, states, root, wrap] = await Promise.all([
     Promise.all(plan.columns),

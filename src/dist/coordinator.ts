@@ -178,7 +178,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       removeOnFail: false,
     } as const;
     const reusedAtStart = new Set<string>();
-    let first = true;
+    const provedHere = new Set<string>();
     /** Publishes a graph's artifacts, submits what is not finished, and waits for every job. */
     const runGraph = async (graph: Graph) => {
       if (opts.store) log(`artifacts: ${index.publish(opts.store)} new file(s) published to ${opts.store}`);
@@ -190,8 +190,8 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
       if (server) log(`artifacts: ${index.size} file(s) served at ${server.url}`);
       const byId = new Map(graph.jobs.map((j) => [j.id, j]));
       const { reused, submit } = await prepareResubmission(graph, queueOf, log);
-      if (first) for (const id of reused.keys()) reusedAtStart.add(id);
-      first = false;
+      // finished before this run: not the leaves this run proved first (a first build's early graph)
+      for (const id of reused.keys()) if (!provedHere.has(id)) reusedAtStart.add(id);
       await redis.sadd(k.classes, ...new Set(graph.jobs.map((j) => j.queue)));
       // a finished (and checked) child is not submitted again: its result travels in its parent's data
       const flowOf = (id: string): FlowChildJob => {
@@ -242,6 +242,7 @@ export async function proveDistributed(block: Block, opts: DistributedOptions): 
     if (!ready) {
       log("node circuits are being built: the leaves are submitted first");
       early = await runGraph(await buildGraph(prep, undefined, backend, index, {}));
+      for (const id of early.keys()) if (!reusedAtStart.has(id)) provedHere.add(id);
     }
     const tc = circuits ? await circuits : undefined;
     const graph = await buildGraph(prep, tc, backend, index, opts.aggregate || {});
