@@ -53,21 +53,6 @@ export function committedStateNodeSpec(kind: ChildKind, depth: number): CircuitS
   };
 }
 
-/** The block root's glue as a committed node (CommittedBlockRoot); see blockRootSpec. */
-export function committedBlockRootSpec(
-  column: ChildKind,
-  state: ChildKind,
-  depth: number,
-  maxTxs: number,
-): CircuitSpec {
-  return {
-    name: `agg-committed-block-root-${column}-${state}-d${depth}-t${maxTxs}`,
-    file: FILE,
-    template: "CommittedBlockRoot",
-    params: [K(column), K(state), depth, maxTxs],
-  };
-}
-
 /**
  * The block root for a column side of one kind and a state side of another, a tree of `depth`, and
  * `maxTxs` transaction-list slots (the column side's transaction slots: columns × the profile's txs).
@@ -77,14 +62,19 @@ export function blockRootSpec(
   state: ChildKind,
   depth: number,
   maxTxs: number,
+  committed = false,
 ): CircuitSpec {
   return {
-    name: `agg-block-root-${column}-${state}-d${depth}-t${maxTxs}`,
+    name: `agg-${committed ? "committed-" : ""}block-root-${column}-${state}-d${depth}-t${maxTxs}`,
     file: FILE,
-    template: "BlockRoot",
+    template: committed ? "CommittedBlockRoot" : "BlockRoot",
     params: [K(column), K(state), depth, maxTxs],
   };
 }
+
+/** The block root's glue as a committed node (CommittedBlockRoot): blockRootSpec's, committed. */
+export const committedBlockRootSpec = (column: ChildKind, state: ChildKind, depth: number, maxTxs: number) =>
+  blockRootSpec(column, state, depth, maxTxs, true);
 
 /** The root glue's transaction-list inputs: the block's hashes in slots 0 … n − 1, zeros after. */
 export function txListValues(

@@ -293,6 +293,19 @@ function planCircuits(
     return v;
   };
   const early: VerifierBackend = { ...backend, compile: verifierFor };
+  /** A circuit built (or found cached): into the report and the log. */
+  const built = (c: { name: string; constraints: number; keys: NodeCircuit["keys"] }) => {
+    report.push({
+      name: c.name,
+      constraints: c.constraints,
+      buildSeconds: c.keys.buildSeconds,
+      cached: c.keys.cached,
+    });
+    log(
+      `circuit ${c.name}: ${c.constraints} constraints, keys ${c.keys.cached ? "cached" : `built in ${c.keys.buildSeconds.toFixed(0)} s`}`,
+    );
+    tBuilt = performance.now();
+  };
   // compiles hold their own claims (verifierFor); the linking and setup claim both cores
   const claimSetup =
     (name: string): NonNullable<BuildNodeOptions["claim"]> =>
@@ -321,16 +334,7 @@ function planCircuits(
       committed,
       claim: claimSetup(spec.name),
     });
-    report.push({
-      name: c.name,
-      constraints: c.constraints,
-      buildSeconds: c.keys.buildSeconds,
-      cached: c.keys.cached,
-    });
-    log(
-      `circuit ${c.name}: ${c.constraints} constraints, keys ${c.keys.cached ? "cached" : `built in ${c.keys.buildSeconds.toFixed(0)} s`}`,
-    );
-    tBuilt = performance.now();
+    built(c);
     return c;
   };
   const vkeyOf = (c: NodeCircuit) => parseVkey(readJsonFile(c.keys.vkey), c.keys.vkey);
@@ -436,16 +440,7 @@ function planCircuits(
               claim: claimSetup("block proof"),
             },
           );
-          report.push({
-            name: w.name,
-            constraints: w.constraints,
-            buildSeconds: w.keys.buildSeconds,
-            cached: w.keys.cached,
-          });
-          log(
-            `circuit ${w.name}: ${w.constraints} constraints, keys ${w.keys.cached ? "cached" : `built in ${w.keys.buildSeconds.toFixed(0)} s`}`,
-          );
-          tBuilt = performance.now();
+          built(w);
           trust(w);
           return w;
         }),
