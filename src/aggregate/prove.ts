@@ -956,24 +956,27 @@ export async function proveNodeWork(
   };
   if (c.commitment !== undefined) return proveCommittedNode(c, node, linked, nodeW, ctx);
   const witnessSeconds = await linked();
-  const zkey = await c.zkey;
-  // timed inside the claim: waiting for the budget (a circuit build, another proof) is not proving
-  const { proof, publicSignals, proveSeconds } = await ctx.claim(
-    { name: `${name} proof`, peakMiB: ctx.provePeakMiB, cores: ctx.cores },
-    async () => {
-      const p0 = performance.now();
-      const res = ctx.prover
-        ? await nativeProve(zkey, nodeW, ctx.prover)
-        : await snarkjs.groth16.prove(zkey, nodeW);
-      return { ...res, proveSeconds: (performance.now() - p0) / 1000 };
-    },
-  );
+  const { proof, publicSignals, proveSeconds } = await plainProof(ctx, `${name} proof`, await c.zkey, nodeW);
   if (publicSignals[0] !== node.expected.toString())
     throw desError(
       "WITNESS_MISMATCH",
       `${name}: node public signal ${publicSignals[0]} ≠ the reference statement hash ${node.expected}`,
     );
   return { proof, publicSignal: publicSignals[0]!, witnessSeconds, proveSeconds, witness: nodeW };
+}
+
+/**
+ * A plain Groth16 proof of `wtns` under the proof's claim (native prover or snarkjs), timed inside
+ * the claim: waiting for the budget (a circuit build, another proof) is not proving.
+ */
+async function plainProof(ctx: NodeWorkContext, name: string, zkey: string, wtns: string) {
+  return ctx.claim({ name, peakMiB: ctx.provePeakMiB, cores: ctx.cores }, async () => {
+    const p0 = performance.now();
+    const res = ctx.prover
+      ? await nativeProve(zkey, wtns, ctx.prover)
+      : await snarkjs.groth16.prove(zkey, wtns);
+    return { ...res, proveSeconds: (performance.now() - p0) / 1000 };
+  });
 }
 
 /** proveNodeWork's committed path: proveCommittedWith over the linked witness of each seed. */
@@ -1054,16 +1057,7 @@ export async function proveWrapWork(
     { node: "block proof", label: "block proof witness" },
     ctx,
   );
-  const { proof, publicSignals, proveSeconds } = await ctx.claim(
-    { name: "block proof", peakMiB: ctx.provePeakMiB, cores: ctx.cores },
-    async () => {
-      const p0 = performance.now();
-      const res = ctx.prover
-        ? await nativeProve(wrap.keys.zkey, out, ctx.prover)
-        : await snarkjs.groth16.prove(wrap.keys.zkey, out);
-      return { ...res, proveSeconds: (performance.now() - p0) / 1000 };
-    },
-  );
+  const { proof, publicSignals, proveSeconds } = await plainProof(ctx, "block proof", wrap.keys.zkey, out);
   if (publicSignals[0] !== root.publicSignal)
     throw desError(
       "WITNESS_MISMATCH",
