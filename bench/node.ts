@@ -11,11 +11,14 @@
  *               in-circuit) over a committed child (test/fixtures/groth16-committed-range.*, the
  *               same proof twice), one commitment: the shape of every node above level 1.
  * Per form: constraints and domain, the development setup (native; cached keys are rebuilt in a
- * work directory), the witness (WebAssembly, both children; the committed form computes it twice,
- * with seed 0 for D and with H(D)), the proof (native prover: seconds and its peak RSS; the
- * committed form adds the two commitment multiexps), and the verification of the proof.
+ * work directory), the witness (the two children's verifier witnesses, the glue's and the linking;
+ * the committed forms compute it twice, with seed 0 for D and with H(D)), the proof (native
+ * prover: seconds and its peak RSS; the committed forms add the two commitment multiexps), and the
+ * verification of the proof. The verifier witnesses are native (circom's C++ generators, the two
+ * children side by side, as `des prove` computes them; their g++ builds are timed apart) where the
+ * toolchain is there, else WebAssembly one after the other; `--witness wasm` forces WebAssembly.
  * Prints a table with the committed/transcript ratios; writes artifacts/bench/node.json.
- * Usage: node --import tsx bench/node.ts [--forms transcript,committed,inner] [--threads N]
+ * Usage: node --import tsx bench/node.ts [--forms transcript,committed,inner] [--threads N] [--witness native|wasm]
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,6 +31,7 @@ import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/b
 import type { SnarkjsProof } from "../src/bn254/pairing.ts";
 import { compileVerifier, parseCommittedVkey, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
 import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
+import { buildNativeWitness, nativeToolchain, nativeWitness } from "../src/build/native.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
 import { committedLinkedWires, readCommitmentKey } from "../src/commit/key.ts";
@@ -39,13 +43,21 @@ import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
 import { devSetup, domainPower, readR1csInfo } from "../src/setup/devsetup.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
 
+const log = (s: string) => process.stderr.write(`${s}\n`);
 const { values } = parseArgs({
   options: {
     forms: { type: "string", default: "transcript,committed,inner" },
     threads: { type: "string" },
+    witness: { type: "string" },
   },
 });
 const threads = values.threads ? Number(values.threads) : undefined;
+if (values.witness !== undefined && values.witness !== "native" && values.witness !== "wasm")
+  throw new Error(`--witness: native or wasm, not ${values.witness}`);
+const toolchain = nativeToolchain();
+if (values.witness === "native" && !toolchain.ok) throw new Error(`--witness native: ${toolchain.reason}`);
+const native = values.witness ? values.witness === "native" : toolchain.ok;
+log(`verifier witnesses: ${native ? "native, the two children side by side" : "WebAssembly, one after the other"}`);
 
 interface Leaf {
   publics: Record<keyof ColumnPublics, string>;
@@ -70,7 +82,6 @@ const work = join(ARTIFACTS, "bench", "node-work");
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const secs = (t0: number) => +((performance.now() - t0) / 1000).toFixed(1);
-const log = (s: string) => process.stderr.write(`${s}\n`);
 
 interface FormResult {
   /** The --forms name (transcript, committed, inner). */
@@ -80,6 +91,8 @@ interface FormResult {
   verifier: number;
   constraints: number;
   domain: number;
+  /** g++ build of the verifier's native witness generator (0: cached or WebAssembly). */
+  generatorBuildSeconds: number;
   setupSeconds: number;
   witnessSeconds: number;
   commitSeconds: number;
@@ -97,7 +110,15 @@ for (const form of values.forms!.split(",")) {
   const dir = join(work, form);
   mkdirSync(dir, { recursive: true });
   log(`${form}: compile …`);
-  const v = inner ? await compileVerifier(cmVkey, {}, "lookup") : await compileVerifier(vkey, {}, committed ? "lookup" : "transcript");
+  const v = await compileVerifier(inner ? cmVkey : vkey, { cpp: native }, committed ? "lookup" : "transcript");
+  let generatorBuildSeconds = 0;
+  let gen: string | undefined;
+  if (native) {
+    log(`${form}: native witness generator (g++, ≈ 6 min the first time) …`);
+    const g = await buildNativeWitness(v.cpp!, v.name);
+    gen = g.bin;
+    generatorBuildSeconds = +g.buildSeconds.toFixed(1);
+  }
   const glue = await compileCircuit(
     inner
       ? { name: "t-committed-pair", file: "circuits/test/committed_child.circom", template: "CommittedPair", params: [] }
@@ -116,7 +137,7 @@ for (const form of values.forms!.split(",")) {
   log(`${form}: ${link.nConstraints} constraints (2^${domain}); setup …`);
   const zkey = join(dir, "node.zkey");
   let t0 = performance.now();
-  const vc = await WasmWitnessCalculator.load(v.wasm);
+  const vc = native ? undefined : await WasmWitnessCalculator.load(v.wasm);
   const gc = await WasmWitnessCalculator.load(glue.wasm);
   const inputs = inner
     ? [0, 1].map(() => verifierInput(verifierTrace(v.build.keys[0]!, cmChild.proof, cmChild.statement)) as CircuitInput)
@@ -125,7 +146,10 @@ for (const form of values.forms!.split(",")) {
   const witness = async (seed?: bigint) => {
     const s: CircuitInput = seed === undefined ? {} : { seed: String(seed) };
     writeWtns(join(dir, "g.wtns"), gc.calculate({ ...glueIn, ...s }).witness);
-    inputs.forEach((inp, i) => writeWtns(join(dir, `c${i}.wtns`), vc.calculate({ ...inp, ...s }).witness));
+    if (gen) {
+      const b = gen;
+      await Promise.all(inputs.map((inp, i) => nativeWitness(b, { ...inp, ...s }, join(dir, `c${i}.wtns`))));
+    } else inputs.forEach((inp, i) => writeWtns(join(dir, `c${i}.wtns`), vc!.calculate({ ...inp, ...s }).witness));
     linkWitness(join(dir, "g.wtns"), binds.map((bind, i) => ({ wtns: join(dir, `c${i}.wtns`), bind })), join(dir, "n.wtns"));
   };
   if (!committed) {
@@ -145,6 +169,7 @@ for (const form of values.forms!.split(",")) {
       verifier: v.constraints,
       constraints: link.nConstraints,
       domain,
+      generatorBuildSeconds,
       setupSeconds,
       witnessSeconds,
       commitSeconds: 0,
@@ -186,6 +211,7 @@ for (const form of values.forms!.split(",")) {
       verifier: v.constraints,
       constraints: link.nConstraints,
       domain,
+      generatorBuildSeconds,
       setupSeconds,
       witnessSeconds: +r.seconds.witness.toFixed(1),
       commitSeconds: +r.seconds.commit.toFixed(1),
@@ -225,8 +251,14 @@ for (const b of results) {
   ]);
 }
 console.log(
-  table(["node form", "verifier (each)", "constraints", "domain", "setup s", "witness s", "prove s", "prover peak MiB", "verified"], rows),
+  table(
+    ["node form", "verifier (each)", "constraints", "domain", "setup s", `witness s (${native ? "native" : "wasm"})`, "prove s", "prover peak MiB", "verified"],
+    rows,
+  ),
 );
-writeFileSync(join(ARTIFACTS, "bench", "node.json"), JSON.stringify({ threads: threads ?? "all", results }, null, 2));
+writeFileSync(
+  join(ARTIFACTS, "bench", "node.json"),
+  JSON.stringify({ threads: threads ?? "all", witness: native ? "native" : "wasm", results }, null, 2),
+);
 await releaseSnarkjs();
 process.exit(0);

@@ -70,6 +70,31 @@ describe("limb helpers and constants", () => {
     assert.equal(LIMB_BITS * (K - 1) + 39, 254);
   });
 
+  // bn_limbs_of (p's limbs for every reduction hint, and the curve constants) against bigint
+  // limbs, for limb widths where a limb straddles bit 128 (43, 50, 120) and where none does (64)
+  for (const [n, k] of [
+    [43, 6],
+    [64, 4],
+    [50, 6],
+    [120, 3],
+  ] as const) {
+    test(`bn_p_limbs / bn_limbs_of equal the base-2^${n} limbs of p and of a two-halves constant`, async () => {
+      const c = await load("TestLimbsOf", [n, k]);
+      const limbs = (x: bigint) =>
+        Array.from({ length: k }, (_, j) => ((x >> BigInt(n * j)) & ((1n << BigInt(n)) - 1n)).toString());
+      const C = ((1n << 127n) + 1n) * (1n << 128n) + ((1n << 128n) - 1n);
+      c.expectPass({ p: limbs(P), c: limbs(C) });
+      for (const j of [0, 1, k - 1]) {
+        const p = limbs(P);
+        p[j] = String(BigInt(p[j]!) + 1n);
+        c.expectFail({ p, c: limbs(C) }, /main/);
+        const cc = limbs(C);
+        cc[j] = String(BigInt(cc[j]!) ^ 1n);
+        c.expectFail({ p: limbs(P), c: cc }, /main/);
+      }
+    });
+  }
+
   test("circuits/lib/bn254/constants.circom is generated from src/bn254/constants.ts", () => {
     const file = readFileSync(join(REPO_ROOT, "circuits/lib/bn254/constants.circom"), "utf8");
     assert.equal(file, constantsCircom(), "run: npx tsx src/bn254/constants.ts");

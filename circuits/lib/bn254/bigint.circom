@@ -51,34 +51,42 @@ function bn_p_bit(i) {
     return 0;
 }
 
-// Limbs of p (array of 40; limbs K.. are zero).
-function bn_p_limbs(N, K) {
-    var P[40];
+/*
+ * Limbs of the 256-bit integer hi·2^128 + lo (lo, hi < 2^128) in base 2^N, N ≤ 120 (array of 40;
+ * limbs K.. are zero). A limb is one or two shifts and a mask of the halves, not a loop over its
+ * bits: the reduction hints below take p's limbs on every call, once per deferred product in the
+ * witness, and a bit-by-bit extraction (N·K shifts of a 128-bit value) was most of their time.
+ */
+function bn_limbs_of(N, K, lo, hi) {
+    assert(N <= 120);
+    var C[40];
+    var mask = (1 << N) - 1;
     for (var j = 0; j < 40; j++) {
-        P[j] = 0;
+        C[j] = 0;
         if (j < K) {
-            for (var t = N - 1; t >= 0; t--) P[j] = 2 * P[j] + bn_p_bit(N * j + t);
+            var s = N * j;
+            var v = 0;
+            if (s < 128) {
+                v = lo >> s;
+                // the limb straddles bit 128: its top s + N − 128 bits are hi's lowest
+                if (s + N > 128) v = v + (hi & ((1 << (s + N - 128)) - 1)) * (1 << (128 - s));
+            } else if (s < 256) {
+                v = hi >> (s - 128);
+            }
+            C[j] = v & mask;
         }
     }
-    return P;
+    return C;
+}
+
+// Limbs of p (array of 40; limbs K.. are zero).
+function bn_p_limbs(N, K) {
+    return bn_limbs_of(N, K, 0x97816a916871ca8d3c208c16d87cfd47, 0x30644e72e131a029b85045b68181585d);
 }
 
 // Limbs of a 256-bit constant given as two 128-bit halves (array of 40).
 function bn_const_limbs(N, K, lo, hi) {
-    var C[40];
-    for (var j = 0; j < 40; j++) {
-        C[j] = 0;
-        if (j < K) {
-            for (var t = N - 1; t >= 0; t--) {
-                var i = N * j + t;
-                var bit = 0;
-                if (i < 128) bit = (lo >> i) & 1;
-                else if (i < 256) bit = (hi >> (i - 128)) & 1;
-                C[j] = 2 * C[j] + bit;
-            }
-        }
-    }
-    return C;
+    return bn_limbs_of(N, K, lo, hi);
 }
 
 /*
@@ -164,10 +172,14 @@ function bn_reduce_hint(N, K, M, VB, d) {
     var B = 1 << N;
     var P[40] = bn_p_limbs(N, K);
     // e = d + OFF·p, then normalize into limbs (floor carries, signed-aware).
+    // (OFF(X)·P(X) from the P above: bn_offp_coeff would take p's limbs again for each of the 40)
     var L = 40;
+    var sh = OFFE \ N;
+    var offm = 1 << (OFFE % N);
     var e[40];
     for (var m = 0; m < L; m++) {
-        e[m] = bn_offp_coeff(N, K, OFFE, m);
+        e[m] = 0;
+        if (m >= sh && m - sh < K) e[m] = P[m - sh] * offm;
         if (m < M) e[m] = e[m] + d[m];
     }
     var carry = 0;

@@ -110,3 +110,23 @@ template TestFqAssertCanonical(N, K) {
     g.x <== x;
     ok <== 1;
 }
+
+// The limbs of p and of a 256-bit constant (lo = 2^128 − 1, hi = 2^127 + 1: a limb straddling bit
+// 128 takes bits of both halves) that bigint.circom's functions compute, as constraints on inputs:
+// (x − X)² = 0 (a linear x === X on an input is folded away by --O2 and left as a witness assert).
+template TestLimbsOf(N, K) {
+    signal input p[K];
+    signal input c[K];
+    signal output ok;
+    var P[40] = bn_p_limbs(N, K);
+    var C[40] = bn_limbs_of(N, K, 0xffffffffffffffffffffffffffffffff, 0x80000000000000000000000000000001);
+    signal dp[K];
+    signal dc[K];
+    for (var j = 0; j < K; j++) {
+        dp[j] <== (p[j] - P[j]) * (p[j] - P[j]);
+        dp[j] === 0;
+        dc[j] <== (c[j] - C[j]) * (c[j] - C[j]);
+        dc[j] === 0;
+    }
+    ok <== 1;
+}
