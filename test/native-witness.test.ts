@@ -17,6 +17,8 @@ import {
   buildNativeWitness,
   nativeToolchain,
   nativeWitness,
+  runtimeFr,
+  spliceMontgomery,
   startNativeWitnessBuild,
 } from "../src/build/native.ts";
 import { isDesError } from "../src/errors.ts";
@@ -90,6 +92,41 @@ describe("native witness generator", () => {
     );
     assert.equal(n.length, w.length);
     assert.ok(n.equals(w), "witness files differ");
+  });
+
+  test("the runtime multiplies with native/witness/fr_mont.inc (spliced into this circom's fr.cpp)", () => {
+    assert.equal(runtimeFr(circuit.cpp!), "fr-des.cpp", "the splice no longer fits circom's fr.cpp");
+    const src = readFileSync(join(circuit.cpp!, "fr-des.cpp"), "utf8");
+    for (const f of ["Fr_rawMMul(", "Fr_rawMMul1(", "Fr_rawFromMontgomery("]) {
+      const at = src.indexOf(`\nvoid ${f}`);
+      const fast = src.slice(at, src.indexOf("#else", at));
+      assert.ok(
+        at >= 0 && fast.includes("{\n#ifdef __SIZEOF_INT128__\n") && fast.includes("des_mont_mul("),
+        f,
+      );
+    }
+    assert.equal(
+      spliceMontgomery("void Fr_rawMMul(int)\n{\n}\n"),
+      undefined,
+      "another fr.cpp keeps the portable code",
+    );
+  });
+
+  test("random field elements (products reduced by the spliced Montgomery code) give WebAssembly's witness", async () => {
+    let s = 0x9e3779b97f4a7c15n;
+    const next = () => {
+      let x = 0n;
+      for (let i = 0; i < 4; i++) {
+        s = (s * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+        x = (x << 64n) | s;
+      }
+      return x % P;
+    };
+    for (let k = 0; k < 4; k++) {
+      const a = Array.from({ length: N }, () => [next(), next()]);
+      const [w, n] = await both(input(a, next() & ((1n << 64n) - 1n)), `random${k}`);
+      assert.ok(n.equals(w), `witness files differ (set ${k})`);
+    }
   });
 
   test("field boundaries: r − 1 and 0 give the same witness as WebAssembly", async () => {

@@ -24,10 +24,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { desError } from "../errors.ts";
 import { exitStatus, runProcess } from "../util/proc.ts";
-import { ARTIFACTS } from "./circom.ts";
+import { ARTIFACTS, REPO_ROOT } from "./circom.ts";
 
 /**
  * g++ flags. The circuit's own translation unit gets -O1: the verifier's is 32 MB of C++, about
@@ -90,14 +90,73 @@ interface Step {
 }
 const stepArgs = (s: Step, tmp: string) => [...s.pre, tmp, ...s.post];
 
-/** The build of one generator: its binary and the g++ steps still to run, in order. */
-function buildPlan(cppDir: string, name: string): { bin: string; steps: Step[] } {
+/**
+ * circom's fr.cpp with the Montgomery multiplication of native/witness/fr_mont.inc spliced in
+ * (Fr_rawMMul, Fr_rawMMul1, Fr_rawFromMontgomery: the same results, about 2× less witness time;
+ * docs/circuits.md, "Native witness generators"), written beside it as `fr-des.cpp`; its name, or
+ * "fr.cpp" when the file is not the expected one (another circom version) or
+ * DES_WITNESS_FR=portable asks for circom's own code. The splice keeps the portable body under
+ * `#else` for compilers without unsigned __int128.
+ */
+export function runtimeFr(cppDir: string): string {
+  if (process.env.DES_WITNESS_FR === "portable") return "fr.cpp";
+  const patched = spliceMontgomery(readFileSync(join(cppDir, "fr.cpp"), "utf8"));
+  if (patched === undefined) return "fr.cpp";
+  const out = join(cppDir, "fr-des.cpp");
+  if (!existsSync(out) || readFileSync(out, "utf8") !== patched) {
+    writeFileSync(`${out}.tmp-${process.pid}`, patched);
+    renameSync(`${out}.tmp-${process.pid}`, out);
+  }
+  return "fr-des.cpp";
+}
+
+const MONT_BODIES: [signature: string, body: string][] = [
+  [
+    "void Fr_rawMMul(FrRawElement pRawResult, const FrRawElement pRawA, const FrRawElement pRawB)",
+    "des_mont_mul(pRawResult, pRawA, pRawB);",
+  ],
+  [
+    "void Fr_rawMMul1(FrRawElement pRawResult, const FrRawElement pRawA, uint64_t pRawB)",
+    "const uint64_t b[4] = {pRawB, 0, 0, 0};\n    des_mont_mul(pRawResult, pRawA, b);",
+  ],
+  [
+    "void Fr_rawFromMontgomery(FrRawElement pRawResult, const FrRawElement pRawA)",
+    "static const uint64_t one[4] = {1, 0, 0, 0};\n    des_mont_mul(pRawResult, pRawA, one);",
+  ],
+];
+
+/** fr.cpp with the three bodies replaced (portable code under #else), or undefined if it does not fit. */
+export function spliceMontgomery(src: string): string | undefined {
+  const np = /^static uint64_t\s+Fr_np\s*=\s*0xc2e1f593efffffff;\n/m.exec(src);
+  if (!np || !src.includes("static uint64_t     Fr_rawq[] = { 0x43e1f593f0000001,")) return undefined;
+  const mont = readFileSync(join(REPO_ROOT, "native", "witness", "fr_mont.inc"), "utf8");
+  let out = `${src.slice(0, np.index + np[0].length)}\n#ifdef __SIZEOF_INT128__\n${mont}#endif\n${src.slice(np.index + np[0].length)}`;
+  for (const [sig, body] of MONT_BODIES) {
+    const at = out.indexOf(`\n${sig}\n{\n`);
+    if (at < 0 || out.indexOf(`\n${sig}\n`, at + 1) >= 0) return undefined;
+    const open = at + sig.length + 4;
+    const end = out.indexOf("\n}\n", open);
+    if (end < 0) return undefined;
+    const portable = out.slice(open, end + 1);
+    out = `${out.slice(0, open)}#ifdef __SIZEOF_INT128__\n    ${body}\n#else\n${portable}#endif\n${out.slice(end + 1)}`;
+  }
+  return out;
+}
+
+/**
+ * The build of one generator: its binary, the g++ steps still to run, in order, and the runtime
+ * stamp: the names of the runtime objects it links (by content hash), kept in `<bin>.runtime`. A
+ * binary whose stamp differs (a runtime change, such as the Montgomery splice) is relinked; the
+ * circuit's own object is kept, so that takes seconds, not the circuit's g++ minutes.
+ */
+function buildPlan(cppDir: string, name: string): { bin: string; steps: Step[]; stamp: string } {
   const bin = join(cppDir, name);
   const objDir = join(ARTIFACTS, "native", "obj");
   mkdirSync(objDir, { recursive: true });
   const steps: Step[] = [];
   const objects: string[] = [];
-  for (const f of RUNTIME_FILES) {
+  for (const file of RUNTIME_FILES) {
+    const f = file === "fr.cpp" ? runtimeFr(cppDir) : file;
     const h = createHash("sha256")
       .update(JSON.stringify([CXX, CXXFLAGS, RUNTIME_OPT]))
       .update(readFileSync(join(cppDir, f)))
@@ -115,7 +174,12 @@ function buildPlan(cppDir: string, name: string): { bin: string; steps: Step[] }
   if (!existsSync(own))
     steps.push({ pre: [...CXXFLAGS, CIRCUIT_OPT, "-c", `${name}.cpp`, "-o"], out: own, post: [] });
   steps.push({ pre: ["-o"], out: bin, post: [own, ...objects, "-lgmp"] });
-  return { bin, steps };
+  return { bin, steps, stamp: objects.map((o) => basename(o)).join(",") };
+}
+
+/** Whether an existing binary links the current runtime objects. */
+function linksCurrentRuntime(bin: string, stamp: string): boolean {
+  return existsSync(`${bin}.runtime`) && readFileSync(`${bin}.runtime`, "utf8") === stamp;
 }
 
 /**
@@ -124,16 +188,19 @@ function buildPlan(cppDir: string, name: string): { bin: string; steps: Step[] }
  */
 export async function buildNativeWitness(cppDir: string, name: string): Promise<NativeWitness> {
   const bin = join(cppDir, name);
-  if (existsSync(bin)) return { bin, buildSeconds: 0 };
   const tc = nativeToolchain();
+  // without the toolchain, an existing binary (whatever its runtime) is still the circuit's generator
+  if (existsSync(bin) && !tc.ok) return { bin, buildSeconds: 0 };
   if (!tc.ok) throw new Error(`native witness generator unavailable: ${tc.reason}`);
   const t0 = performance.now();
   const plan = buildPlan(cppDir, name);
+  if (existsSync(bin) && linksCurrentRuntime(bin, plan.stamp)) return { bin, buildSeconds: 0 };
   for (const step of plan.steps) {
     const tmp = `${step.out}.tmp-${process.pid}`;
     await run(CXX, stepArgs(step, tmp), cppDir);
     renameSync(tmp, step.out);
   }
+  writeFileSync(`${bin}.runtime`, plan.stamp);
   return { bin, buildSeconds: (performance.now() - t0) / 1000 };
 }
 
@@ -143,29 +210,32 @@ export async function buildNativeWitness(cppDir: string, name: string): Promise<
  * (`<bin>.build.log` keeps g++'s output). Callers use the WebAssembly generator until then, so a
  * first run does not wait minutes of g++ before its first witness. One build per binary at a time
  * (`<bin>.building` holds the builder's pid), and one background build of this process at a time
- * (the others wait in line). Returns the binary if it already exists.
+ * (the others wait in line). Returns the binary if it already exists; one linked with an older
+ * runtime is returned too (its witnesses are the same) while its relink runs in the background.
  */
 export function startNativeWitnessBuild(cppDir: string, name: string): string | undefined {
   const bin = join(cppDir, name);
-  if (existsSync(bin)) return bin;
-  if (!nativeToolchain().ok) return undefined;
+  const have = existsSync(bin) ? bin : undefined;
+  if (!nativeToolchain().ok) return have;
+  // a binary on an older runtime computes the same witness: used while it is relinked
+  if (have && linksCurrentRuntime(bin, buildPlan(cppDir, name).stamp)) return bin;
   const lock = `${bin}.building`;
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, "utf8"));
     try {
       if (pid > 0) {
         process.kill(pid, 0);
-        return undefined; // a live builder
+        return have; // a live builder
       }
     } catch {
       // stale lock: its builder died
     }
   }
-  if (queued.has(bin)) return undefined;
+  if (queued.has(bin)) return have;
   queued.add(bin);
   backlog.push({ bin, start: () => spawnBuild(cppDir, name, bin, lock) });
   pumpBuilds();
-  return undefined;
+  return have;
 }
 
 /**
@@ -208,6 +278,7 @@ function spawnBuild(cppDir: string, name: string, bin: string, lock: string): Ch
       .map((a) => (a === tmp ? `"${tmp}"` : q(a)))
       .join(" ")} && mv -f "${tmp}" ${q(step.out)}`;
   });
+  lines.push(`printf %s ${q(plan.stamp)} > ${q(`${bin}.runtime`)}`);
   const script = `trap 'rm -f ${q(lock)}' EXIT\ncd ${q(cppDir)} || exit 1\n${lines.map((l) => `${l} || exit 1`).join("\n")}\n`;
   const logFd = openSync(`${bin}.build.log`, "w");
   // not detached: a new session gets its own scheduler autogroup, where nice means nothing against
