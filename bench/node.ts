@@ -193,7 +193,7 @@ for (const form of values.forms!.split(",")) {
       threads,
       witness: async (seed) => {
         await witness(seed);
-        return readWtns(join(dir, "n.wtns"));
+        return { wtns: join(dir, "n.wtns") };
       },
     });
     const curve = await (snarkjs as unknown as { curves: { getCurveFromName(n: string): Promise<object> } }).curves.getCurveFromName("bn128");

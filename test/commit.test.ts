@@ -27,7 +27,7 @@ import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
 import { COMPILE_OPTIONS } from "../src/circuits/registry.ts";
 import { WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
 import { type CommitmentKey, committedInputWires, readCommitmentKey } from "../src/commit/key.ts";
-import { proveCommitted, writeWtns } from "../src/commit/prove.ts";
+import { proveCommitted, proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
 import {
   type CommittedVkey,
   commitmentHash,
@@ -145,6 +145,31 @@ describe("Groth16 with one commitment", { skip: SKIP }, () => {
       r.proof as unknown as snarkjs.Groth16Proof,
     );
     assert.equal(plain, false);
+  });
+
+  test("witness files (the aggregation's form): the values' D, P, seed and statement; a committed wire that changes with the seed is a PROVER_FAULT", async () => {
+    const k = rangeInput(VALUES);
+    const file = (seed: bigint, tamper = false) => {
+      const w = [...calc.calculate({ ...asInput(k), seed: String(seed) }).witness];
+      const j = ck.wires[5]!;
+      if (tamper) w[j] = w[j] === 0n ? 1n : w[j]! - 1n;
+      const f = join(work, `file-${seed}${tamper ? "-t" : ""}.wtns`);
+      writeWtns(f, w);
+      return { wtns: f };
+    };
+    const r = await proveCommittedWith({ witness: async (seed) => file(seed), zkey, ck, bin });
+    const v = await proveCommitted({ calc, input: asInput(k), seedSignal: "seed", zkey, ck, bin });
+    assert.deepEqual(
+      [r.proof.D, r.proof.P, r.seed, r.publicSignals],
+      [v.proof.D, v.proof.P, v.seed, v.publicSignals],
+    );
+    assert.equal(await verifyCommitted(curve(), vk, statement(k.x), r.proof), undefined);
+    await assert.rejects(
+      proveCommittedWith({ witness: async (seed) => file(seed, seed !== 0n), zkey, ck, bin }),
+      (e: unknown) =>
+        isDesError(e, "PROVER_FAULT") &&
+        (e as Error).message.includes(`committed wire ${ck.wires[5]} changed`),
+    );
   });
 
   test("D moved, P not σ·D, another statement, malformed points: each rejected by its check", async () => {

@@ -323,6 +323,25 @@ export function linkWitness(glue: string, parts: readonly WitnessPart[], out: st
 }
 
 /** A .wtns file's values (tests and diagnostics; a verifier's witness has millions of wires). */
+/**
+ * A wtns file's values as stored (n8 bytes each, little-endian, standard form): for code that
+ * copies or compares wires without turning them into bigints (reading 1M wires as bigints takes
+ * seconds).
+ */
+export function readWtnsBytes(file: string): { n8: number; nWitness: number; values: Buffer } {
+  const info = readWtnsInfo(file);
+  const fd = openSync(file, "r");
+  try {
+    return {
+      n8: info.n8,
+      nWitness: info.nWitness,
+      values: readRange(fd, info.valuesAt, info.nWitness * info.n8),
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readWtns(file: string): bigint[] {
   const info = readWtnsInfo(file);
   const fd = openSync(file, "r");

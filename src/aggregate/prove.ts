@@ -72,7 +72,7 @@ import {
   stateValues,
   txListValues,
 } from "./glue.ts";
-import { linkWitness, readWtns } from "./link.ts";
+import { linkWitness } from "./link.ts";
 import {
   type BlockIdentity,
   blockRoot,
@@ -1002,7 +1002,7 @@ async function proveCommittedNode(
     threads: ctx.prover.threads,
     witness: async (seed) => {
       witnessSeconds += await linked({ seed: String(seed) });
-      return readWtns(nodeW);
+      return { wtns: nodeW };
     },
     // timed inside the claims, like the plain proof
     stage: (stage, fn) =>

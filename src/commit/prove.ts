@@ -11,6 +11,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readWtnsBytes } from "../aggregate/link.ts";
 import { R } from "../bn254/tower.ts";
 import { buildNativeProver, type NativeProveStats, nativeProve } from "../build/prover.ts";
 import type { CircuitInput, WasmWitnessCalculator } from "../circuits/wasm-witness.ts";
@@ -101,8 +102,36 @@ export function proveCommitted(opts: {
  * computed with the seed): witness(0n) gives the committed values, witness(H(D)) the proof's
  * witness, which must agree with the first on every committed wire.
  */
+/** The committed wires' values of a witness file, as the scalar file of the commitment's multiexps. */
+function committedScalars(wtns: string, wires: readonly number[]): Buffer {
+  const w = readWtnsBytes(wtns);
+  if (w.n8 !== 32) throw desError("USAGE", `${wtns}: a BN254 witness has 32-byte values, not ${w.n8}`);
+  const out = Buffer.alloc(wires.length * 32);
+  const rTop = R >> 192n;
+  wires.forEach((j, i) => {
+    if (j >= w.nWitness)
+      throw desError("USAGE", `${wtns}: committed wire ${j} beyond its ${w.nWitness} wires`);
+    w.values.copy(out, i * 32, j * 32, j * 32 + 32);
+    // below r: the top 64-bit word decides unless it equals r's
+    const top = out.readBigUInt64LE(i * 32 + 24);
+    if (top > rTop || (top === rTop && readLE32(out, i * 32) >= R))
+      throw desError("USAGE", `${wtns}: wire ${j} is not below r`);
+  });
+  return out;
+}
+
+function readLE32(b: Buffer, at: number): bigint {
+  let v = 0n;
+  for (let k = 3; k >= 0; k--) v = (v << 64n) | b.readBigUInt64LE(at + 8 * k);
+  return v;
+}
+
 export async function proveCommittedWith(opts: {
-  witness: (seed: bigint) => Promise<readonly bigint[]>;
+  /**
+   * The witness for a seed: its values, or a .wtns file (read as bytes: the committed wires are
+   * copied, not parsed, and the file of the second seed is proven as it is).
+   */
+  witness: (seed: bigint) => Promise<readonly bigint[] | { wtns: string }>;
   /** The keys: promises when the first witness may start before their setup has ended. */
   zkey: string | Promise<string>;
   ck: CommitmentKey | Promise<CommitmentKey>;
@@ -129,9 +158,9 @@ export async function proveCommittedWith(opts: {
     const w0 = await opts.witness(0n);
     lap("witness");
     const ck = await opts.ck;
-    const aJ = ck.wires.map((j) => w0[j]!);
+    const aJ = "wtns" in w0 ? committedScalars(w0.wtns, ck.wires) : scalarFile(ck.wires.map((j) => w0[j]!));
     const sc = join(work, "aJ.bin");
-    writeFileSync(sc, scalarFile(aJ));
+    writeFileSync(sc, aJ);
     const [D, P] = await stage("commit", async () => {
       t = performance.now();
       const d = await msmG1(bin, ck.kFile, sc, join(work, "D.json"));
@@ -143,12 +172,22 @@ export async function proveCommittedWith(opts: {
     t = performance.now();
     const w1 = await opts.witness(seed);
     lap("witness");
-    ck.wires.forEach((j, i) => {
-      if (w1[j] !== aJ[i])
-        throw desError("PROVER_FAULT", `committed wire ${j} changed with the seed: it must not depend on it`);
-    });
-    const wtns = join(work, "w.wtns");
-    writeWtns(wtns, w1);
+    const aJ1 = "wtns" in w1 ? committedScalars(w1.wtns, ck.wires) : scalarFile(ck.wires.map((j) => w1[j]!));
+    if (!aJ1.equals(aJ)) {
+      const i = ck.wires.findIndex(
+        (_, k) => !aJ1.subarray(k * 32, k * 32 + 32).equals(aJ.subarray(k * 32, k * 32 + 32)),
+      );
+      throw desError(
+        "PROVER_FAULT",
+        `committed wire ${ck.wires[i]} changed with the seed: it must not depend on it`,
+      );
+    }
+    let wtns: string;
+    if ("wtns" in w1) wtns = w1.wtns;
+    else {
+      wtns = join(work, "w.wtns");
+      writeWtns(wtns, w1);
+    }
     const zkey = await opts.zkey;
     const r = await stage("prove", async () => {
       t = performance.now();
