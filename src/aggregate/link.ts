@@ -322,7 +322,6 @@ export function linkWitness(glue: string, parts: readonly WitnessPart[], out: st
   return { nWitness };
 }
 
-/** A .wtns file's values (tests and diagnostics; a verifier's witness has millions of wires). */
 /**
  * A wtns file's values as stored (n8 bytes each, little-endian, standard form): for code that
  * copies or compares wires without turning them into bigints (reading 1M wires as bigints takes
@@ -342,6 +341,7 @@ export function readWtnsBytes(file: string): { n8: number; nWitness: number; val
   }
 }
 
+/** A .wtns file's values (tests and diagnostics; a verifier's witness has millions of wires). */
 export function readWtns(file: string): bigint[] {
   const info = readWtnsInfo(file);
   const fd = openSync(file, "r");

@@ -92,7 +92,7 @@ const stepArgs = (s: Step, tmp: string) => [...s.pre, tmp, ...s.post];
 
 /**
  * circom's fr.cpp with the Montgomery multiplication of native/witness/fr_mont.inc spliced in
- * (Fr_rawMMul, Fr_rawMMul1, Fr_rawFromMontgomery: the same results, about 2× less witness time;
+ * (Fr_rawMMul, Fr_rawMMul1, Fr_rawFromMontgomery: the same results, a verifier witness 1.3× faster;
  * docs/circuits.md, "Native witness generators"), written beside it as `fr-des.cpp`; its name, or
  * "fr.cpp" when the file is not the expected one (another circom version) or
  * DES_WITNESS_FR=portable asks for circom's own code. The splice keeps the portable body under

@@ -18,7 +18,8 @@ export interface R1cs {
   constraints: [LinearCombination, LinearCombination, LinearCombination][];
 }
 
-function readLE(buf: Buffer, off: number, n8: number): bigint {
+/** n8 bytes little-endian at buf[off] as a bigint. */
+export function readLE(buf: Buffer, off: number, n8: number): bigint {
   let v = 0n;
   for (let i = n8 - 1; i >= 0; i--) v = (v << 8n) | BigInt(buf[off + i]!);
   return v;

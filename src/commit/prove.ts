@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { readWtnsBytes } from "../aggregate/link.ts";
 import { R } from "../bn254/tower.ts";
 import { buildNativeProver, type NativeProveStats, nativeProve } from "../build/prover.ts";
+import { readLE } from "../circuits/r1cs.ts";
 import type { CircuitInput, WasmWitnessCalculator } from "../circuits/wasm-witness.ts";
 import { desError } from "../errors.ts";
 import { BinWriter } from "../util/binfile.ts";
@@ -97,11 +98,6 @@ export function proveCommitted(opts: {
   });
 }
 
-/**
- * Proves with a witness function of the seed (a linked node's witness: its glue and parts, each
- * computed with the seed): witness(0n) gives the committed values, witness(H(D)) the proof's
- * witness, which must agree with the first on every committed wire.
- */
 /** The committed wires' values of a witness file, as the scalar file of the commitment's multiexps. */
 function committedScalars(wtns: string, wires: readonly number[]): Buffer {
   const w = readWtnsBytes(wtns);
@@ -114,18 +110,17 @@ function committedScalars(wtns: string, wires: readonly number[]): Buffer {
     w.values.copy(out, i * 32, j * 32, j * 32 + 32);
     // below r: the top 64-bit word decides unless it equals r's
     const top = out.readBigUInt64LE(i * 32 + 24);
-    if (top > rTop || (top === rTop && readLE32(out, i * 32) >= R))
+    if (top > rTop || (top === rTop && readLE(out, i * 32, 32) >= R))
       throw desError("USAGE", `${wtns}: wire ${j} is not below r`);
   });
   return out;
 }
 
-function readLE32(b: Buffer, at: number): bigint {
-  let v = 0n;
-  for (let k = 3; k >= 0; k--) v = (v << 64n) | b.readBigUInt64LE(at + 8 * k);
-  return v;
-}
-
+/**
+ * Proves with a witness function of the seed (a linked node's witness: its glue and parts, each
+ * computed with the seed): witness(0n) gives the committed values, witness(H(D)) the proof's
+ * witness, which must agree with the first on every committed wire.
+ */
 export async function proveCommittedWith(opts: {
   /**
    * The witness for a seed: its values, or a .wtns file (read as bytes: the committed wires are
