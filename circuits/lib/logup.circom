@@ -94,14 +94,31 @@ template LogUpTable(NW, WS) {
     acc[0] <== in;
     var t = 0;
     for (var k = 0; k < NW; k++) {
-        for (var j = 0; j < 1 << WS[k]; j++) {
-            if (t == SIZE - 1) {
-                acc[t + 1] <== 0;
-            } else {
-                acc[t + 1] <-- acc[t] - m[t] / (X - j - Y * WS[k]);
+        // the witness inverts the entries' denominators in blocks of 256 (Montgomery's batch
+        // inversion: one field inversion and three products per entry)
+        for (var b = 0; b < 1 << WS[k]; b += 256) {
+            var e = b + 256 < 1 << WS[k] ? b + 256 : 1 << WS[k];
+            var pre[256];
+            var run = 1;
+            for (var j = b; j < e; j++) {
+                pre[j - b] = run;
+                run = run * (X - j - Y * WS[k]);
             }
-            (acc[t] - acc[t + 1]) * (X - j - Y * WS[k]) === m[t];
-            t++;
+            var inv = 1 / run;
+            var q[256];
+            for (var i = e - b; i > 0; i--) {
+                q[i - 1] = inv * pre[i - 1];
+                inv = inv * (X - (b + i - 1) - Y * WS[k]);
+            }
+            for (var j = b; j < e; j++) {
+                if (t == SIZE - 1) {
+                    acc[t + 1] <== 0;
+                } else {
+                    acc[t + 1] <-- acc[t] - m[t] * q[j - b];
+                }
+                (acc[t] - acc[t + 1]) * (X - j - Y * WS[k]) === m[t];
+                t++;
+            }
         }
     }
 }
@@ -122,11 +139,26 @@ template LogUpLimb(W, CB) {
     signal output out;
     signal acc[NC + 1];
     acc[0] <== in;
+    // the witness inverts the NC denominators with one field inversion (Montgomery's batch trick)
+    var den[NC];
+    var pre[NC];
+    var run = 1;
+    for (var k = 0; k < NC; k++) {
+        den[k] = X - c[k] - Y * logup_chunk_width(W, CB, k);
+        pre[k] = run;
+        run = run * den[k];
+    }
+    var inv = 1 / run;
+    var q[NC];
+    for (var k = NC; k > 0; k--) {
+        q[k - 1] = inv * pre[k - 1];
+        inv = inv * den[k - 1];
+    }
     var sum = 0;
     var off = 0;
     for (var k = 0; k < NC; k++) {
         var w = logup_chunk_width(W, CB, k);
-        acc[k + 1] <-- acc[k] + 1 / (X - c[k] - Y * w);
+        acc[k + 1] <-- acc[k] + q[k];
         (acc[k + 1] - acc[k]) * (X - c[k] - Y * w) === 1;
         sum += c[k] * (1 << off);
         off += w;

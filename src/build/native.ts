@@ -24,7 +24,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { desError } from "../errors.ts";
 import { exitStatus, runProcess } from "../util/proc.ts";
 import { ARTIFACTS, REPO_ROOT } from "./circom.ts";
@@ -110,18 +110,40 @@ export function runtimeFr(cppDir: string): string {
   return "fr-des.cpp";
 }
 
-const MONT_BODIES: [signature: string, body: string][] = [
+/**
+ * The functions spliced: "replace" puts the body in place of the portable one (kept under #else),
+ * "prefix" puts it before the portable body (a fast path that returns when it applies).
+ */
+const MONT_BODIES: [signature: string, body: string, mode: "replace" | "prefix"][] = [
   [
     "void Fr_rawMMul(FrRawElement pRawResult, const FrRawElement pRawA, const FrRawElement pRawB)",
     "des_mont_mul(pRawResult, pRawA, pRawB);",
+    "replace",
   ],
   [
     "void Fr_rawMMul1(FrRawElement pRawResult, const FrRawElement pRawA, uint64_t pRawB)",
     "const uint64_t b[4] = {pRawB, 0, 0, 0};\n    des_mont_mul(pRawResult, pRawA, b);",
+    "replace",
   ],
   [
     "void Fr_rawFromMontgomery(FrRawElement pRawResult, const FrRawElement pRawA)",
     "static const uint64_t one[4] = {1, 0, 0, 0};\n    des_mont_mul(pRawResult, pRawA, one);",
+    "replace",
+  ],
+  [
+    "static inline void mul_l1nl2n(PFrElement r, PFrElement a, PFrElement b)",
+    "if (des_exact_mul(r->longVal, a->longVal, b->longVal)) {\n        r->type = Fr_LONG;\n        return;\n    }",
+    "prefix",
+  ],
+  [
+    "static inline void mul_l1ns2n(PFrElement r, PFrElement a, PFrElement b)",
+    "if (des_exact_mul_short(r->longVal, a->longVal, b->shortVal)) {\n        r->type = Fr_LONG;\n        return;\n    }",
+    "prefix",
+  ],
+  [
+    "static inline void mul_s1nl2n(PFrElement r, PFrElement a, PFrElement b)",
+    "if (des_exact_mul_short(r->longVal, b->longVal, a->shortVal)) {\n        r->type = Fr_LONG;\n        return;\n    }",
+    "prefix",
   ],
 ];
 
@@ -131,14 +153,18 @@ export function spliceMontgomery(src: string): string | undefined {
   if (!np || !src.includes("static uint64_t     Fr_rawq[] = { 0x43e1f593f0000001,")) return undefined;
   const mont = readFileSync(join(REPO_ROOT, "native", "witness", "fr_mont.inc"), "utf8");
   let out = `${src.slice(0, np.index + np[0].length)}\n#ifdef __SIZEOF_INT128__\n${mont}#endif\n${src.slice(np.index + np[0].length)}`;
-  for (const [sig, body] of MONT_BODIES) {
+  for (const [sig, body, mode] of MONT_BODIES) {
     const at = out.indexOf(`\n${sig}\n{\n`);
     if (at < 0 || out.indexOf(`\n${sig}\n`, at + 1) >= 0) return undefined;
     const open = at + sig.length + 4;
     const end = out.indexOf("\n}\n", open);
     if (end < 0) return undefined;
     const portable = out.slice(open, end + 1);
-    out = `${out.slice(0, open)}#ifdef __SIZEOF_INT128__\n    ${body}\n#else\n${portable}#endif\n${out.slice(end + 1)}`;
+    const spliced =
+      mode === "replace"
+        ? `#ifdef __SIZEOF_INT128__\n    ${body}\n#else\n${portable}#endif\n`
+        : `#ifdef __SIZEOF_INT128__\n    ${body}\n#endif\n${portable}`;
+    out = `${out.slice(0, open)}${spliced}${out.slice(end + 1)}`;
   }
   return out;
 }
@@ -186,7 +212,9 @@ function linksCurrentRuntime(bin: string, stamp: string): boolean {
  * Builds (or reuses) the native witness generator of a circuit compiled with C++ output:
  * `cppDir` is circom's `<name>_cpp` directory.
  */
-export async function buildNativeWitness(cppDir: string, name: string): Promise<NativeWitness> {
+export async function buildNativeWitness(dir: string, name: string): Promise<NativeWitness> {
+  // g++ runs in the directory: its output paths must not be relative to the caller's
+  const cppDir = resolve(dir);
   const bin = join(cppDir, name);
   const tc = nativeToolchain();
   // without the toolchain, an existing binary (whatever its runtime) is still the circuit's generator

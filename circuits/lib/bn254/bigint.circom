@@ -110,7 +110,8 @@ function bn_lagrange(NP) {
                 denom = denom * (t - u);
             }
         }
-        for (var m = 0; m < NP; m++) L[m][t] = poly[m] / denom;
+        var inv = 1 / denom;
+        for (var m = 0; m < NP; m++) L[m][t] = poly[m] * inv;
     }
     return L;
 }

@@ -272,6 +272,27 @@ template ExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR) {
     var DB = 2 * N + 2 * EB + bn_clog2(K) + MB + PB + LB;
     var VB = 508 + 2 * EB + MB + PB + LB;
 
+    // Witness-time cost (every var operation below runs at witness time): each operand's
+    // coordinates are evaluated at the points once, and each reduction's column sums are formed
+    // once and then interpolated; the same linear combinations as the direct double sums.
+    var XE[NPR][D][NP];
+    var YE[NPR][D][NP];
+    for (var k = 0; k < NPR; k++) {
+        for (var j = 0; j < D; j++) {
+            for (var t = 0; t < NP; t++) {
+                var ex = 0;
+                var ey = 0;
+                var tl = 1;
+                for (var l = 0; l < K; l++) {
+                    ex += tl * x[k][j][l];
+                    ey += tl * y[k][j][l];
+                    tl = tl * t;
+                }
+                XE[k][j][t] = ex;
+                YE[k][j][t] = ey;
+            }
+        }
+    }
     signal prod[NPR][S][NP];
     for (var k = 0; k < NPR; k++) {
         for (var s = 0; s < S; s++) {
@@ -279,12 +300,8 @@ template ExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR) {
                 var ea = 0;
                 var eb = 0;
                 for (var j = 0; j < D; j++) {
-                    var tl = 1;
-                    for (var l = 0; l < K; l++) {
-                        ea += psi[s][j] * tl * x[k][j][l];
-                        eb += psi[s][j] * tl * y[k][j][l];
-                        tl = tl * t;
-                    }
+                    ea += psi[s][j] * XE[k][j][t];
+                    eb += psi[s][j] * YE[k][j][t];
                 }
                 prod[k][s][t] <== ea * eb;
             }
@@ -293,15 +310,17 @@ template ExtSumOfProducts(N, K, ID, NPR, PC, NL, LC, EB, HASR) {
     component red[D];
     for (var i = 0; i < D; i++) {
         red[i] = FqReduce(N, K, NP, DB, VB, HASR, 0);
+        var cs[NP];
+        for (var t = 0; t < NP; t++) {
+            var c = 0;
+            for (var s = 0; s < S; s++) {
+                for (var k = 0; k < NPR; k++) c += PC[k] * rec[i][s] * prod[k][s][t];
+            }
+            cs[t] = c;
+        }
         for (var m = 0; m < NP; m++) {
             var acc = 0;
-            for (var t = 0; t < NP; t++) {
-                var c = 0;
-                for (var s = 0; s < S; s++) {
-                    for (var k = 0; k < NPR; k++) c += PC[k] * rec[i][s] * prod[k][s][t];
-                }
-                acc += LX[m][t] * c;
-            }
+            for (var t = 0; t < NP; t++) acc += LX[m][t] * cs[t];
             if (m < K) {
                 for (var j = 0; j < NL; j++) acc += LC[j] * z[j][i][m];
             }
