@@ -146,6 +146,43 @@ describe("native witness generator", () => {
     assert.equal(readWtns(join(work, "boundary.native.wtns"))[1], 1n);
   });
 
+  test("exact products of normal-form operands (fr_mont.inc): below q, at 2^254 > q (reduced), times a negative short", async () => {
+    const pairs: [bigint, bigint][] = [
+      [1n << 40n, (1n << 40n) + 1n], // one limb each
+      [(1n << 64n) - 1n, (1n << 64n) - 1n],
+      [(1n << 100n) + 3n, (1n << 100n) + 5n], // two + two limbs, product < q
+      [1n << 127n, 1n << 127n], // two + two limbs, product 2^254 > q: reduced as before
+      [(1n << 190n) + 1n, 1n << 62n], // three + one limbs, product < q
+      [1n << 191n, 1n << 63n], // three + one limbs, product 2^254 > q
+      [P - 1n, 2n ** 33n], // four limbs: the Montgomery path
+      [0n, 1n << 70n],
+      [1n << 31n, 1n << 31n], // the smallest normal longs
+    ];
+    const c = await compileCircuit(
+      {
+        name: "native-mul-probe",
+        file: "circuits/test/native.circom",
+        template: "MulProbe",
+        params: [pairs.length],
+      },
+      { cpp: true },
+    );
+    const b = (await buildNativeWitness(c.cpp!, c.name)).bin;
+    const inp = { a: pairs.map(([x]) => String(x)), b: pairs.map(([, y]) => String(y)), c: "2" };
+    const w = join(work, "mul.wasm.wtns");
+    const n = join(work, "mul.native.wtns");
+    await snarkjs.wtns.calculate(inp, c.wasm, w);
+    await nativeWitness(b, inp, n);
+    assert.ok(readFileSync(n).equals(readFileSync(w)), "witness files differ");
+    const wires = readWtns(n);
+    const M = pairs.length;
+    pairs.forEach(([x, y], i) => {
+      assert.equal(wires[1 + i], (x * y) % P, `a·b, pair ${i}`);
+      assert.equal(wires[1 + M + i], (((-5n * x) % P) + P) % P, `(c − 7)·a, pair ${i}`);
+      assert.equal(wires[1 + 2 * M + i], (((-5n * y) % P) + P) % P, `b·(c − 7), pair ${i}`);
+    });
+  });
+
   test("a failed constraint (b = 2^64 does not fit Num2Bits(64)) is a WITNESS_FAILED error naming the template", async () => {
     await assert.rejects(
       wasmFails(

@@ -75,3 +75,23 @@ template HetProbe(NS, K, SLICE) {
     }
     out <== sink.out;
 }
+
+// MulProbe(M): products whose operands the C++ runtime holds in normal (non-Montgomery) form, the
+// case native/witness/fr_mont.inc multiplies exactly when the limb counts allow: inputs ≥ 2^31
+// (normal longs) times each other, and times a negative short (c − 7 with a small input c).
+template MulProbe(M) {
+    signal input a[M];
+    signal input b[M];
+    signal input c;
+    signal output p[M];
+    signal output q[M];
+    signal output r[M];
+    for (var i = 0; i < M; i++) {
+        p[i] <== a[i] * b[i];
+        var s = c - 7;
+        q[i] <-- s * a[i];
+        q[i] === (c - 7) * a[i];
+        r[i] <-- b[i] * s;
+        r[i] === (c - 7) * b[i];
+    }
+}
