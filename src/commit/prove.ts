@@ -153,7 +153,9 @@ export async function proveCommittedWith(opts: {
     const w0 = await opts.witness(0n);
     lap("witness");
     const ck = await opts.ck;
-    const aJ = "wtns" in w0 ? committedScalars(w0.wtns, ck.wires) : scalarFile(ck.wires.map((j) => w0[j]!));
+    const scalars = (w: readonly bigint[] | { wtns: string }) =>
+      "wtns" in w ? committedScalars(w.wtns, ck.wires) : scalarFile(ck.wires.map((j) => w[j]!));
+    const aJ = scalars(w0);
     const sc = join(work, "aJ.bin");
     writeFileSync(sc, aJ);
     const [D, P] = await stage("commit", async () => {
@@ -167,7 +169,7 @@ export async function proveCommittedWith(opts: {
     t = performance.now();
     const w1 = await opts.witness(seed);
     lap("witness");
-    const aJ1 = "wtns" in w1 ? committedScalars(w1.wtns, ck.wires) : scalarFile(ck.wires.map((j) => w1[j]!));
+    const aJ1 = scalars(w1);
     if (!aJ1.equals(aJ)) {
       const i = ck.wires.findIndex(
         (_, k) => !aJ1.subarray(k * 32, k * 32 + 32).equals(aJ.subarray(k * 32, k * 32 + 32)),
