@@ -15,11 +15,14 @@ import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import {
   backgroundBuilds,
   buildNativeWitness,
+  mainReadsOnlyByCopy,
   nativeToolchain,
   nativeWitness,
+  pauseSupport,
   runtimeFr,
   spliceMontgomery,
   startNativeWitnessBuild,
+  startPausedWitness,
 } from "../src/build/native.ts";
 import { isDesError } from "../src/errors.ts";
 import { releaseSnarkjs } from "../src/setup/index.ts";
@@ -326,6 +329,107 @@ describe("native witness generator", () => {
     const again = await buildNativeWitness(circuit.cpp!, circuit.name);
     assert.equal(again.bin, bin);
     assert.equal(again.buildSeconds, 0);
+  });
+});
+
+describe("two-stage witness (--pause-at, native/witness/main_pause.inc)", () => {
+  const PN = 6;
+  let probe: CompiledCircuit;
+  let pbin: string;
+  /** Wires of the probe by name (its .sym file). */
+  let wire: (name: string) => number;
+  before(async () => {
+    probe = await compileCircuit(
+      { name: "pause-probe", file: "circuits/test/native.circom", template: "PauseProbe", params: [PN] },
+      { cpp: true },
+    );
+    pbin = (await buildNativeWitness(probe.cpp!, probe.name)).bin;
+    const syms = new Map<string, number>();
+    for (const line of readFileSync(probe.sym, "utf8").split("\n")) {
+      const f = line.split(",");
+      if (f[3]) syms.set(f[3], Number(f[1]));
+    }
+    wire = (name) => {
+      const w = syms.get(name);
+      assert.ok(w !== undefined && w > 0, `${name} is a wire`);
+      return w;
+    };
+  });
+  const pin = (a: bigint, seed: bigint) => ({ a: String(a), seed: String(seed) });
+
+  test("the probe qualifies (its seed is only copied into PauseTail); a read in an expression does not", async () => {
+    assert.equal(pauseSupport(probe.cpp!, probe.name, "seed"), true);
+    assert.equal(mainReadsOnlyByCopy(probe.cpp!, probe.name, "a"), false, "a is read by the products");
+    const expr = await compileCircuit(
+      {
+        name: "pause-expr-probe",
+        file: "circuits/test/native.circom",
+        template: "PauseExprProbe",
+        params: [],
+      },
+      { cpp: true },
+    );
+    assert.equal(mainReadsOnlyByCopy(expr.cpp!, expr.name, "seed"), false, "seed · sq in the main template");
+  });
+
+  test("paused at the seed: the partial witness holds the chain, not the tail; resumed: the witness of the resumed seed", async () => {
+    const a = 123456789n;
+    const placeholder = 5n;
+    const seed = P - 7n;
+    const p = await startPausedWitness(pbin, pin(a, placeholder), join(work, "staged.wtns"), {
+      signal: "seed",
+      partial: join(work, "staged.partial.wtns"),
+    });
+    const partial = readWtns(p.partial);
+    await p.resume(seed);
+    const staged = readFileSync(join(work, "staged.wtns"));
+    // the same witness as one pass with the seed, natively and in WebAssembly
+    await nativeWitness(pbin, pin(a, seed), join(work, "one.native.wtns"));
+    await snarkjs.wtns.calculate(pin(a, seed), probe.wasm, join(work, "one.wasm.wtns"));
+    assert.ok(staged.equals(readFileSync(join(work, "one.native.wtns"))), "= one native pass with the seed");
+    assert.ok(staged.equals(readFileSync(join(work, "one.wasm.wtns"))), "= WebAssembly with the seed");
+    const full = readWtns(join(work, "staged.wtns"));
+    // before the pause: the chain and the bits are final
+    for (let i = 0; i < PN; i++) assert.equal(partial[wire(`main.sq[${i}]`)], full[wire(`main.sq[${i}]`)]);
+    assert.equal(partial[wire("main.bits.out[0]")], full[wire("main.bits.out[0]")]);
+    // after it: the tail was not computed with the placeholder (nor with the seed)
+    await nativeWitness(pbin, pin(a, placeholder), join(work, "placeholder.wtns"));
+    const withPlaceholder = readWtns(join(work, "placeholder.wtns"));
+    const acc = wire(`main.post.acc[${PN - 2}]`);
+    assert.notEqual(partial[acc], withPlaceholder[acc], "the tail did not run before the pause");
+    assert.notEqual(partial[acc], full[acc]);
+    assert.equal(full[wire("main.seed")], seed);
+  });
+
+  test("a failed constraint before the pause rejects at the start; a bad value or a stop loses nothing", async () => {
+    await assert.rejects(
+      startPausedWitness(pbin, pin(1n << 64n, 0n), join(work, "bad.wtns"), {
+        signal: "seed",
+        partial: join(work, "bad.partial.wtns"),
+      }),
+      (e) => isDesError(e) && e.code === "WITNESS_FAILED" && /Num2Bits/.test(e.message),
+    );
+    assert.ok(!existsSync(join(work, "bad.wtns")));
+    const p = await startPausedWitness(pbin, pin(3n, 0n), join(work, "ab.wtns"), {
+      signal: "seed",
+      partial: join(work, "ab.partial.wtns"),
+    });
+    await assert.rejects(p.resume(P), (e) => isDesError(e) && e.code === "USAGE");
+    assert.ok(!existsSync(join(work, "ab.wtns")), "stopped: no witness");
+    const q = await startPausedWitness(pbin, pin(3n, 0n), join(work, "ab2.wtns"), {
+      signal: "seed",
+      partial: join(work, "ab2.partial.wtns"),
+    });
+    q.abort();
+    q.abort();
+    assert.ok(!existsSync(join(work, "ab2.wtns")));
+    await assert.rejects(
+      startPausedWitness(pbin, pin(3n, 0n), join(work, "nx.wtns"), {
+        signal: "nonexistent",
+        partial: join(work, "nx.partial.wtns"),
+      }),
+      (e) => isDesError(e) && e.code === "WITNESS_FAILED" && /not a single input/.test(e.message),
+    );
   });
 });
 

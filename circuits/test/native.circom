@@ -95,3 +95,41 @@ template MulProbe(M) {
         r[i] === (c - 7) * b[i];
     }
 }
+
+// PauseProbe(N): a probe for the two-stage witness (native/witness/main_pause.inc,
+// test/native-witness.test.ts). Before the seed: a chain of N products from `a` (and a sub-component,
+// Num2Bits, that does not see the seed); after it: PauseTail, which receives the seed as a copy into
+// its input (the only read of `seed` in this template) and folds the chain with it.
+template PauseTail(N) {
+    signal input seed;
+    signal input x[N];
+    signal output out;
+    signal acc[N];
+    acc[0] <== x[0] * seed;
+    for (var i = 1; i < N; i++) acc[i] <== (acc[i - 1] + x[i]) * seed;
+    out <== acc[N - 1];
+}
+template PauseProbe(N) {
+    signal input a;
+    signal input seed;
+    signal output out;
+    signal sq[N];
+    sq[0] <== a * a;
+    for (var i = 1; i < N; i++) sq[i] <== sq[i - 1] * sq[i - 1] + i;
+    component bits = Num2Bits(64);
+    bits.in <== a;
+    component post = PauseTail(N);
+    post.seed <== seed;
+    post.x <== sq;
+    out <== post.out;
+}
+
+// PauseExprProbe: reads `seed` in an expression of the main template (not as a copy into a
+// sub-component's input): the two-stage witness must refuse it (src/build/native.ts pauseSupport).
+template PauseExprProbe() {
+    signal input a;
+    signal input seed;
+    signal output out;
+    signal sq <== a * a;
+    out <== sq * seed;
+}

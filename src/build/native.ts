@@ -113,9 +113,11 @@ export function runtimeFr(cppDir: string): string {
 
 /**
  * The functions spliced: "replace" puts the body in place of the portable one (kept under #else),
- * "prefix" puts it before the portable body (a fast path that returns when it applies).
+ * "prefix" puts it before the portable body (a fast path that returns when it applies), "always"
+ * likewise but for every compiler (Fr_copy's check for the pause of a two-stage witness,
+ * native/witness/main_pause.inc).
  */
-const MONT_BODIES: [signature: string, body: string, mode: "replace" | "prefix"][] = [
+const MONT_BODIES: [signature: string, body: string, mode: "replace" | "prefix" | "always"][] = [
   [
     "void Fr_rawMMul(FrRawElement pRawResult, const FrRawElement pRawA, const FrRawElement pRawB)",
     "des_mont_mul(pRawResult, pRawA, pRawB);",
@@ -130,6 +132,11 @@ const MONT_BODIES: [signature: string, body: string, mode: "replace" | "prefix"]
     "void Fr_rawFromMontgomery(FrRawElement pRawResult, const FrRawElement pRawA)",
     "static const uint64_t one[4] = {1, 0, 0, 0};\n    des_mont_mul(pRawResult, pRawA, one);",
     "replace",
+  ],
+  [
+    "void Fr_copy(PFrElement r, const PFrElement a)",
+    "if (__builtin_expect(a == des_pause_src, 0)) des_pause_hook();",
+    "always",
   ],
   [
     "static inline void mul_l1nl2n(PFrElement r, PFrElement a, PFrElement b)",
@@ -153,7 +160,7 @@ export function spliceMontgomery(src: string): string | undefined {
   const np = /^static uint64_t\s+Fr_np\s*=\s*0xc2e1f593efffffff;\n/m.exec(src);
   if (!np || !src.includes("static uint64_t     Fr_rawq[] = { 0x43e1f593f0000001,")) return undefined;
   const mont = readFileSync(join(REPO_ROOT, "native", "witness", "fr_mont.inc"), "utf8");
-  let out = `${src.slice(0, np.index + np[0].length)}\n#ifdef __SIZEOF_INT128__\n${mont}#endif\n${src.slice(np.index + np[0].length)}`;
+  let out = `${src.slice(0, np.index + np[0].length)}\n#ifdef __SIZEOF_INT128__\n${mont}#endif\n${PAUSE_GLOBALS}${src.slice(np.index + np[0].length)}`;
   for (const [sig, body, mode] of MONT_BODIES) {
     const at = out.indexOf(`\n${sig}\n{\n`);
     if (at < 0 || out.indexOf(`\n${sig}\n`, at + 1) >= 0) return undefined;
@@ -164,10 +171,100 @@ export function spliceMontgomery(src: string): string | undefined {
     const spliced =
       mode === "replace"
         ? `#ifdef __SIZEOF_INT128__\n    ${body}\n#else\n${portable}#endif\n`
-        : `#ifdef __SIZEOF_INT128__\n    ${body}\n#endif\n${portable}`;
+        : mode === "prefix"
+          ? `#ifdef __SIZEOF_INT128__\n    ${body}\n#endif\n${portable}`
+          : `    ${body}\n${portable}`;
     out = `${out.slice(0, open)}${spliced}${out.slice(end + 1)}`;
   }
   return out;
+}
+
+/** fr.cpp's definitions for the pause of a two-stage witness (set by main_pause.inc). */
+const PAUSE_GLOBALS =
+  "\n// des-prover: the pause of a two-stage witness (native/witness/main_pause.inc)\n" +
+  "FrElement *des_pause_src = nullptr;\nvoid (*des_pause_hook)() = nullptr;\n";
+
+/**
+ * circom's main.cpp with native/witness/main_pause.inc inserted before `main` and called first
+ * in it (the `--pause-at` mode; the usual two-argument call is unchanged), written beside it as
+ * `main-des.cpp`; its name, or "main.cpp" when the file is not the expected one or fr.cpp is not
+ * spliced (the pause is caught in the spliced Fr_copy).
+ */
+export function runtimeMain(cppDir: string): string {
+  if (runtimeFr(cppDir) === "fr.cpp") return "main.cpp";
+  const patched = splicePause(readFileSync(join(cppDir, "main.cpp"), "utf8"));
+  if (patched === undefined) return "main.cpp";
+  const out = join(cppDir, "main-des.cpp");
+  if (!existsSync(out) || readFileSync(out, "utf8") !== patched) {
+    writeFileSync(`${out}.tmp-${process.pid}`, patched);
+    renameSync(`${out}.tmp-${process.pid}`, out);
+  }
+  return "main-des.cpp";
+}
+
+/** main.cpp with main_pause.inc spliced in, or undefined if it does not fit. */
+export function splicePause(src: string): string | undefined {
+  const sig = "\nint main (int argc, char *argv[]) {\n";
+  const at = src.indexOf(sig);
+  if (at < 0 || src.indexOf(sig, at + 1) >= 0) return undefined;
+  for (const needed of [
+    "void writeBinWitness(Circom_CalcWit *ctx, std::string wtnsFileName)",
+    "void loadJson(Circom_CalcWit *ctx, std::string filename)",
+    "Circom_Circuit* loadCircuit(std::string const &datFileName)",
+  ])
+    if (!src.includes(needed)) return undefined;
+  const inc = readFileSync(join(REPO_ROOT, "native", "witness", "main_pause.inc"), "utf8");
+  const body = at + sig.length;
+  return `${src.slice(0, at)}\n${inc}${sig}  { const int s = des_pause_main(argc, argv); if (s >= 0) return s; }\n${src.slice(body)}`;
+}
+
+/**
+ * Whether a generator can compute its witness in two stages around the main component's input
+ * `signal` (native/witness/main_pause.inc): its binary links the spliced runtime (its stamp names
+ * main-des), and the main component's generated code reads the signal only as the source of a
+ * plain Fr_copy (a copy into a subcomponent's input), where the pause is caught; any other read
+ * (an expression, an array copy) could use the placeholder before the pause, and the answer is
+ * no. The scan of the circuit's C++ (tens of MB) is kept in `<bin>.pause-<signal>`.
+ */
+export function pauseSupport(cppDir: string, name: string, signal: string): boolean {
+  const bin = join(cppDir, name);
+  if (!existsSync(bin) || !existsSync(`${bin}.runtime`)) return false;
+  if (!readFileSync(`${bin}.runtime`, "utf8").includes("main-des-")) return false;
+  const memo = `${bin}.pause-${signal}`;
+  if (existsSync(memo)) return readFileSync(memo, "utf8") === "yes";
+  const ok = mainReadsOnlyByCopy(cppDir, name, signal);
+  writeFileSync(memo, ok ? "yes" : "no");
+  return ok;
+}
+
+/** The scan of pauseSupport: the main template's reads of `main.<signal>` are all plain Fr_copy's. */
+export function mainReadsOnlyByCopy(cppDir: string, name: string, signal: string): boolean {
+  const sym = join(dirname(cppDir), `${name}.sym`);
+  let id: number | undefined;
+  for (const line of readFileSync(sym, "utf8").split("\n")) {
+    const f = line.split(",");
+    if (f[3] === `main.${signal}`) id = Number(f[0]);
+  }
+  if (id === undefined) return false;
+  const cpp = readFileSync(join(cppDir, `${name}.cpp`), "utf8");
+  // void run(Circom_CalcWit* ctx){ T_create(1,0,ctx,"main",0); T_run(0,ctx); }: main's signals start at 1
+  const m =
+    /\nvoid run\(Circom_CalcWit\* ctx\)\{\n(\w+)_create\(1,0,ctx,"main",0\);\n\1_run\(0,ctx\);\n\}/.exec(cpp);
+  if (!m) return false;
+  const head = `\nvoid ${m[1]}_run(uint ctx_index,Circom_CalcWit* ctx){\n`;
+  const start = cpp.indexOf(head);
+  if (start < 0) return false;
+  const end = cpp.indexOf("\n}\n\nvoid ", start);
+  const body = cpp.slice(start, end < 0 ? undefined : end);
+  const ref = `signalValues[mySignalStart + ${id - 1}]`;
+  const copy = `\nFr_copy(aux_dest,&${ref});\n`;
+  let reads = 0;
+  for (let at = body.indexOf(ref); at >= 0; at = body.indexOf(ref, at + 1)) {
+    const line = body.lastIndexOf("\n", at);
+    if (body.slice(line, line + copy.length) !== copy) return false;
+    reads++;
+  }
+  return reads > 0;
 }
 
 /**
@@ -183,7 +280,7 @@ function buildPlan(cppDir: string, name: string): { bin: string; steps: Step[]; 
   const steps: Step[] = [];
   const objects: string[] = [];
   for (const file of RUNTIME_FILES) {
-    const f = file === "fr.cpp" ? runtimeFr(cppDir) : file;
+    const f = file === "fr.cpp" ? runtimeFr(cppDir) : file === "main.cpp" ? runtimeMain(cppDir) : file;
     const h = createHash("sha256")
       .update(JSON.stringify([CXX, CXXFLAGS, RUNTIME_OPT]))
       .update(readFileSync(join(cppDir, f)))
@@ -349,4 +446,118 @@ export async function nativeWitness(bin: string, input: unknown, out: string): P
     rmSync(tmp, { force: true });
   }
   return { seconds: (performance.now() - t0) / 1000 };
+}
+
+/** BN254's scalar field modulus r (the field of circom's witnesses). */
+const FR_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+/** A two-stage witness in progress (startPausedWitness). */
+export interface PausedWitness {
+  /** The partial witness (every wire computed before the pause holds its final value). */
+  partial: string;
+  /** Seconds to the pause. */
+  seconds: number;
+  /** Gives the paused signal its value; resolves when `out` is written, with the seconds since. */
+  resume(value: bigint): Promise<{ seconds: number }>;
+  /** Stops the generator (a no-op once it has exited). */
+  abort(): void;
+}
+
+/**
+ * Starts a native generator in its two-stage mode (native/witness/main_pause.inc; only for
+ * binaries pauseSupport accepts): it computes `input`'s witness up to the first read of the main
+ * input `signal`, writes `partial`, and resolves; `resume(v)` runs the rest with signal = v and
+ * writes `out`. The input's own value for `signal` is never read. A failed constraint before the
+ * pause rejects here, after it in `resume`, as nativeWitness does (WITNESS_FAILED).
+ */
+export async function startPausedWitness(
+  bin: string,
+  input: unknown,
+  out: string,
+  opts: { signal: string; partial: string },
+): Promise<PausedWitness> {
+  const t0 = performance.now();
+  const inputFile = `${out}.input.json`;
+  const tmp = `${out}.tmp-${process.pid}`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(inputFile, JSON.stringify(input));
+  const child = spawn(bin, [inputFile, tmp, "--pause-at", opts.signal, opts.partial], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  let paused = false;
+  let onPause: (() => void) | undefined;
+  const collect = (d: Buffer) => {
+    if (output.length < 16_000) output += d;
+  };
+  child.stdout.on("data", (d: Buffer) => {
+    collect(d);
+    if (!paused && output.includes("paused\n")) {
+      paused = true;
+      onPause?.();
+    }
+  });
+  child.stderr.on("data", collect);
+  child.stdin.on("error", () => {}); // a generator that died: reported by its exit
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res, rej) => {
+    child.on("error", rej);
+    child.on("close", (code, signal) => res({ code, signal }));
+  });
+  const cleanup = () => {
+    rmSync(inputFile, { force: true });
+    rmSync(tmp, { force: true });
+  };
+  const failure = (r: { code: number | null; signal: NodeJS.Signals | null }) => {
+    const first = output
+      .split("\n")
+      .map((l) => l.trim().replace(/^terminate called after throwing .*$/, ""))
+      .filter((l) => l && l !== "paused" && !l.includes("Aborted"))
+      .slice(0, 3)
+      .join("; ");
+    return desError(
+      "WITNESS_FAILED",
+      `native witness generator failed (${exitStatus({ ...r, output })}): ${first}`,
+      { bin },
+    );
+  };
+  const atPause = await Promise.race([
+    new Promise<"paused">((res) => {
+      onPause = () => res("paused");
+      if (paused) res("paused");
+    }),
+    exited,
+  ]).catch((e: Error) => {
+    cleanup();
+    throw e;
+  });
+  if (atPause !== "paused") {
+    cleanup();
+    throw failure(atPause);
+  }
+  const tPause = performance.now();
+  const abort = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    cleanup();
+  };
+  return {
+    partial: opts.partial,
+    seconds: (tPause - t0) / 1000,
+    async resume(value) {
+      if (value < 0n || value >= FR_MODULUS) {
+        abort();
+        throw desError("USAGE", `--pause-at ${opts.signal}: ${value} is not a field element`);
+      }
+      const t1 = performance.now();
+      child.stdin.end(`${value}\n`);
+      const r = await exited;
+      try {
+        if (r.code !== 0) throw failure(r);
+        renameSync(tmp, out);
+      } finally {
+        cleanup();
+      }
+      return { seconds: (performance.now() - t1) / 1000 };
+    },
+    abort,
+  };
 }
