@@ -12,7 +12,9 @@
  *               same proof twice), one commitment: the shape of every node above level 1.
  * Per form: constraints and domain, the development setup (native; cached keys are rebuilt in a
  * work directory), the witness (the two children's verifier witnesses, the glue's and the linking;
- * the committed forms compute it twice, with seed 0 for D and with H(D)), the proof (native
+ * the committed forms compute it in two stages where the native generators pause at the seed
+ * (src/build/native.ts startPausedWitness: to the seed, D, the rest with H(D)), else twice, with
+ * seed 0 for D and with H(D)), the proof (native
  * prover: seconds and its peak RSS; the committed forms add the two commitment multiexps), and the
  * verification of the proof. The verifier witnesses are native (circom's C++ generators, the two
  * children side by side, as `des prove` computes them; their g++ builds are timed apart) where the
@@ -31,7 +33,14 @@ import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/b
 import type { SnarkjsProof } from "../src/bn254/pairing.ts";
 import { compileVerifier, parseCommittedVkey, parseGroth16Vkey } from "../src/bn254/verifier-build.ts";
 import { ARTIFACTS, compileCircuit } from "../src/build/circom.ts";
-import { buildNativeWitness, nativeToolchain, nativeWitness } from "../src/build/native.ts";
+import {
+  buildNativeWitness,
+  nativeToolchain,
+  nativeWitness,
+  type PausedWitness,
+  pauseSupport,
+  startPausedWitness,
+} from "../src/build/native.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
 import { committedLinkedWires, readCommitmentKey } from "../src/commit/key.ts";
@@ -93,6 +102,8 @@ interface FormResult {
   domain: number;
   /** g++ build of the verifier's native witness generator (0: cached or WebAssembly). */
   generatorBuildSeconds: number;
+  /** one pass (plain), two passes (seed 0, then H(D)) or two stages (paused at the seed). */
+  witnessMode: string;
   setupSeconds: number;
   witnessSeconds: number;
   commitSeconds: number;
@@ -152,6 +163,26 @@ for (const form of values.forms!.split(",")) {
     } else inputs.forEach((inp, i) => writeWtns(join(dir, `c${i}.wtns`), vc!.calculate({ ...inp, ...s }).witness));
     linkWitness(join(dir, "g.wtns"), binds.map((bind, i) => ({ wtns: join(dir, `c${i}.wtns`), bind })), join(dir, "n.wtns"));
   };
+  // a committed form's witness in two stages where its generator pauses at the seed (as `des prove`
+  // computes it, src/aggregate/prove.ts pausedLinked): the children once, to the seed, then the rest
+  const twoStage = committed && gen !== undefined && pauseSupport(gen, "seed");
+  let paused: PausedWitness[] = [];
+  const stagedWitness = async (seed: bigint) => {
+    const s: CircuitInput = { seed: String(seed) };
+    if (seed === 0n)
+      paused = await Promise.all(
+        inputs.map((inp, i) =>
+          startPausedWitness(gen!, { ...inp, ...s }, join(dir, `c${i}.wtns`), {
+            signal: "seed",
+            partial: join(dir, `c${i}.partial.wtns`),
+          }),
+        ),
+      );
+    else await Promise.all(paused.map((p) => p.resume(seed)));
+    writeWtns(join(dir, "g.wtns"), gc.calculate({ ...glueIn, ...s }).witness);
+    const part = (i: number) => join(dir, seed === 0n ? `c${i}.partial.wtns` : `c${i}.wtns`);
+    linkWitness(join(dir, "g.wtns"), binds.map((bind, i) => ({ wtns: part(i), bind })), join(dir, "n.wtns"));
+  };
   if (!committed) {
     await devSetup(r1cs, zkey, { native: bin });
     const setupSeconds = secs(t0);
@@ -170,6 +201,7 @@ for (const form of values.forms!.split(",")) {
       constraints: link.nConstraints,
       domain,
       generatorBuildSeconds,
+      witnessMode: "one pass",
       setupSeconds,
       witnessSeconds,
       commitSeconds: 0,
@@ -185,14 +217,14 @@ for (const form of values.forms!.split(",")) {
     await devSetup(r1cs, zkey, { native: bin, commitment: { wires, dir: join(dir, "ck") } });
     const setupSeconds = secs(t0);
     const ck = readCommitmentKey(join(dir, "ck"));
-    log(`${form}: ${wires.length} committed wires; witness ×2 and proof …`);
+    log(`${form}: ${wires.length} committed wires; witness (${twoStage ? "two stages" : "two passes"}) and proof …`);
     const r = await proveCommittedWith({
       zkey,
       ck,
       bin,
       threads,
       witness: async (seed) => {
-        await witness(seed);
+        await (twoStage ? stagedWitness(seed) : witness(seed));
         return { wtns: join(dir, "n.wtns") };
       },
     });
@@ -212,6 +244,7 @@ for (const form of values.forms!.split(",")) {
       constraints: link.nConstraints,
       domain,
       generatorBuildSeconds,
+      witnessMode: twoStage ? "two stages" : "two passes",
       setupSeconds,
       witnessSeconds: +r.seconds.witness.toFixed(1),
       commitSeconds: +r.seconds.commit.toFixed(1),
@@ -229,7 +262,7 @@ const rows = results.map((r) => [
   r.constraints,
   `2^${r.domain}`,
   r.setupSeconds,
-  r.witnessSeconds,
+  `${r.witnessSeconds} (${r.witnessMode})`,
   r.proveSeconds,
   r.proverPeakRssMiB,
   r.verified ? "yes" : "NO",

@@ -358,7 +358,7 @@ describe("two-stage witness (--pause-at, native/witness/main_pause.inc)", () => 
   const pin = (a: bigint, seed: bigint) => ({ a: String(a), seed: String(seed) });
 
   test("the probe qualifies (its seed is only copied into PauseTail); a read in an expression does not", async () => {
-    assert.equal(pauseSupport(probe.cpp!, probe.name, "seed"), true);
+    assert.equal(pauseSupport(pbin, "seed"), true);
     assert.equal(mainReadsOnlyByCopy(probe.cpp!, probe.name, "a"), false, "a is read by the products");
     const expr = await compileCircuit(
       {

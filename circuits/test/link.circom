@@ -42,8 +42,11 @@ template StandInVerifier() {
 }
 
 // StandInLookupVerifier(): the stand-in for the verifier's lookup form (a committed node's child
-// verifier): public inputs x and seed like that form; the same tie of x to private wires, and
-// nothing computed from the seed (every private wire is committed before it).
+// verifier): public inputs x and seed like that form; the same tie of x to private wires, all of
+// them computed before the seed (committed); then, like the real form's challenges, a hash of the
+// seed under a post_ name (post_xp: src/commit/key.ts leaves it out of the commitment). As in the
+// real form, the seed is read only as a copy into a sub-component's input, so the native generator
+// computes its witness in two stages (src/build/native.ts pauseSupport).
 template StandInLookupVerifier() {
     signal input x;
     signal input seed;
@@ -53,4 +56,7 @@ template StandInLookupVerifier() {
     v.x <== x;
     v.a <== a;
     v.h <== h;
+    component post_xp = Poseidon(2);
+    post_xp.inputs[0] <== x;
+    post_xp.inputs[1] <== seed;
 }

@@ -26,7 +26,7 @@ import { readJsonFile } from "../block/schema.ts";
 import type { VerifierVkey } from "../bn254/groth16.ts";
 import type { SnarkjsVkey } from "../bn254/pairing.ts";
 import { parseCommittedVkey, parseGroth16Vkey, type VerifierForm } from "../bn254/verifier-build.ts";
-import { nativeWitness } from "../build/native.ts";
+import { nativeWitness, type PausedWitness, pauseSupport, startPausedWitness } from "../build/native.ts";
 import { nativeProve, resolveNativeProver } from "../build/prover.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
 import { readCommitmentKey } from "../commit/key.ts";
@@ -144,6 +144,8 @@ export interface NodeReport {
   /** Work, not time in the budget's queue: the slower child witness plus glue and linking; the proof. */
   witnessSeconds: number;
   proveSeconds: number;
+  /** How the witness was computed (NodeWork.witnessMode); absent for a reused proof. */
+  witnessMode?: WitnessMode;
 }
 
 export interface AggregateReport {
@@ -621,8 +623,11 @@ export async function aggregateBlock(
       reused: false,
       witnessSeconds: w.witnessSeconds,
       proveSeconds: w.proveSeconds,
+      witnessMode: w.witnessMode,
     });
-    log(`${name}: witness ${w.witnessSeconds.toFixed(0)} s, proof ${w.proveSeconds.toFixed(0)} s`);
+    log(
+      `${name}: witness ${w.witnessSeconds.toFixed(0)} s (${w.witnessMode}), proof ${w.proveSeconds.toFixed(0)} s`,
+    );
     return { name, proof: w.proof, publicSignal: w.publicSignal };
   };
 
@@ -872,9 +877,17 @@ export interface NodeWorkContext {
   cores: number;
 }
 
+/**
+ * A node witness: "one pass" (a plain node), "two passes" (a committed node's witness computed
+ * for seed 0 and again for H(D)) or "two stages" (computed once, paused at the seed:
+ * pausedLinked).
+ */
+export type WitnessMode = "one pass" | "two passes" | "two stages";
+
 export interface NodeWork {
   proof: unknown;
   publicSignal: string;
+  witnessMode: WitnessMode;
   /** The slower child witness plus glue and linking, timed inside the claims; the proof likewise. */
   witnessSeconds: number;
   proveSeconds: number;
@@ -954,7 +967,12 @@ export async function proveNodeWork(
     );
     return Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
   };
-  if (c.commitment !== undefined) return proveCommittedNode(c, node, linked, nodeW, ctx);
+  if (c.commitment !== undefined) {
+    const staged = c.verifiers.every((v) => v.native !== undefined && pauseSupport(v.native, "seed"))
+      ? pausedLinked(c, node, [l, r], work, nodeW, ctx)
+      : undefined;
+    return proveCommittedNode(c, node, staged ?? { linked }, nodeW, ctx);
+  }
   const witnessSeconds = await linked();
   const { proof, publicSignals, proveSeconds } = await plainProof(ctx, `${name} proof`, await c.zkey, nodeW);
   if (publicSignals[0] !== node.expected.toString())
@@ -962,7 +980,14 @@ export async function proveNodeWork(
       "WITNESS_MISMATCH",
       `${name}: node public signal ${publicSignals[0]} ≠ the reference statement hash ${node.expected}`,
     );
-  return { proof, publicSignal: publicSignals[0]!, witnessSeconds, proveSeconds, witness: nodeW };
+  return {
+    proof,
+    publicSignal: publicSignals[0]!,
+    witnessSeconds,
+    proveSeconds,
+    witness: nodeW,
+    witnessMode: "one pass",
+  };
 }
 
 /**
@@ -979,11 +1004,145 @@ async function plainProof(ctx: NodeWorkContext, name: string, zkey: string, wtns
   });
 }
 
-/** proveNodeWork's committed path: proveCommittedWith over the linked witness of each seed. */
+/**
+ * A committed node's linked witness in two stages (native generators that pause at `seed`,
+ * src/build/native.ts pauseSupport): `first()` starts both children's generators, which compute
+ * everything before the seed (the committed wires), and links their partial witnesses with the
+ * glue's for seed 0 into nodeW; `second(seed)` resumes them with H(D) and links the final
+ * witnesses. The children's work before the seed is done once, not once per seed.
+ *
+ * The paused generators keep their memory while the commitment is computed, so one claim covers
+ * both children, the commitment and the resumption (the proof's cores; both generators' peaks and
+ * the commitment's): held from first() to the end of second(), or `stop()`, which also ends the
+ * generators (a failure between the stages loses nothing but them).
+ */
+function pausedLinked(
+  c: NodeWorkCircuit,
+  node: Pick<TreeNode, "name" | "glueInput">,
+  children: readonly [Proved, Proved],
+  work: string,
+  nodeW: string,
+  ctx: NodeWorkContext,
+): StagedLinked {
+  const { name } = node;
+  let held: { release: () => void; paused: PausedWitness[] } | undefined;
+  const fault = (child: Proved, e: unknown) =>
+    isDesError(e) && e.code === "USAGE"
+      ? e
+      : desError(
+          "PROVER_FAULT",
+          `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
+          { node: name, child: child.name },
+        );
+  const glueAndLink = async (seed: bigint, wtns: readonly string[]) => {
+    const glueW = join(work, "glue.wtns");
+    await snarkjs.wtns.calculate({ ...node.glueInput, seed: String(seed) }, c.glueWasm, glueW);
+    linkWitness(
+      glueW,
+      wtns.map((w, i) => ({ wtns: w, bind: c.bindings[i as 0 | 1] })),
+      nodeW,
+    );
+  };
+  const stop = () => {
+    for (const p of held?.paused ?? []) p?.abort();
+    held?.release();
+    held = undefined;
+  };
+  return {
+    async first() {
+      const peakMiB =
+        c.verifiers.reduce((a, v) => a + ctx.witnessPeakMiB(v), 0) +
+        Math.min(COMMIT_PEAK_MIB, ctx.provePeakMiB);
+      const release = await holdClaim(ctx, {
+        name: `${name} witness (two stages) and commitment`,
+        peakMiB,
+        cores: ctx.cores,
+      });
+      held = { release, paused: [] };
+      const h = held;
+      const results = await Promise.allSettled(
+        children.map(async (child, side) => {
+          const v = c.verifiers[side as 0 | 1];
+          try {
+            const p = await startPausedWitness(
+              v.native!,
+              v.input(child.proof, child.publicSignal),
+              join(work, `child${side}.wtns`),
+              { signal: "seed", partial: join(work, `child${side}.partial.wtns`) },
+            );
+            h.paused[side] = p;
+            return p;
+          } catch (e) {
+            throw fault(child, e);
+          }
+        }),
+      );
+      const bad = results.find((x) => x.status === "rejected");
+      if (bad) throw (bad as PromiseRejectedResult).reason;
+      const paused = results.map((x) => (x as PromiseFulfilledResult<PausedWitness>).value);
+      const g0 = performance.now();
+      await glueAndLink(
+        0n,
+        paused.map((p) => p.partial),
+      );
+      return Math.max(...paused.map((p) => p.seconds)) + (performance.now() - g0) / 1000;
+    },
+    async second(seed) {
+      if (!held) throw desError("PROVER_FAULT", `${name}: the second stage without the first`);
+      const h = held;
+      const done = await Promise.all(
+        children.map(async (child, side) => {
+          try {
+            return await h.paused[side]!.resume(seed);
+          } catch (e) {
+            throw fault(child, e);
+          }
+        }),
+      );
+      const g0 = performance.now();
+      await glueAndLink(
+        seed,
+        children.map((_, side) => join(work, `child${side}.wtns`)),
+      );
+      stop();
+      return Math.max(...done.map((d) => d.seconds)) + (performance.now() - g0) / 1000;
+    },
+    stop,
+  };
+}
+
+/** A committed node's two linked witnesses: once per seed, or in two stages (pausedLinked). */
+type StagedLinked =
+  | { linked: (extra: CircuitInput) => Promise<number> }
+  | { first(): Promise<number>; second(seed: bigint): Promise<number>; stop(): void };
+
+/**
+ * Holds a claim of the runner's scheduler from when it is granted until the returned function is
+ * called (ctx.claim runs a function under a claim; this one waits for the release).
+ */
+function holdClaim(ctx: Pick<NodeWorkContext, "claim">, claim: TaskClaim): Promise<() => void> {
+  return new Promise((granted, failed) => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    ctx
+      .claim(claim, async () => {
+        granted(release);
+        await held;
+      })
+      .catch(failed);
+  });
+}
+
+/**
+ * proveNodeWork's committed path: proveCommittedWith over the linked witness of each seed, or over
+ * the two stages of one witness (pausedLinked), whose claim already covers the commitment.
+ */
 async function proveCommittedNode(
   c: NodeWorkCircuit,
   node: Pick<TreeNode, "name" | "expected">,
-  linked: (extra: CircuitInput) => Promise<number>,
+  w: StagedLinked,
   nodeW: string,
   ctx: NodeWorkContext,
 ): Promise<NodeWork> {
@@ -995,33 +1154,46 @@ async function proveCommittedNode(
   ck.catch(() => {}); // awaited after the first witness, which may fail first
   let witnessSeconds = 0;
   let proveSeconds = 0;
-  const r = await proveCommittedWith({
-    zkey: c.zkey,
-    ck,
-    bin: ctx.prover.bin,
-    threads: ctx.prover.threads,
-    witness: async (seed) => {
-      witnessSeconds += await linked({ seed: String(seed) });
-      return { wtns: nodeW };
-    },
-    // timed inside the claims, like the plain proof
-    stage: (stage, fn) =>
-      ctx.claim(
-        {
-          name: `${name} ${stage === "commit" ? "commitment" : "proof"}`,
-          peakMiB: stage === "commit" ? Math.min(COMMIT_PEAK_MIB, ctx.provePeakMiB) : ctx.provePeakMiB,
-          cores: ctx.cores,
-        },
-        async () => {
-          const p0 = performance.now();
-          try {
-            return await fn();
-          } finally {
-            proveSeconds += (performance.now() - p0) / 1000;
-          }
-        },
-      ),
-  });
+  const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const p0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      proveSeconds += (performance.now() - p0) / 1000;
+    }
+  };
+  const staged = "first" in w ? w : undefined;
+  let r: Awaited<ReturnType<typeof proveCommittedWith>>;
+  try {
+    r = await proveCommittedWith({
+      zkey: c.zkey,
+      ck,
+      bin: ctx.prover.bin,
+      threads: ctx.prover.threads,
+      witness: async (seed) => {
+        witnessSeconds += staged
+          ? seed === 0n
+            ? await staged.first()
+            : await staged.second(seed)
+          : await (w as { linked: (extra: CircuitInput) => Promise<number> }).linked({ seed: String(seed) });
+        return { wtns: nodeW };
+      },
+      // timed inside the claims, like the plain proof; the two stages' claim covers the commitment
+      stage: (stage, fn) =>
+        staged && stage === "commit"
+          ? timed(fn)
+          : ctx.claim(
+              {
+                name: `${name} ${stage === "commit" ? "commitment" : "proof"}`,
+                peakMiB: stage === "commit" ? Math.min(COMMIT_PEAK_MIB, ctx.provePeakMiB) : ctx.provePeakMiB,
+                cores: ctx.cores,
+              },
+              () => timed(fn),
+            ),
+    });
+  } finally {
+    staged?.stop();
+  }
   const D = [BigInt(r.proof.D[0]), BigInt(r.proof.D[1])] as const;
   const xp = committedPublicInput(node.expected, D);
   if (r.publicSignals[0] !== xp.toString())
@@ -1035,6 +1207,7 @@ async function proveCommittedNode(
     witnessSeconds,
     proveSeconds,
     witness: nodeW,
+    witnessMode: staged ? "two stages" : "two passes",
   };
 }
 
@@ -1063,7 +1236,13 @@ export async function proveWrapWork(
       "WITNESS_MISMATCH",
       `block proof: public signal ${publicSignals[0]} ≠ the root's statement ${root.publicSignal}`,
     );
-  return { proof, publicSignal: publicSignals[0]!, witnessSeconds: w.seconds, proveSeconds };
+  return {
+    proof,
+    publicSignal: publicSignals[0]!,
+    witnessSeconds: w.seconds,
+    proveSeconds,
+    witnessMode: "one pass",
+  };
 }
 
 /** A stored node proof, when it exists, reads and was made from `inputHash` with this public signal. */

@@ -20,6 +20,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -219,43 +220,69 @@ export function splicePause(src: string): string | undefined {
 }
 
 /**
- * Whether a generator can compute its witness in two stages around the main component's input
- * `signal` (native/witness/main_pause.inc): its binary links the spliced runtime (its stamp names
+ * Whether the generator `bin` can compute its witness in two stages around the main component's
+ * input `signal` (native/witness/main_pause.inc): it links the spliced runtime (its stamp names
  * main-des), and the main component's generated code reads the signal only as the source of a
  * plain Fr_copy (a copy into a subcomponent's input), where the pause is caught; any other read
  * (an expression, an array copy) could use the placeholder before the pause, and the answer is
  * no. The scan of the circuit's C++ (tens of MB) is kept in `<bin>.pause-<signal>`.
  */
-export function pauseSupport(cppDir: string, name: string, signal: string): boolean {
-  const bin = join(cppDir, name);
+export function pauseSupport(bin: string, signal: string): boolean {
   if (!existsSync(bin) || !existsSync(`${bin}.runtime`)) return false;
   if (!readFileSync(`${bin}.runtime`, "utf8").includes("main-des-")) return false;
   const memo = `${bin}.pause-${signal}`;
   if (existsSync(memo)) return readFileSync(memo, "utf8") === "yes";
-  const ok = mainReadsOnlyByCopy(cppDir, name, signal);
+  const ok = mainReadsOnlyByCopy(dirname(bin), basename(bin), signal);
   writeFileSync(memo, ok ? "yes" : "no");
   return ok;
 }
 
+/** "\n" and the start of `file`, read in 4 MiB steps until it holds `marker` (or the whole file). */
+function headUntil(file: string, marker: string): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const parts = [Buffer.from("\n")];
+    for (;;) {
+      const b = Buffer.alloc(4 << 20);
+      const n = readSync(fd, b, 0, b.length, null);
+      if (n > 0) parts.push(b.subarray(0, n));
+      const text = Buffer.concat(parts);
+      if (n <= 0 || text.includes(marker)) return text;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The scan of pauseSupport: the main template's reads of `main.<signal>` are all plain Fr_copy's. */
 export function mainReadsOnlyByCopy(cppDir: string, name: string, signal: string): boolean {
-  const sym = join(dirname(cppDir), `${name}.sym`);
-  let id: number | undefined;
-  for (const line of readFileSync(sym, "utf8").split("\n")) {
-    const f = line.split(",");
-    if (f[3] === `main.${signal}`) id = Number(f[0]);
-  }
-  if (id === undefined) return false;
-  const cpp = readFileSync(join(cppDir, `${name}.cpp`), "utf8");
+  // bytes, not strings: the files are tens of MB, and only their ASCII markers are searched
+  // its line: "<signal id>,<wire>,<component>,main.<signal>", among the main component's own
+  // signals, which come first (read in 4 MiB steps until found)
+  const symText = headUntil(join(dirname(cppDir), `${name}.sym`), `,main.${signal}\n`);
+  const at = symText.indexOf(`,main.${signal}\n`);
+  if (at < 0) return false;
+  const id = Number(
+    symText
+      .subarray(symText.lastIndexOf("\n", at) + 1, at)
+      .toString("latin1")
+      .split(",")[0],
+  );
+  if (!(id > 0)) return false;
+  const cpp = readFileSync(join(cppDir, `${name}.cpp`));
   // void run(Circom_CalcWit* ctx){ T_create(1,0,ctx,"main",0); T_run(0,ctx); }: main's signals start at 1
+  const runAt = cpp.lastIndexOf("\nvoid run(Circom_CalcWit* ctx){\n");
   const m =
-    /\nvoid run\(Circom_CalcWit\* ctx\)\{\n(\w+)_create\(1,0,ctx,"main",0\);\n\1_run\(0,ctx\);\n\}/.exec(cpp);
+    runAt < 0
+      ? null
+      : /^\nvoid run\(Circom_CalcWit\* ctx\)\{\n(\w+)_create\(1,0,ctx,"main",0\);\n\1_run\(0,ctx\);\n\}/.exec(
+          cpp.subarray(runAt).toString("latin1"),
+        );
   if (!m) return false;
-  const head = `\nvoid ${m[1]}_run(uint ctx_index,Circom_CalcWit* ctx){\n`;
-  const start = cpp.indexOf(head);
+  const start = cpp.indexOf(`\nvoid ${m[1]}_run(uint ctx_index,Circom_CalcWit* ctx){\n`);
   if (start < 0) return false;
   const end = cpp.indexOf("\n}\n\nvoid ", start);
-  const body = cpp.slice(start, end < 0 ? undefined : end);
+  const body = cpp.subarray(start, end < 0 ? undefined : end).toString("latin1");
   const ref = `signalValues[mySignalStart + ${id - 1}]`;
   const copy = `\nFr_copy(aux_dest,&${ref});\n`;
   let reads = 0;
