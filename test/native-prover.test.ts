@@ -368,6 +368,43 @@ const MSM_CASES: { name: string; extraThreads?: number[]; make(g: GroupName): Ms
       };
     },
   },
+  // the prover's bit-length classes (≤ 16, 32, 64, 128, 254 bits; a class of < 1024 terms joins the
+  // next): short scalars take fewer windows
+  {
+    name: "large: short scalars, ≥ 1024 in every class, with each class's boundary values",
+    extraThreads: [3, 32],
+    make: (g) => {
+      const bounds = [16, 32, 64, 128, 254];
+      const ks: bigint[] = [];
+      bounds.forEach((b, k) => {
+        const lo = k === 0 ? 2 : bounds[k - 1]! + 1;
+        for (let i = 0; i < 1100; i++) {
+          const bits = lo + (i % (b - lo + 1));
+          // a random scalar of exactly `bits` bits (below r for 254)
+          const v = (1n << BigInt(bits - 1)) | (randomScalar() & ((1n << BigInt(bits - 1)) - 1n));
+          ks.push(v % R === 0n ? 2n : v % R);
+        }
+        // every bit set (signed digits carry into the last window), the bound's top and one past
+        ks.push((1n << BigInt(Math.min(b, 253))) - 1n, 1n << BigInt(Math.min(b, 253) - 1));
+        if (b < 254) ks.push(1n << BigInt(b));
+      });
+      ks.push(R - 1n, R - 2n, 2n, 3n);
+      return { bases: ks.map((_, i) => pool(g)[i % 1000]!), ks };
+    },
+  },
+  {
+    name: "large: 4500 scalars below 2^16 and classes too small for their own windows (join the next)",
+    make: (g) => {
+      const short = (bits: number) => (1n << BigInt(bits - 1)) | (randomScalar() & ((1n << BigInt(bits - 1)) - 1n));
+      const ks = [
+        ...Array.from({ length: 4500 }, (_, i) => short(2 + (i % 15))),
+        ...Array.from({ length: 600 }, (_, i) => short(17 + (i % 16))),
+        ...Array.from({ length: 500 }, (_, i) => short(33 + (i % 32))),
+        ...Array.from({ length: 10 }, () => randomNonZero()),
+      ];
+      return { bases: ks.map((_, i) => pool(g)[(i * 7) % 1000]!), ks };
+    },
+  },
   {
     name: "large: random bases, then the same bases negated with the same scalars (cancel)",
     make: (g) => {
