@@ -104,6 +104,12 @@ inline Accumulation& msmAccumulation() {
   static Accumulation a = Accumulation::BatchAffine;
   return a;
 }
+// Whether terms go through windows in classes by bit length (--msm-classes on, the default) or
+// all through 254 bits' windows (off: the baseline of bench/node.ts --msm-baseline).
+inline bool& msmBitClasses() {
+  static bool on = true;
+  return on;
+}
 
 // Σ (i+1)·bucket[i] by running sums from the top; bucket i = affine part (if set) + Jacobian part.
 template <class F>
@@ -333,7 +339,7 @@ Jacobian<F> msm(const unsigned char* points, const u64* scalars, size_t n, int t
   parallelRanges(idx.size(), threads, [&](size_t b, size_t e, size_t) {
     for (size_t j = b; j < e; j++) {
       const int bits = scalarBits(scalars + 4 * (size_t)idx[j]);
-      int k = 0;
+      int k = msmBitClasses() ? 0 : 4;
       while (bits > bounds[k]) k++;
       cls[j] = (uint8_t)k;
     }
