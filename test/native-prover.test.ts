@@ -395,7 +395,8 @@ const MSM_CASES: { name: string; extraThreads?: number[]; make(g: GroupName): Ms
   {
     name: "large: 4500 scalars below 2^16 and classes too small for their own windows (join the next)",
     make: (g) => {
-      const short = (bits: number) => (1n << BigInt(bits - 1)) | (randomScalar() & ((1n << BigInt(bits - 1)) - 1n));
+      const short = (bits: number) =>
+        (1n << BigInt(bits - 1)) | (randomScalar() & ((1n << BigInt(bits - 1)) - 1n));
       const ks = [
         ...Array.from({ length: 4500 }, (_, i) => short(2 + (i % 15))),
         ...Array.from({ length: 600 }, (_, i) => short(17 + (i % 16))),

@@ -570,6 +570,7 @@ export async function aggregateBlock(
     wtns: (task) => pool.run(task satisfies WtnsTask),
     prover: prover ? { bin: prover.bin, threads: budget.cores } : undefined,
     cores: budget.cores,
+    memoryMiB: budget.memoryMiB,
   };
   /**
    * One node: a stored proof is reused when it matches; otherwise its witness is computed as soon
@@ -875,6 +876,8 @@ export interface NodeWorkContext {
   prover?: { bin: string; threads: number };
   /** Cores a proof claims. */
   cores: number;
+  /** The scheduler's whole memory budget (MiB): a claim above it is refused. */
+  memoryMiB?: number;
 }
 
 /**
@@ -968,9 +971,13 @@ export async function proveNodeWork(
     return Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
   };
   if (c.commitment !== undefined) {
-    const staged = c.verifiers.every((v) => v.native !== undefined && pauseSupport(v.native, "seed"))
-      ? pausedLinked(c, node, [l, r], work, nodeW, ctx)
-      : undefined;
+    // two stages where both generators pause at the seed and the budget holds both of them with
+    // the commitment at once; two passes otherwise
+    const staged =
+      c.verifiers.every((v) => v.native !== undefined && pauseSupport(v.native, "seed")) &&
+      stagesPeakMiB(c, ctx) <= (ctx.memoryMiB ?? Number.POSITIVE_INFINITY)
+        ? pausedLinked(c, node, [l, r], work, nodeW, ctx)
+        : undefined;
     return proveCommittedNode(c, node, staged ?? { linked }, nodeW, ctx);
   }
   const witnessSeconds = await linked();
@@ -1050,9 +1057,7 @@ function pausedLinked(
   };
   return {
     async first() {
-      const peakMiB =
-        c.verifiers.reduce((a, v) => a + ctx.witnessPeakMiB(v), 0) +
-        Math.min(COMMIT_PEAK_MIB, ctx.provePeakMiB);
+      const peakMiB = stagesPeakMiB(c, ctx);
       const release = await holdClaim(ctx, {
         name: `${name} witness (two stages) and commitment`,
         peakMiB,
@@ -1109,6 +1114,16 @@ function pausedLinked(
     },
     stop,
   };
+}
+
+/** The claim of pausedLinked: both paused generators and the commitment's multiexps. */
+function stagesPeakMiB(
+  c: NodeWorkCircuit,
+  ctx: Pick<NodeWorkContext, "witnessPeakMiB" | "provePeakMiB">,
+): number {
+  return (
+    c.verifiers.reduce((a, v) => a + ctx.witnessPeakMiB(v), 0) + Math.min(COMMIT_PEAK_MIB, ctx.provePeakMiB)
+  );
 }
 
 /** A committed node's two linked witnesses: once per seed, or in two stages (pausedLinked). */
@@ -1171,9 +1186,12 @@ async function proveCommittedNode(
       bin: ctx.prover.bin,
       threads: ctx.prover.threads,
       witness: async (seed) => {
+        // the two stages' claim is held until the resumption, and the commitment between them
+        // needs the key: the first stage waits for the setup, so the claim never waits on a
+        // setup still in the queue
         witnessSeconds += staged
           ? seed === 0n
-            ? await staged.first()
+            ? await ck.then(() => staged.first())
             : await staged.second(seed)
           : await (w as { linked: (extra: CircuitInput) => Promise<number> }).linked({ seed: String(seed) });
         return { wtns: nodeW };

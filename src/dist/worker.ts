@@ -204,6 +204,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           wtns: (task) => pool.run(task satisfies WtnsTask),
           prover: prover ? { bin: prover.bin, threads: opts.cores } : undefined,
           cores: opts.cores,
+          memoryMiB: budget.memoryMiB,
         },
       );
       return {
