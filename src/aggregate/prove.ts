@@ -1071,7 +1071,8 @@ function pausedLinked(
           try {
             const p = await startPausedWitness(
               v.native!,
-              v.input(child.proof, child.publicSignal),
+              // the seed's placeholder: never read (the generator pauses at its first read)
+              { ...v.input(child.proof, child.publicSignal), seed: "0" },
               join(work, `child${side}.wtns`),
               { signal: "seed", partial: join(work, `child${side}.partial.wtns`) },
             );
