@@ -20,10 +20,7 @@
  * children side by side, as `des prove` computes them; their g++ builds are timed apart) where the
  * toolchain is there, else WebAssembly one after the other; `--witness wasm` forces WebAssembly.
  * Prints a table with the committed/transcript ratios; writes artifacts/bench/node.json.
- * `--msm-baseline` proves each form a second time, on the same witness, with the native prover's
- * bit-length classes off (--msm-classes off: every multiexp term through 254 bits' windows, the
- * prover before the classes), and prints both proof times.
- * Usage: node --import tsx bench/node.ts [--forms transcript,committed,inner] [--threads N] [--witness native|wasm] [--msm-baseline]
+ * Usage: node --import tsx bench/node.ts [--forms transcript,committed,inner] [--threads N] [--witness native|wasm]
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -61,7 +58,6 @@ const { values } = parseArgs({
     forms: { type: "string", default: "transcript,committed,inner" },
     threads: { type: "string" },
     witness: { type: "string" },
-    "msm-baseline": { type: "boolean" },
   },
 });
 const threads = values.threads ? Number(values.threads) : undefined;
@@ -114,9 +110,6 @@ interface FormResult {
   proveSeconds: number;
   proverPeakRssMiB: number;
   verified: boolean;
-  /** --msm-baseline: the proof (with the commitment) again with --msm-classes off. */
-  baselineProveSeconds?: number;
-  baselineCommitSeconds?: number;
 }
 const results: FormResult[] = [];
 
@@ -201,9 +194,6 @@ for (const form of values.forms!.split(",")) {
     const p = await nativeProve(zkey, join(dir, "n.wtns"), { bin, threads });
     const vk = await snarkjs.zKey.exportVerificationKey(zkey);
     const verified = await snarkjs.groth16.verify(vk, p.publicSignals, p.proof as unknown as snarkjs.Groth16Proof);
-    const base = values["msm-baseline"]
-      ? await nativeProve(zkey, join(dir, "n.wtns"), { bin, threads, msmClasses: false })
-      : undefined;
     results.push({
       key: form,
       form: "transcript (plain Groth16)",
@@ -218,7 +208,6 @@ for (const form of values.forms!.split(",")) {
       proveSeconds: +p.seconds.toFixed(1),
       proverPeakRssMiB: p.stats.peakRssMiB,
       verified,
-      ...(base ? { baselineProveSeconds: +base.seconds.toFixed(1), baselineCommitSeconds: 0 } : {}),
     });
   } else {
     const wires = committedLinkedWires(
@@ -248,10 +237,6 @@ for (const form of values.forms!.split(",")) {
       ? poseidon([BigInt(cmChild.statement), BigInt(cmChild.statement)])
       : columnNodeHash(joinColumns(columnLeafSide(publics(L)), columnLeafSide(publics(R))));
     const verified = (await verifyCommitted(curve, vk, stmt, r.proof)) === undefined && gw[1] === BigInt(r.publicSignals[0]!);
-    // the baseline: the same final witness (its committed wires are those of the first stage)
-    const base = values["msm-baseline"]
-      ? await proveCommittedWith({ zkey, ck, bin, threads, msmClasses: false, witness: async () => ({ wtns: join(dir, "n.wtns") }) })
-      : undefined;
     results.push({
       key: form,
       form: inner ? "inner: committed, over committed children" : "committed (lookups, one commitment)",
@@ -266,12 +251,6 @@ for (const form of values.forms!.split(",")) {
       proveSeconds: +(r.seconds.commit + r.seconds.prove).toFixed(1),
       proverPeakRssMiB: r.stats.peakRssMiB,
       verified,
-      ...(base
-        ? {
-            baselineProveSeconds: +(base.seconds.commit + base.seconds.prove).toFixed(1),
-            baselineCommitSeconds: +base.seconds.commit.toFixed(1),
-          }
-        : {}),
     });
   }
   log(JSON.stringify(results.at(-1)));
@@ -284,7 +263,7 @@ const rows = results.map((r) => [
   `2^${r.domain}`,
   r.setupSeconds,
   `${r.witnessSeconds} (${r.witnessMode})`,
-  r.baselineProveSeconds === undefined ? r.proveSeconds : `${r.proveSeconds} (classes off: ${r.baselineProveSeconds})`,
+  r.proveSeconds,
   r.proverPeakRssMiB,
   r.verified ? "yes" : "NO",
 ]);

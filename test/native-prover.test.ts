@@ -368,10 +368,11 @@ const MSM_CASES: { name: string; extraThreads?: number[]; make(g: GroupName): Ms
       };
     },
   },
-  // the prover's bit-length classes (≤ 16, 32, 64, 128, 254 bits; a class of < 1024 terms joins the
-  // next): short scalars take fewer windows
+  // short scalars (a witness's limbs, chunks and counts): their high windows' digits are zero and
+  // skipped; every bit length, with 2^b − 1 (signed digits carrying into the next window), 2^(b−1)
+  // and 2^b around 16, 32, 64, 128 and 254 bits
   {
-    name: "large: short scalars, ≥ 1024 in every class, with each class's boundary values",
+    name: "large: short scalars of every bit length, 1,100 per range, with boundary values",
     extraThreads: [3, 32],
     make: (g) => {
       const bounds = [16, 32, 64, 128, 254];
@@ -393,7 +394,7 @@ const MSM_CASES: { name: string; extraThreads?: number[]; make(g: GroupName): Ms
     },
   },
   {
-    name: "large: 4500 scalars below 2^16 and classes too small for their own windows (join the next)",
+    name: "large: 4500 scalars below 2^16, a few hundred of 17–64 bits, ten full-size",
     make: (g) => {
       const short = (bits: number) =>
         (1n << BigInt(bits - 1)) | (randomScalar() & ((1n << BigInt(bits - 1)) - 1n));

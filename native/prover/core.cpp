@@ -9,8 +9,7 @@
 //   blinding with r, s drawn from the OS CSPRNG. Output: snarkjs's proof.json / public.json.
 //
 // Options: --threads N (default: the cores this process may use), --arch auto|generic|adx,
-// --msm batch-affine|jacobian (bucket accumulation; default batch-affine), --msm-classes on|off (terms in
-// classes by bit length, default on; off: every term through 254 bits' windows), --stats (timings JSON).
+// --msm batch-affine|jacobian (bucket accumulation; default batch-affine), --stats (timings JSON).
 //
 // des-groth16 msm-g1|msm-g2 <points> <scalars> <out.json> [--threads N]
 // des-groth16 fixed-base g1|g2 [--threads N]   (stdin: base point, scalars; stdout: points)
@@ -622,13 +621,6 @@ int run(int argc, char** argv) {
         msmAccumulation() = Accumulation::Jacobian;
       else
         fail("USAGE", "--msm: batch-affine or jacobian, not " + v);
-    } else if (a == "--msm-classes") {
-      if (i + 1 >= argc) fail("USAGE", "--msm-classes needs a value");
-      std::string v = argv[++i];
-      if (v == "on" || v == "off")
-        msmBitClasses() = v == "on";
-      else
-        fail("USAGE", "--msm-classes: on or off, not " + v);
     } else if (a == "--stats") {
       stats = true;
     } else if (a == "--arch") {

@@ -4,11 +4,9 @@
 //
 // Before the buckets: zero scalars and bases at infinity are dropped, and scalars equal to 1 are
 // summed directly (circuit witnesses are dominated by bits, and many zkey points are zero), so only
-// the remaining "large" terms go through the windows, in classes by bit length (≤ 16, 32, 64, 128,
-// 254 bits: a witness's limbs, chunks and counts are far below 2^254, and a term of b bits needs
-// only ⌊b/c⌋ + 1 windows). Per class, the window size minimises W(c)·(n + 2^c),
-// W(c) = ⌊b/c⌋ + 1 windows of n bucket additions and a 2^c-addition running-sum reduction each.
-// Threads take whole windows (each its own bucket array); when there are more
+// the remaining "large" terms go through the windows. The window size minimises
+// W(c)·(n + 2^c), W(c) = ⌊254/c⌋ + 1 windows of n bucket additions and a 2^c-addition running-sum
+// reduction each. Threads take whole windows (each its own bucket array); when there are more
 // threads than windows, the terms are also split into segments whose window sums are added.
 //
 // Scalars are standard-form (not Montgomery) 4-limb little-endian integers below r.
@@ -29,13 +27,12 @@ struct MsmStats {
   bool batchAffine = false;
 };
 
-// The window for n terms of at most `bits` bits: minimises W(c)·(n + 2^c), W(c) = ⌊bits/c⌋ + 1.
-inline int msmWindow(size_t n, int bits = 254) {
+inline int msmWindow(size_t n) {
   if (n < 32) return 3;
   int best = 2;
   double bestCost = 1e300;
   for (int c = 2; c <= 16; c++) {
-    double w = (double)(bits / c + 1);
+    double w = (double)(254 / c + 1);
     double cost = w * ((double)n + (double)(1u << c));
     if (cost < bestCost) {
       bestCost = cost;
@@ -47,12 +44,6 @@ inline int msmWindow(size_t n, int bits = 254) {
 
 static inline bool scalarIsZero(const u64* k) { return (k[0] | k[1] | k[2] | k[3]) == 0; }
 static inline bool scalarIsOne(const u64* k) { return k[0] == 1 && (k[1] | k[2] | k[3]) == 0; }
-// Bits of a non-zero scalar (position of its top bit + 1).
-static inline int scalarBits(const u64* k) {
-  for (int l = 3; l >= 0; l--)
-    if (k[l]) return 64 * l + 64 - __builtin_clzll(k[l]);
-  return 0;
-}
 
 // Signed c-bit digits of a 254-bit scalar, `windows` of them (the last one non-negative).
 static inline void signedDigits(const u64* k, int c, int windows, int16_t* out, size_t stride) {
@@ -103,12 +94,6 @@ enum class Accumulation { BatchAffine, Jacobian };
 inline Accumulation& msmAccumulation() {
   static Accumulation a = Accumulation::BatchAffine;
   return a;
-}
-// Whether terms go through windows in classes by bit length (--msm-classes on, the default) or
-// all through 254 bits' windows (off: the baseline of bench/node.ts --msm-baseline).
-inline bool& msmBitClasses() {
-  static bool on = true;
-  return on;
 }
 
 // Σ (i+1)·bucket[i] by running sums from the top; bucket i = affine part (if set) + Jacobian part.
@@ -234,46 +219,6 @@ static Jacobian<F> bucketsBatchAffine(const unsigned char* points, const uint32_
   return reduceBuckets<F>(aff.data(), set.data(), anyJac ? jac.data() : nullptr, nBuckets);
 }
 
-// Σ k_j·P_j over the terms idx (scalars of at most `bits` bits, none 0 or 1) with c-bit signed
-// digits in ⌊bits/c⌋ + 1 windows: one bucket task per (window, segment), Horner over the windows.
-template <class F>
-static Jacobian<F> windowedMsm(const unsigned char* points, const u64* scalars, const std::vector<uint32_t>& idx,
-                               int bits, int c, int threads, MsmStats* stats) {
-  using J = Jacobian<F>;
-  const size_t m = idx.size();
-  const int windows = bits / c + 1;
-
-  // Digits, window-major: digits[w·m + j] for term j.
-  std::vector<int16_t> digits((size_t)windows * m);
-  parallelRanges(m, threads, [&](size_t b, size_t e, size_t) {
-    for (size_t j = b; j < e; j++) signedDigits(scalars + 4 * (size_t)idx[j], c, windows, &digits[j], m);
-  });
-
-  // Buckets: one task per (window, segment).
-  size_t segments = 1;
-  if ((size_t)threads > (size_t)windows) segments = ((size_t)threads + windows - 1) / windows;
-  if (segments > m) segments = m;
-  const size_t nBuckets = (size_t)1 << (c - 1);
-  std::vector<J> windowSums((size_t)windows * segments, J::infinity());
-  const bool batched = msmAccumulation() == Accumulation::BatchAffine && m >= 4096;
-  if (stats && batched) stats->batchAffine = true;
-  parallelFor((size_t)windows * segments, threads, [&](size_t task) {
-    size_t w = task / segments, s = task % segments;
-    size_t b = m * s / segments, e = m * (s + 1) / segments;
-    const int16_t* dg = &digits[w * m];
-    windowSums[task] = batched ? bucketsBatchAffine<F>(points, idx.data(), dg, b, e, nBuckets)
-                               : bucketsJacobian<F>(points, idx.data(), dg, b, e, nBuckets);
-  });
-
-  // Horner over windows, from the top.
-  J acc = J::infinity();
-  for (int w = windows - 1; w >= 0; w--) {
-    for (int i = 0; i < c; i++) pointDouble(acc, acc);
-    for (size_t s = 0; s < segments; s++) pointAdd(acc, acc, windowSums[(size_t)w * segments + s]);
-  }
-  return acc;
-}
-
 // points: n packed affine points in Montgomery form (the zkey's layout); throws NonCanonicalPoint
 // for a coordinate ≥ q.
 template <class F>
@@ -322,60 +267,47 @@ Jacobian<F> msm(const unsigned char* points, const u64* scalars, size_t n, int t
       ones += oneCount[p];
     }
   }
+  const size_t m = idx.size();
+  const int c = msmWindow(m);
+  const int windows = 254 / c + 1;
   if (stats) {
     stats->n = n;
     stats->zeros = zeros;
     stats->ones = ones;
-    stats->large = idx.size();
+    stats->large = m;
+    stats->window = c;
   }
-  if (idx.empty()) return result;
+  if (m == 0) return result;
 
-  // 2. Classes by bit length: a term of b bits needs only ⌊b/c⌋ + 1 windows, not 254's (circuit
-  //    witnesses are full of limbs, chunks and counts far below 2^254). Upper bounds 16, 32, 64,
-  //    128 and 254 bits; a class of fewer than 1024 terms joins the next one up (its own bucket
-  //    reductions would cost more than its windows save).
-  static const int bounds[5] = {16, 32, 64, 128, 254};
-  std::vector<uint8_t> cls(idx.size());
-  parallelRanges(idx.size(), threads, [&](size_t b, size_t e, size_t) {
-    for (size_t j = b; j < e; j++) {
-      const int bits = scalarBits(scalars + 4 * (size_t)idx[j]);
-      int k = msmBitClasses() ? 0 : 4;
-      while (bits > bounds[k]) k++;
-      cls[j] = (uint8_t)k;
-    }
+  // 2. Digits, window-major: digits[w·m + j] for term j.
+  std::vector<int16_t> digits((size_t)windows * m);
+  parallelRanges(m, threads, [&](size_t b, size_t e, size_t) {
+    for (size_t j = b; j < e; j++) signedDigits(scalars + 4 * (size_t)idx[j], c, windows, &digits[j], m);
   });
-  size_t count[5] = {0, 0, 0, 0, 0};
-  for (uint8_t k : cls) count[k]++;
-  int target[5];  // the class whose windows take class k's terms
-  size_t carried = 0;
-  for (int k = 0; k < 5; k++) {
-    count[k] += carried;
-    carried = 0;
-    if (k < 4 && count[k] < 1024) {
-      carried = count[k];
-      count[k] = 0;
-    }
-  }
-  target[4] = 4;
-  for (int k = 3; k >= 0; k--) target[k] = count[k] ? k : target[k + 1];
-  std::vector<std::vector<uint32_t>> members(5);
-  for (int k = 0; k < 5; k++) members[k].reserve(count[k]);
-  for (size_t j = 0; j < idx.size(); j++) members[target[cls[j]]].push_back(idx[j]);
-  std::vector<uint8_t>().swap(cls);
-  std::vector<uint32_t>().swap(idx);
 
-  // 3. Each class through its windows.
-  size_t most = 0;
-  for (int k = 0; k < 5; k++) {
-    if (members[k].empty()) continue;
-    const int c = msmWindow(members[k].size(), bounds[k]);
-    if (stats && members[k].size() > most) {
-      most = members[k].size();
-      stats->window = c;
-    }
-    pointAdd(result, result, windowedMsm<F>(points, scalars, members[k], bounds[k], c, threads, stats));
-    std::vector<uint32_t>().swap(members[k]);
+  // 3. Buckets: one task per (window, segment).
+  size_t segments = 1;
+  if ((size_t)threads > (size_t)windows) segments = ((size_t)threads + windows - 1) / windows;
+  if (segments > m) segments = m;
+  const size_t nBuckets = (size_t)1 << (c - 1);
+  std::vector<J> windowSums((size_t)windows * segments, J::infinity());
+  const bool batched = msmAccumulation() == Accumulation::BatchAffine && m >= 4096;
+  if (stats) stats->batchAffine = batched;
+  parallelFor((size_t)windows * segments, threads, [&](size_t task) {
+    size_t w = task / segments, s = task % segments;
+    size_t b = m * s / segments, e = m * (s + 1) / segments;
+    const int16_t* dg = &digits[w * m];
+    windowSums[task] = batched ? bucketsBatchAffine<F>(points, idx.data(), dg, b, e, nBuckets)
+                               : bucketsJacobian<F>(points, idx.data(), dg, b, e, nBuckets);
+  });
+
+  // 4. Horner over windows, from the top.
+  J acc = J::infinity();
+  for (int w = windows - 1; w >= 0; w--) {
+    for (int i = 0; i < c; i++) pointDouble(acc, acc);
+    for (size_t s = 0; s < segments; s++) pointAdd(acc, acc, windowSums[(size_t)w * segments + s]);
   }
+  pointAdd(result, result, acc);
   return result;
 }
 

@@ -197,8 +197,6 @@ export async function nativeProve(
     threads?: number;
     arch?: "auto" | "generic" | "adx";
     msm?: "batch-affine" | "jacobian";
-    /** Terms in classes by bit length (default true; false: the baseline, every term through 254 bits' windows). */
-    msmClasses?: boolean;
     bin?: string;
   } = {},
 ): Promise<NativeProveResult> {
@@ -214,7 +212,6 @@ export async function nativeProve(
     if (opts.threads !== undefined) args.push("--threads", String(opts.threads));
     if (opts.arch) args.push("--arch", opts.arch);
     if (opts.msm) args.push("--msm", opts.msm);
-    if (opts.msmClasses === false) args.push("--msm-classes", "off");
     const r = await runProcess(bin, args, { maxOutput: 1 << 16 });
     if (r.code !== 0) {
       const line = r.output.split("\n").find((l) => l.startsWith("des-groth16: ")) ?? "";

@@ -58,15 +58,8 @@ export function writeWtns(file: string, witness: readonly bigint[]): void {
   }
 }
 
-async function msmG1(
-  bin: string,
-  points: string,
-  scalars: string,
-  out: string,
-  msmClasses = true,
-): Promise<[bigint, bigint]> {
-  const args = ["msm-g1", points, scalars, out, ...(msmClasses ? [] : ["--msm-classes", "off"])];
-  const r = await runProcess(bin, args, { maxOutput: 1 << 14 });
+async function msmG1(bin: string, points: string, scalars: string, out: string): Promise<[bigint, bigint]> {
+  const r = await runProcess(bin, ["msm-g1", points, scalars, out], { maxOutput: 1 << 14 });
   if (r.code !== 0) throw desError("PROVER_FAULT", `commitment multiexp failed: ${r.output.slice(-1000)}`);
   const j = JSON.parse(readFileSync(out, "utf8")) as string[];
   if (j[2] !== "1")
@@ -139,8 +132,6 @@ export async function proveCommittedWith(opts: {
   ck: CommitmentKey | Promise<CommitmentKey>;
   bin?: string;
   threads?: number;
-  /** The native prover's bit-length classes (default on; off: bench/node.ts's baseline). */
-  msmClasses?: boolean;
   /**
    * Runs the commitment's multiexps ("commit") and the proof ("prove") under the caller's
    * scheduler (an aggregation's Budget); the witness function claims its own. Default: at once.
@@ -169,8 +160,8 @@ export async function proveCommittedWith(opts: {
     writeFileSync(sc, aJ);
     const [D, P] = await stage("commit", async () => {
       t = performance.now();
-      const d = await msmG1(bin, ck.kFile, sc, join(work, "D.json"), opts.msmClasses);
-      const p = await msmG1(bin, ck.skFile, sc, join(work, "P.json"), opts.msmClasses);
+      const d = await msmG1(bin, ck.kFile, sc, join(work, "D.json"));
+      const p = await msmG1(bin, ck.skFile, sc, join(work, "P.json"));
       lap("commit");
       return [d, p] as const;
     });
@@ -197,7 +188,7 @@ export async function proveCommittedWith(opts: {
     const zkey = await opts.zkey;
     const r = await stage("prove", async () => {
       t = performance.now();
-      const res = await nativeProve(zkey, wtns, { bin, threads: opts.threads, msmClasses: opts.msmClasses });
+      const res = await nativeProve(zkey, wtns, { bin, threads: opts.threads });
       lap("prove");
       return res;
     });
