@@ -20,7 +20,9 @@
  * children side by side, as `des prove` computes them; their g++ builds are timed apart) where the
  * toolchain is there, else WebAssembly one after the other; `--witness wasm` forces WebAssembly.
  * Prints a table with the committed/transcript ratios; writes artifacts/bench/node.json.
- * Usage: node --import tsx bench/node.ts [--forms transcript,committed,inner] [--threads N] [--witness native|wasm]
+ * `--repeat N` computes each form's witness and proof N times on its key (the figures: medians; the
+ * range in the table, every run in the JSON): single proofs here vary by several seconds.
+ * Usage: node --import tsx bench/node.ts [--forms transcript,committed,inner] [--threads N] [--witness native|wasm] [--repeat N]
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -58,8 +60,11 @@ const { values } = parseArgs({
     forms: { type: "string", default: "transcript,committed,inner" },
     threads: { type: "string" },
     witness: { type: "string" },
+    repeat: { type: "string", default: "1" },
   },
 });
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: a positive integer, not ${values.repeat}`);
 const threads = values.threads ? Number(values.threads) : undefined;
 if (values.witness !== undefined && values.witness !== "native" && values.witness !== "wasm")
   throw new Error(`--witness: native or wasm, not ${values.witness}`);
@@ -110,7 +115,14 @@ interface FormResult {
   proveSeconds: number;
   proverPeakRssMiB: number;
   verified: boolean;
+  /** Every run's witness, commitment and proof seconds (the proof's including the commitment). */
+  runs: { witness: number; commit: number; prove: number }[];
 }
+const median = (xs: number[]) => {
+  const t = [...xs].sort((x, y) => x - y);
+  return t.length % 2 ? t[(t.length - 1) / 2]! : (t[t.length / 2 - 1]! + t[t.length / 2]!) / 2;
+};
+const r1 = (x: number) => +x.toFixed(1);
 const results: FormResult[] = [];
 
 for (const form of values.forms!.split(",")) {
@@ -186,12 +198,17 @@ for (const form of values.forms!.split(",")) {
   if (!committed) {
     await devSetup(r1cs, zkey, { native: bin });
     const setupSeconds = secs(t0);
-    log(`${form}: witness …`);
-    t0 = performance.now();
-    await witness();
-    const witnessSeconds = secs(t0);
-    log(`${form}: prove …`);
-    const p = await nativeProve(zkey, join(dir, "n.wtns"), { bin, threads });
+    const runs: FormResult["runs"] = [];
+    let p: Awaited<ReturnType<typeof nativeProve>> | undefined;
+    for (let k = 0; k < repeat; k++) {
+      log(`${form}: witness and proof${repeat > 1 ? ` (${k + 1} of ${repeat})` : ""} …`);
+      t0 = performance.now();
+      await witness();
+      const w = secs(t0);
+      p = await nativeProve(zkey, join(dir, "n.wtns"), { bin, threads });
+      runs.push({ witness: w, commit: 0, prove: r1(p.seconds) });
+    }
+    if (!p) throw new Error("no run");
     const vk = await snarkjs.zKey.exportVerificationKey(zkey);
     const verified = await snarkjs.groth16.verify(vk, p.publicSignals, p.proof as unknown as snarkjs.Groth16Proof);
     results.push({
@@ -203,11 +220,12 @@ for (const form of values.forms!.split(",")) {
       generatorBuildSeconds,
       witnessMode: "one pass",
       setupSeconds,
-      witnessSeconds,
+      witnessSeconds: r1(median(runs.map((x) => x.witness))),
       commitSeconds: 0,
-      proveSeconds: +p.seconds.toFixed(1),
+      proveSeconds: r1(median(runs.map((x) => x.prove))),
       proverPeakRssMiB: p.stats.peakRssMiB,
       verified,
+      runs,
     });
   } else {
     const wires = committedLinkedWires(
@@ -218,16 +236,23 @@ for (const form of values.forms!.split(",")) {
     const setupSeconds = secs(t0);
     const ck = readCommitmentKey(join(dir, "ck"));
     log(`${form}: ${wires.length} committed wires; witness (${twoStage ? "two stages" : "two passes"}) and proof …`);
-    const r = await proveCommittedWith({
-      zkey,
-      ck,
-      bin,
-      threads,
-      witness: async (seed) => {
-        await (twoStage ? stagedWitness(seed) : witness(seed));
-        return { wtns: join(dir, "n.wtns") };
-      },
-    });
+    const runs: FormResult["runs"] = [];
+    let r: Awaited<ReturnType<typeof proveCommittedWith>> | undefined;
+    for (let k = 0; k < repeat; k++) {
+      if (repeat > 1) log(`${form}: run ${k + 1} of ${repeat} …`);
+      r = await proveCommittedWith({
+        zkey,
+        ck,
+        bin,
+        threads,
+        witness: async (seed) => {
+          await (twoStage ? stagedWitness(seed) : witness(seed));
+          return { wtns: join(dir, "n.wtns") };
+        },
+      });
+      runs.push({ witness: r1(r.seconds.witness), commit: r1(r.seconds.commit), prove: r1(r.seconds.commit + r.seconds.prove) });
+    }
+    if (!r) throw new Error("no run");
     const curve = await (snarkjs as unknown as { curves: { getCurveFromName(n: string): Promise<object> } }).curves.getCurveFromName("bn128");
     const plain = (await snarkjs.zKey.exportVerificationKey(zkey)) as unknown as Omit<CommittedVkey, "sigma_2">;
     const vk = committedVkey(curve, plain, ck.sigma2);
@@ -246,11 +271,12 @@ for (const form of values.forms!.split(",")) {
       generatorBuildSeconds,
       witnessMode: twoStage ? "two stages" : "two passes",
       setupSeconds,
-      witnessSeconds: +r.seconds.witness.toFixed(1),
-      commitSeconds: +r.seconds.commit.toFixed(1),
-      proveSeconds: +(r.seconds.commit + r.seconds.prove).toFixed(1),
+      witnessSeconds: r1(median(runs.map((x) => x.witness))),
+      commitSeconds: r1(median(runs.map((x) => x.commit))),
+      proveSeconds: r1(median(runs.map((x) => x.prove))),
       proverPeakRssMiB: r.stats.peakRssMiB,
       verified,
+      runs,
     });
   }
   log(JSON.stringify(results.at(-1)));
@@ -263,7 +289,7 @@ const rows = results.map((r) => [
   `2^${r.domain}`,
   r.setupSeconds,
   `${r.witnessSeconds} (${r.witnessMode})`,
-  r.proveSeconds,
+  repeat > 1 ? `${r.proveSeconds} (${Math.min(...r.runs.map((x) => x.prove))}–${Math.max(...r.runs.map((x) => x.prove))})` : r.proveSeconds,
   r.proverPeakRssMiB,
   r.verified ? "yes" : "NO",
 ]);
@@ -291,7 +317,7 @@ console.log(
 );
 writeFileSync(
   join(ARTIFACTS, "bench", "node.json"),
-  JSON.stringify({ threads: threads ?? "all", witness: native ? "native" : "wasm", results }, null, 2),
+  JSON.stringify({ threads: threads ?? "all", witness: native ? "native" : "wasm", repeat, results }, null, 2),
 );
 await releaseSnarkjs();
 process.exit(0);
