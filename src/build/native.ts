@@ -102,14 +102,23 @@ const stepArgs = (s: Step, tmp: string) => [...s.pre, tmp, ...s.post];
  */
 export function runtimeFr(cppDir: string): string {
   if (process.env.DES_WITNESS_FR === "portable") return "fr.cpp";
-  const patched = spliceMontgomery(readFileSync(join(cppDir, "fr.cpp"), "utf8"));
-  if (patched === undefined) return "fr.cpp";
-  const out = join(cppDir, "fr-des.cpp");
+  return splicedRuntime(cppDir, "fr.cpp", spliceMontgomery);
+}
+
+/**
+ * circom's runtime file `file` with `splice` applied, written beside it as `<name>-des.cpp` (kept
+ * when its content is already that); its name, or `file` when the splice does not fit.
+ */
+function splicedRuntime(cppDir: string, file: string, splice: (src: string) => string | undefined): string {
+  const patched = splice(readFileSync(join(cppDir, file), "utf8"));
+  if (patched === undefined) return file;
+  const name = file.replace(/\.cpp$/, "-des.cpp");
+  const out = join(cppDir, name);
   if (!existsSync(out) || readFileSync(out, "utf8") !== patched) {
     writeFileSync(`${out}.tmp-${process.pid}`, patched);
     renameSync(`${out}.tmp-${process.pid}`, out);
   }
-  return "fr-des.cpp";
+  return name;
 }
 
 /**
@@ -193,14 +202,7 @@ const PAUSE_GLOBALS =
  */
 export function runtimeMain(cppDir: string): string {
   if (runtimeFr(cppDir) === "fr.cpp") return "main.cpp";
-  const patched = splicePause(readFileSync(join(cppDir, "main.cpp"), "utf8"));
-  if (patched === undefined) return "main.cpp";
-  const out = join(cppDir, "main-des.cpp");
-  if (!existsSync(out) || readFileSync(out, "utf8") !== patched) {
-    writeFileSync(`${out}.tmp-${process.pid}`, patched);
-    renameSync(`${out}.tmp-${process.pid}`, out);
-  }
-  return "main-des.cpp";
+  return splicedRuntime(cppDir, "main.cpp", splicePause);
 }
 
 /** main.cpp with main_pause.inc spliced in, or undefined if it does not fit. */
