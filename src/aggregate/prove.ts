@@ -918,14 +918,43 @@ async function childWitness(
       if (v.native) await nativeWitness(v.native, input, out);
       else await ctx.wtns({ wasm: v.wasm, input, out });
     } catch (e) {
-      throw desError(
-        "PROVER_FAULT",
-        `${what.node}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
-        { node: what.node, child: child.name },
-      );
+      throw childFault(what.node, child, e);
     }
     return { out, seconds: (performance.now() - t) / 1000 };
   });
+}
+
+/** PROVER_FAULT for a child whose verifier witness failed: its proof does not verify in-circuit. */
+function childFault(node: string, child: Proved, e: unknown) {
+  return desError(
+    "PROVER_FAULT",
+    `${node}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
+    { node, child: child.name },
+  );
+}
+
+/**
+ * The node's linked witness in nodeW: the glue's witness for the node's input with `extra` (a
+ * committed node's seed), linked with the two child verifier witnesses `wtns`.
+ */
+async function linkNodeWitness(
+  c: Pick<NodeWorkCircuit, "glueWasm" | "bindings">,
+  node: Pick<TreeNode, "glueInput">,
+  extra: CircuitInput,
+  wtns: readonly [string, string],
+  work: string,
+  nodeW: string,
+): Promise<void> {
+  const glueW = join(work, "glue.wtns");
+  await snarkjs.wtns.calculate({ ...node.glueInput, ...extra }, c.glueWasm, glueW);
+  linkWitness(
+    glueW,
+    [
+      { wtns: wtns[0], bind: c.bindings[0] },
+      { wtns: wtns[1], bind: c.bindings[1] },
+    ],
+    nodeW,
+  );
 }
 
 /**
@@ -958,16 +987,7 @@ export async function proveNodeWork(
       );
     const [cl, cr] = await Promise.all([wit(0, l), wit(1, r)]);
     const g0 = performance.now();
-    const glueW = join(work, "glue.wtns");
-    await snarkjs.wtns.calculate({ ...node.glueInput, ...extra }, c.glueWasm, glueW);
-    linkWitness(
-      glueW,
-      [
-        { wtns: cl.out, bind: c.bindings[0] },
-        { wtns: cr.out, bind: c.bindings[1] },
-      ],
-      nodeW,
-    );
+    await linkNodeWitness(c, node, extra, [cl.out, cr.out], work, nodeW);
     return Math.max(cl.seconds, cr.seconds) + (performance.now() - g0) / 1000;
   };
   if (c.commitment !== undefined) {
@@ -1034,22 +1054,9 @@ function pausedLinked(
   const { name } = node;
   let held: { release: () => void; paused: PausedWitness[] } | undefined;
   const fault = (child: Proved, e: unknown) =>
-    isDesError(e) && e.code === "USAGE"
-      ? e
-      : desError(
-          "PROVER_FAULT",
-          `${name}: child ${child.name}'s proof does not verify in-circuit (${(e as Error).message.split("\n")[0]})`,
-          { node: name, child: child.name },
-        );
-  const glueAndLink = async (seed: bigint, wtns: readonly string[]) => {
-    const glueW = join(work, "glue.wtns");
-    await snarkjs.wtns.calculate({ ...node.glueInput, seed: String(seed) }, c.glueWasm, glueW);
-    linkWitness(
-      glueW,
-      wtns.map((w, i) => ({ wtns: w, bind: c.bindings[i as 0 | 1] })),
-      nodeW,
-    );
-  };
+    isDesError(e) && e.code === "USAGE" ? e : childFault(name, child, e);
+  const glueAndLink = (seed: bigint, wtns: readonly [string, string]) =>
+    linkNodeWitness(c, node, { seed: String(seed) }, wtns, work, nodeW);
   const stop = () => {
     for (const p of held?.paused ?? []) p?.abort();
     held?.release();
@@ -1087,10 +1094,7 @@ function pausedLinked(
       if (bad) throw (bad as PromiseRejectedResult).reason;
       const paused = results.map((x) => (x as PromiseFulfilledResult<PausedWitness>).value);
       const g0 = performance.now();
-      await glueAndLink(
-        0n,
-        paused.map((p) => p.partial),
-      );
+      await glueAndLink(0n, [paused[0]!.partial, paused[1]!.partial]);
       return Math.max(...paused.map((p) => p.seconds)) + (performance.now() - g0) / 1000;
     },
     async second(seed) {
@@ -1106,10 +1110,7 @@ function pausedLinked(
         }),
       );
       const g0 = performance.now();
-      await glueAndLink(
-        seed,
-        children.map((_, side) => join(work, `child${side}.wtns`)),
-      );
+      await glueAndLink(seed, [join(work, "child0.wtns"), join(work, "child1.wtns")]);
       stop();
       return Math.max(...done.map((d) => d.seconds)) + (performance.now() - g0) / 1000;
     },

@@ -26,8 +26,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { FIELD_P } from "../crypto/field.ts";
 import { desError } from "../errors.ts";
-import { exitStatus, runProcess } from "../util/proc.ts";
+import { exitStatus, type ProcessResult, runProcess } from "../util/proc.ts";
 import { ARTIFACTS, REPO_ROOT } from "./circom.ts";
 
 /**
@@ -458,17 +459,7 @@ export async function nativeWitness(bin: string, input: unknown, out: string): P
   writeFileSync(inputFile, JSON.stringify(input));
   try {
     const r = await runProcess(bin, [inputFile, tmp], { maxOutput: 16_000 });
-    if (r.code !== 0) {
-      const first = r.output
-        .split("\n")
-        .map((l) => l.trim().replace(/^terminate called after throwing .*$/, ""))
-        .filter((l) => l && !l.includes("Aborted"))
-        .slice(0, 3)
-        .join("; ");
-      throw desError("WITNESS_FAILED", `native witness generator failed (${exitStatus(r)}): ${first}`, {
-        bin,
-      });
-    }
+    if (r.code !== 0) throw generatorFailed(bin, r);
     renameSync(tmp, out);
   } finally {
     rmSync(inputFile, { force: true });
@@ -477,8 +468,19 @@ export async function nativeWitness(bin: string, input: unknown, out: string): P
   return { seconds: (performance.now() - t0) / 1000 };
 }
 
-/** BN254's scalar field modulus r (the field of circom's witnesses). */
-const FR_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+/**
+ * WITNESS_FAILED for a generator that exited with an error: its first three lines of output
+ * (circom's message for a failed constraint or assert), without the abort's noise.
+ */
+function generatorFailed(bin: string, r: ProcessResult): Error {
+  const first = r.output
+    .split("\n")
+    .map((l) => l.trim().replace(/^terminate called after throwing .*$/, ""))
+    .filter((l) => l && l !== "paused" && !l.includes("Aborted"))
+    .slice(0, 3)
+    .join("; ");
+  return desError("WITNESS_FAILED", `native witness generator failed (${exitStatus(r)}): ${first}`, { bin });
+}
 
 /** A two-stage witness in progress (startPausedWitness). */
 export interface PausedWitness {
@@ -536,19 +538,8 @@ export async function startPausedWitness(
     rmSync(inputFile, { force: true });
     rmSync(tmp, { force: true });
   };
-  const failure = (r: { code: number | null; signal: NodeJS.Signals | null }) => {
-    const first = output
-      .split("\n")
-      .map((l) => l.trim().replace(/^terminate called after throwing .*$/, ""))
-      .filter((l) => l && l !== "paused" && !l.includes("Aborted"))
-      .slice(0, 3)
-      .join("; ");
-    return desError(
-      "WITNESS_FAILED",
-      `native witness generator failed (${exitStatus({ ...r, output })}): ${first}`,
-      { bin },
-    );
-  };
+  const failure = (r: { code: number | null; signal: NodeJS.Signals | null }) =>
+    generatorFailed(bin, { ...r, output });
   const atPause = await Promise.race([
     new Promise<"paused">((res) => {
       onPause = () => res("paused");
@@ -572,7 +563,7 @@ export async function startPausedWitness(
     partial: opts.partial,
     seconds: (tPause - t0) / 1000,
     async resume(value) {
-      if (value < 0n || value >= FR_MODULUS) {
+      if (value < 0n || value >= FIELD_P) {
         abort();
         throw desError("USAGE", `--pause-at ${opts.signal}: ${value} is not a field element`);
       }
