@@ -30,6 +30,7 @@ import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
 import { columnNodeSpec, columnValues, committedColumnNodeSpec, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
 import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
+import { reduceLinear } from "../src/aggregate/reduce.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
 import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
 import type { SnarkjsProof } from "../src/bn254/pairing.ts";
@@ -153,11 +154,32 @@ for (const form of values.forms!.split(",")) {
   const names = inner ? [["x1", "seed"], ["x2", "seed"]] : committed ? [["xL", "seed"], ["xR", "seed"]] : [["xL"], ["xR"]];
   const binds = names.map((n) => glueBindings(glue.sym, n));
   const r1cs = join(dir, "node.r1cs");
-  const link = linkR1cs(glue.r1cs, binds.map((bind) => ({ r1cs: v.r1cs, bind })), r1cs);
+  const linked = committed ? join(dir, "linked.r1cs") : r1cs;
+  const link = linkR1cs(glue.r1cs, binds.map((bind) => ({ r1cs: v.r1cs, bind })), linked);
   const info = readR1csInfo(v.r1cs);
   const nPubV = info.nPubOut + info.nPubIn;
-  const domain = domainPower(link.nConstraints, 1);
-  log(`${form}: ${link.nConstraints} constraints (2^${domain}); setup …`);
+  // a committed node's linear constraints with a wire used once more are eliminated, as buildNode does
+  // (src/aggregate/reduce.ts); J loses the eliminated wires
+  let wires: number[] = [];
+  let nConstraints = link.nConstraints;
+  if (committed) {
+    const red = reduceLinear(
+      linked,
+      r1cs,
+      {
+        committed: committedLinkedWires(
+          { sym: glue.sym, exclude: ["main.seed"] },
+          link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base })),
+        ),
+      },
+    );
+    rmSync(linked, { force: true });
+    wires = red.committed;
+    nConstraints = red.nConstraints;
+    log(`${form}: ${link.nConstraints} linked constraints, ${red.eliminated.length} linear ones eliminated in ${red.seconds.toFixed(1)} s`);
+  }
+  const domain = domainPower(nConstraints, 1);
+  log(`${form}: ${nConstraints} constraints (2^${domain}); setup …`);
   const zkey = join(dir, "node.zkey");
   let t0 = performance.now();
   const vc = native ? undefined : await WasmWitnessCalculator.load(v.wasm);
@@ -228,10 +250,6 @@ for (const form of values.forms!.split(",")) {
       runs,
     });
   } else {
-    const wires = committedLinkedWires(
-      { sym: glue.sym, exclude: ["main.seed"] },
-      link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base })),
-    );
     await devSetup(r1cs, zkey, { native: bin, commitment: { wires, dir: join(dir, "ck") } });
     const setupSeconds = secs(t0);
     const ck = readCommitmentKey(join(dir, "ck"));
@@ -266,7 +284,7 @@ for (const form of values.forms!.split(",")) {
       key: form,
       form: inner ? "inner: committed, over committed children" : "committed (lookups, one commitment)",
       verifier: v.constraints,
-      constraints: link.nConstraints,
+      constraints: nConstraints,
       domain,
       generatorBuildSeconds,
       witnessMode: twoStage ? "two stages" : "two passes",

@@ -1,25 +1,31 @@
 /**
  * Builds an aggregator node circuit: its glue (circuits/aggregator.circom), the in-circuit verifier
  * of each child's key (circuits/groth16_verifier.circom, compiled once per key), the linked r1cs
- * (link.ts) and its keys (src/setup). Everything is cached by content: the glue and verifiers by
- * the compiler's hash, the linked r1cs by the hashes of its parts, the keys by the r1cs bytes.
+ * (link.ts), for a committed node its linear constraints eliminated where a wire is used once more
+ * (reduce.ts), and its keys (src/setup). Everything is cached by content: the glue and verifiers by
+ * the compiler's hash, the node's r1cs by the hashes of its parts (and the reduction's id), the keys
+ * by the r1cs bytes.
  *
  * The verifier is a backend so that the orchestration can be tested with a small stand-in circuit
  * (test/aggregate.tree.test.ts); the real one is groth16Backend.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import { type VerifierVkey, verifierInput, verifierTrace } from "../bn254/groth16.ts";
 import { compileVerifier, type VerifierForm } from "../bn254/verifier-build.ts";
 import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
 import { buildNativeWitness, nativeToolchain, startNativeWitnessBuild } from "../build/native.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
 import { committedLinkedWires } from "../commit/key.ts";
+import { desError } from "../errors.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
+import { writeFileAtomic } from "../util/fsx.ts";
 import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
 import { linkBases, linkR1cs } from "./link.ts";
+import { REDUCE_ID, reduceLinear } from "./reduce.ts";
 
 /** Declared peak of one native verifier witness, MiB (measured: 186 MiB; docs/circuits.md, "Native witness generators"). */
 const NATIVE_VERIFIER_WITNESS_MIB = 400;
@@ -195,7 +201,16 @@ export async function buildNode(
   ) as [number[], number[]];
   const committed = seedWire === undefined ? undefined : { seedWire };
   const hash = createHash("sha256")
-    .update(JSON.stringify({ glue: glue.hash, l: vl.hash, r: vr.hash, bindings, backend: backend.id }))
+    .update(
+      JSON.stringify({
+        glue: glue.hash,
+        l: vl.hash,
+        r: vr.hash,
+        bindings,
+        backend: backend.id,
+        ...(committed ? { reduce: REDUCE_ID } : {}),
+      }),
+    )
     .digest("hex")
     .slice(0, 16);
   const name = `${spec.name}-${hash}`;
@@ -203,20 +218,43 @@ export async function buildNode(
   const dir = join(ARTIFACTS, "aggregate", name);
   const r1cs = join(dir, `${name}.r1cs`);
   let linkSeconds = 0;
+  // a committed node's eliminated wires (src/aggregate/reduce.ts), which leave its committed set
+  const reducedFile = join(dir, "reduced.json");
   const keys = await claim("setup", () => {
-    if (!existsSync(r1cs)) {
+    if (!existsSync(r1cs) || (committed && !existsSync(reducedFile))) {
       mkdirSync(dir, { recursive: true });
+      const linked = committed ? `${r1cs}.linked` : r1cs;
       linkSeconds = linkR1cs(
         glue.r1cs,
         [
           { r1cs: vl.r1cs, bind: bindings[0] },
           { r1cs: vr.r1cs, bind: bindings[1] },
         ],
-        r1cs,
+        linked,
       ).seconds;
       log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
+      if (committed) {
+        const red = reduceLinear(linked, r1cs, {
+          committed: committedNodeWires(glue.sym, glue.r1cs, [vl, vr]),
+        });
+        rmSync(linked, { force: true });
+        writeFileAtomic(
+          reducedFile,
+          JSON.stringify({
+            reduce: REDUCE_ID,
+            before: red.before,
+            after: red.nConstraints,
+            eliminated: red.eliminated,
+          }),
+        );
+        log(
+          `${name}: ${red.eliminated.length} linear constraints eliminated in ${red.seconds.toFixed(1)} s (${red.before} → ${red.nConstraints})`,
+        );
+      }
     }
-    const commitment = committed ? { wires: committedNodeWires(glue.sym, glue.r1cs, [vl, vr]) } : undefined;
+    const commitment = committed
+      ? { wires: reducedCommittedWires(glue.sym, glue.r1cs, [vl, vr], reducedFile) }
+      : undefined;
     return setupCircuit(
       { name, r1cs },
       {
@@ -240,6 +278,25 @@ export async function buildNode(
     linkSeconds,
     ...(committed ? { committed } : {}),
   };
+}
+
+const ReducedFile = z.object({
+  reduce: z.literal(REDUCE_ID),
+  eliminated: z.array(z.number().int().positive()),
+});
+
+/** A committed node's committed wires without those its reduction eliminated (reduced.json). */
+function reducedCommittedWires(
+  glueSym: string,
+  glueR1cs: string,
+  parts: readonly ChildVerifier[],
+  reducedFile: string,
+): number[] {
+  const parsed = ReducedFile.safeParse(JSON.parse(readFileSync(reducedFile, "utf8")));
+  if (!parsed.success)
+    throw desError("INVALID_R1CS", `${reducedFile}: not a reduction record of ${REDUCE_ID}`);
+  const gone = new Set(parsed.data.eliminated);
+  return committedNodeWires(glueSym, glueR1cs, parts).filter((w) => !gone.has(w));
 }
 
 /**

@@ -23,10 +23,12 @@
  *   part i's wire 0 → 0, its public wire k (1 ≤ k ≤ nPub_i) → bind_i[k − 1].
  * The witness is laid out the same way (linkWitness), from each circuit's own .wtns file.
  */
-import { closeSync, openSync, readSync, renameSync } from "node:fs";
+import { closeSync, openSync, renameSync } from "node:fs";
 import { desError } from "../errors.ts";
 import { type R1csInfo, readR1csInfo } from "../setup/devsetup.ts";
-import { BinWriter, readExact, readSections } from "../util/binfile.ts";
+import { BinWriter, RangeReader as In, readExact, readSections } from "../util/binfile.ts";
+
+const CHUNK = 16 << 20;
 
 export interface LinkPart {
   r1cs: string;
@@ -42,46 +44,6 @@ export interface LinkResult {
   /** First linked wire of each part's private wires. */
   bases: number[];
   seconds: number;
-}
-
-const CHUNK = 16 << 20;
-
-/** Sequential reader over a byte range of a file. */
-class In {
-  private buf = Buffer.alloc(0);
-  private off = 0;
-  private filePos: number;
-  constructor(
-    private readonly fd: number,
-    from: number,
-    private readonly end: number,
-    private readonly file: string,
-  ) {
-    this.filePos = from;
-  }
-  /** Ensures n bytes are buffered and returns the buffer and offset to read them at. */
-  need(n: number): [Buffer, number] {
-    if (this.buf.length - this.off < n) {
-      const rest = this.buf.subarray(this.off);
-      const want = Math.max(n, CHUNK);
-      const size = Math.min(want, rest.length + (this.end - this.filePos));
-      if (size < n) throw desError("INVALID_R1CS", `${this.file}: constraints section is truncated`);
-      const next = Buffer.alloc(size);
-      rest.copy(next, 0);
-      let got = rest.length;
-      while (got < size) {
-        const r = readSync(this.fd, next, got, size - got, this.filePos);
-        if (r <= 0) throw desError("INVALID_R1CS", `${this.file}: constraints section is truncated`);
-        got += r;
-        this.filePos += r;
-      }
-      this.buf = next;
-      this.off = 0;
-    }
-    const at = this.off;
-    this.off += n;
-    return [this.buf, at];
-  }
 }
 
 /** The wire map of a part as a function (see the module comment). */

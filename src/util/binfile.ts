@@ -130,3 +130,50 @@ export function readSections(
   }
   return out;
 }
+
+const READ_CHUNK = 16 << 20;
+
+/**
+ * Sequential, buffered reader over a byte range of a file (an r1cs constraints section, say);
+ * `need(n)` throws INVALID_R1CS where the range ends first.
+ */
+export class RangeReader {
+  private buf = Buffer.alloc(0);
+  private off = 0;
+  private filePos: number;
+  constructor(
+    private readonly fd: number,
+    from: number,
+    private readonly end: number,
+    private readonly file: string,
+  ) {
+    this.filePos = from;
+  }
+  /** File offset of the next unread byte. */
+  get position(): number {
+    return this.filePos - (this.buf.length - this.off);
+  }
+  /** Ensures n bytes are buffered and returns the buffer and offset to read them at. */
+  need(n: number): [Buffer, number] {
+    if (this.buf.length - this.off < n) {
+      const rest = this.buf.subarray(this.off);
+      const want = Math.max(n, READ_CHUNK);
+      const size = Math.min(want, rest.length + (this.end - this.filePos));
+      if (size < n) throw desError("INVALID_R1CS", `${this.file}: constraints section is truncated`);
+      const next = Buffer.alloc(size);
+      rest.copy(next, 0);
+      let got = rest.length;
+      while (got < size) {
+        const r = readSync(this.fd, next, got, size - got, this.filePos);
+        if (r <= 0) throw desError("INVALID_R1CS", `${this.file}: constraints section is truncated`);
+        got += r;
+        this.filePos += r;
+      }
+      this.buf = next;
+      this.off = 0;
+    }
+    const at = this.off;
+    this.off += n;
+    return [this.buf, at];
+  }
+}

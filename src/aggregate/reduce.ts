@@ -1,0 +1,315 @@
+/**
+ * Linear-constraint elimination for a linked node circuit (src/aggregate/link.ts): a linear
+ * constraint Σ c_k·w_k = 0 that names a wire p used in at most one other constraint is removed, and
+ * p is replaced there by −(1/c_p)·Σ_{k≠p} c_k·w_k. circom's --O2 does this inside one compile; the
+ * verifiers are compiled at --O1 (--O2 runs out of circom2's WebAssembly memory at their size), so a
+ * linked node keeps every linear constraint of --O1: the chunk sums of its range lookups (a limb
+ * equals its chunks), the sums that define each deferred obligation, copies. Removing rows matters
+ * where it crosses a power of two: a level-1 committed node (two lookup-form verifiers) goes from
+ * 1,086,927 constraints (2^21) to about 1.02M (2^20), which halves its FFTs, its H multiexp and its
+ * setup.
+ *
+ * Which constraints go (chosen from the structure, in file order, one pass):
+ *   - the constraint is linear: A or B is empty or only a constant (wire 0);
+ *   - p is private (not wire 0, not a public signal), occurs in no other linear constraint, and in
+ *     at most `maxTargets` other constraints (default 1: the top chunk of a limb, used by its one
+ *     lookup). Because p is in no other linear constraint, no eliminated wire occurs in another
+ *     eliminated wire's replacement, and every substitution is one step;
+ *   - p's coefficient is non-zero.
+ * Wire numbers do not change: p stays in the witness and in no constraint (its Groth16 query points
+ * are the point at infinity); the witness of the linked circuit is used as it is.
+ *
+ * Soundness. Let S be the linked system and S' the reduced one. An assignment of S' extends to one
+ * of S by setting p to its replacement's value, and every assignment of S restricts to one of S':
+ * the two accept the same values of every wire but p. For plain Groth16 that is all. A committed
+ * node (Groth16 with one commitment, docs/circuits.md) also needs the values its post-challenge
+ * arguments read to be fixed before the challenge, that is, to be committed wires (J) or functions
+ * of them. A wire p ∉ J is chosen after the challenge in S as in S', so it may be replaced by any
+ * expression. A wire p ∈ J is replaced only by an expression in wires of J (and constants): the
+ * constraints that read p in S read, in S', a function of committed values, fixed when D is.
+ * Public wires are not in J (the node's public input depends on the seed), so a J wire whose
+ * constraint names one stays. The eliminated J wires leave the commitment (their commitment-key
+ * points would be the point at infinity): `committed` returns J without them.
+ */
+import { closeSync, openSync, readSync, renameSync } from "node:fs";
+import { FIELD_P } from "../crypto/field.ts";
+import { desError } from "../errors.ts";
+import { readR1csInfo } from "../setup/devsetup.ts";
+import { BinWriter, RangeReader, readExact, readSections } from "../util/binfile.ts";
+
+/** Changes whenever the choice of eliminated constraints changes (part of node circuits' hashes). */
+export const REDUCE_ID = "linear-1";
+
+export interface ReduceOptions {
+  /** The committed wires J of a committed node (see the module comment); none for plain Groth16. */
+  committed?: readonly number[];
+  /** Most constraints besides its own that an eliminated wire may occur in (default 1). */
+  maxTargets?: number;
+}
+
+export interface ReduceResult {
+  /** Constraints before and after. */
+  before: number;
+  nConstraints: number;
+  /** The eliminated wires, increasing (each was replaced in at most maxTargets constraints). */
+  eliminated: number[];
+  /** J without the eliminated wires, increasing (empty without `committed`). */
+  committed: number[];
+  seconds: number;
+}
+
+type Lc = Map<number, bigint>;
+
+const inv = (a: bigint): bigint => {
+  // Fermat: a^(r−2) mod r
+  let result = 1n;
+  let base = a % FIELD_P;
+  let e = FIELD_P - 2n;
+  while (e > 0n) {
+    if (e & 1n) result = (result * base) % FIELD_P;
+    base = (base * base) % FIELD_P;
+    e >>= 1n;
+  }
+  return result;
+};
+
+const readCoef = (b: Buffer, at: number, n8: number): bigint => {
+  let v = 0n;
+  for (let k = n8 - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[at + k]!);
+  return v;
+};
+
+const writeCoef = (b: Buffer, at: number, n8: number, v: bigint): void => {
+  let x = v;
+  for (let k = 0; k < n8; k++) {
+    b[at + k] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+};
+
+/** Reads one linear combination of a constraint (u32 count, then wire and coefficient terms). */
+function readLc(src: RangeReader, n8: number): Lc {
+  const [hb, ho] = src.need(4);
+  const n = hb.readUInt32LE(ho);
+  const [b, at] = src.need(n * (4 + n8));
+  const lc: Lc = new Map();
+  for (let t = 0; t < n; t++) {
+    const o = at + t * (4 + n8);
+    const w = b.readUInt32LE(o);
+    const v = (lc.get(w) ?? 0n) + readCoef(b, o + 4, n8);
+    lc.set(w, v % FIELD_P);
+  }
+  return lc;
+}
+
+/** The constant of an LC whose only wire is 0 (undefined if it names another wire). */
+const constantOf = (lc: Lc): bigint | undefined => {
+  for (const w of lc.keys()) if (w !== 0) return undefined;
+  return lc.get(0) ?? 0n;
+};
+
+/** A linear constraint A·B = C as one combination Σ c_k·w_k = 0. */
+function linearForm(a: Lc, b: Lc, c: Lc): Lc {
+  const ka = constantOf(a);
+  const kb = constantOf(b);
+  const out: Lc = new Map();
+  const add = (lc: Lc, k: bigint) => {
+    for (const [w, v] of lc) out.set(w, ((out.get(w) ?? 0n) + v * k) % FIELD_P);
+  };
+  if (ka !== undefined) add(b, ka);
+  else if (kb !== undefined) add(a, kb);
+  add(c, FIELD_P - 1n);
+  for (const [w, v] of out) if (v === 0n) out.delete(w);
+  return out;
+}
+
+/**
+ * Writes the reduced r1cs of `input` to `out` (through a temporary file, renamed at the end). See
+ * the module comment for what is removed and why it is sound.
+ */
+export function reduceLinear(input: string, out: string, opts: ReduceOptions = {}): ReduceResult {
+  const t0 = performance.now();
+  const maxTargets = opts.maxTargets ?? 1;
+  const info = readR1csInfo(input);
+  if (info.prime !== FIELD_P) throw desError("INVALID_R1CS", `${input}: not over BN254's scalar field`);
+  const { n8, nWires, nConstraints } = info;
+  const nPublic = info.nPubOut + info.nPubIn;
+  const inJ = new Uint8Array(nWires);
+  for (const w of opts.committed ?? []) {
+    if (!Number.isInteger(w) || w <= nPublic || w >= nWires)
+      throw desError("INVALID_R1CS", `committed wire ${w} is not a private wire of ${input}`);
+    inJ[w] = 1;
+  }
+  const term = 4 + n8;
+
+  // Pass 1: per wire, the constraints it occurs in (all / linear); the linear constraints' wires.
+  const occ = new Uint32Array(nWires);
+  const linOcc = new Uint32Array(nWires);
+  const seen = new Uint32Array(nWires); // constraint index + 1 of the last occurrence
+  const linIndex: number[] = [];
+  const linPos: number[] = [];
+  const linEnd: number[] = [];
+  let linWires = new Uint32Array(1 << 20);
+  let linUsed = 0;
+  const linStart: number[] = [];
+  const fd = openSync(input, "r");
+  try {
+    const src = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
+    const wires: number[] = [];
+    for (let c = 0; c < nConstraints; c++) {
+      const pos = src.position;
+      wires.length = 0;
+      let constA = true;
+      let constB = true;
+      for (let l = 0; l < 3; l++) {
+        const [hb, ho] = src.need(4);
+        const n = hb.readUInt32LE(ho);
+        const [b, at] = src.need(n * term);
+        for (let t = 0; t < n; t++) {
+          const w = b.readUInt32LE(at + t * term);
+          if (w >= nWires)
+            throw desError("INVALID_R1CS", `${input}: wire ${w} out of range`, { constraint: c });
+          if (w !== 0) {
+            if (l === 0) constA = false;
+            else if (l === 1) constB = false;
+          }
+          if (seen[w] !== c + 1) {
+            seen[w] = c + 1;
+            wires.push(w);
+          }
+        }
+      }
+      const linear = constA || constB;
+      for (const w of wires) {
+        occ[w]!++;
+        if (linear) linOcc[w]!++;
+      }
+      if (linear) {
+        linIndex.push(c);
+        linPos.push(pos);
+        linEnd.push(src.position);
+        linStart.push(linUsed);
+        if (linUsed + wires.length > linWires.length) {
+          const next = new Uint32Array(Math.max(linWires.length * 2, linUsed + wires.length));
+          next.set(linWires.subarray(0, linUsed));
+          linWires = next;
+        }
+        linWires.set(wires, linUsed);
+        linUsed += wires.length;
+      }
+    }
+    linStart.push(linUsed);
+
+    // Choice of the eliminated wire of each linear constraint (structure only).
+    const chosen: { index: number; pos: number; end: number; pivot: number }[] = [];
+    for (let i = 0; i < linIndex.length; i++) {
+      const ws = linWires.subarray(linStart[i]!, linStart[i + 1]!);
+      let allJ = true;
+      for (const w of ws) if (w !== 0 && !inJ[w]) allJ = false;
+      let best = -1;
+      for (const w of ws) {
+        if (w <= nPublic || linOcc[w] !== 1 || occ[w]! - 1 > maxTargets) continue;
+        // a committed wire is replaced only by committed wires
+        if (inJ[w] && !allJ) continue;
+        if (best < 0 || occ[w]! < occ[best]!) best = w;
+      }
+      if (best >= 0) chosen.push({ index: linIndex[i]!, pos: linPos[i]!, end: linEnd[i]!, pivot: best });
+    }
+
+    // The replacement of each eliminated wire, from its constraint's coefficients.
+    const replace = new Map<number, Lc>();
+    const dropped = new Uint8Array(nConstraints);
+    for (const ch of chosen) {
+      const r = new RangeReader(fd, ch.pos, ch.end, input);
+      const form = linearForm(readLc(r, n8), readLc(r, n8), readLc(r, n8));
+      const cp = form.get(ch.pivot);
+      if (!cp) continue; // cancelled: p does not really occur
+      const k = FIELD_P - inv(cp); // p = −(1/c_p)·Σ_{k≠p} c_k·w_k
+      const expr: Lc = new Map();
+      for (const [w, v] of form) if (w !== ch.pivot) expr.set(w, (v * k) % FIELD_P);
+      replace.set(ch.pivot, expr);
+      dropped[ch.index] = 1;
+    }
+
+    // Pass 2: the reduced constraints.
+    const kept = nConstraints - replace.size;
+    const tmp = `${out}.tmp-${process.pid}`;
+    const ofd = openSync(tmp, "w");
+    try {
+      const sections = readSections(fd, input, "r1cs", "INVALID_R1CS");
+      const o = new BinWriter(ofd, "r1cs", 1, 3);
+      const h = sections.get(1)!;
+      const header = readExact(fd, h.pos, h.len, "INVALID_R1CS", input);
+      header.writeUInt32LE(kept, 4 + n8 + 24);
+      o.begin(1);
+      o.write(header);
+      o.end();
+      o.begin(2);
+      const src2 = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
+      for (let c = 0; c < nConstraints; c++) {
+        for (let l = 0; l < 3; l++) {
+          const [hb, ho] = src2.need(4);
+          const n = hb.readUInt32LE(ho);
+          const [b, at] = src2.need(n * term);
+          if (dropped[c]) continue;
+          let touched = false;
+          for (let t = 0; t < n && !touched; t++)
+            if (replace.has(b.readUInt32LE(at + t * term))) touched = true;
+          if (!touched) {
+            o.u32(n);
+            o.write(b, at, n * term);
+            continue;
+          }
+          const lc: Lc = new Map();
+          const add = (w: number, v: bigint) => lc.set(w, ((lc.get(w) ?? 0n) + v) % FIELD_P);
+          for (let t = 0; t < n; t++) {
+            const w = b.readUInt32LE(at + t * term);
+            const v = readCoef(b, at + t * term + 4, n8);
+            const e = replace.get(w);
+            if (e) for (const [x, ex] of e) add(x, v * ex);
+            else add(w, v);
+          }
+          const terms = [...lc].filter(([, v]) => v !== 0n).sort((x, y) => x[0] - y[0]);
+          const buf = Buffer.alloc(terms.length * term);
+          terms.forEach(([w, v], i) => {
+            buf.writeUInt32LE(w, i * term);
+            writeCoef(buf, i * term + 4, n8, v);
+          });
+          o.u32(terms.length);
+          o.write(buf);
+        }
+      }
+      o.end();
+      const labels = sections.get(3);
+      if (!labels) throw desError("INVALID_R1CS", `${input}: no wire-to-label section`);
+      o.begin(3);
+      const chunk = 16 << 20;
+      for (let at = 0; at < labels.len; at += chunk) {
+        const len = Math.min(chunk, labels.len - at);
+        const b = Buffer.alloc(len);
+        let got = 0;
+        while (got < len) {
+          const r = readSync(fd, b, got, len - got, labels.pos + at + got);
+          if (r <= 0) throw desError("INVALID_R1CS", `${input} is truncated`);
+          got += r;
+        }
+        o.write(b);
+      }
+      o.end();
+    } finally {
+      closeSync(ofd);
+    }
+    renameSync(tmp, out);
+    const eliminated = [...replace.keys()].sort((a, b) => a - b);
+    const committed = (opts.committed ?? []).filter((w) => !replace.has(w)).sort((a, b) => a - b);
+    return {
+      before: nConstraints,
+      nConstraints: kept,
+      eliminated,
+      committed,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * Linear-constraint elimination (src/aggregate/reduce.ts). On a hand-written system: which
+ * constraints go (a committed wire is replaced only by committed wires, public wires and wires used
+ * twice more stay, a constant side counts as linear), the replacement's coefficients, and that the
+ * reduced system accepts exactly the witnesses of the original on every wire that is kept. On the
+ * commitment test circuit compiled at --O1 (its lookups' chunk sums are linear constraints): each
+ * limb's top chunk goes, the honest witness satisfies the reduced system, a changed kept wire breaks
+ * it, and a Groth16 proof with one commitment on the reduced key verifies.
+ */
+import assert from "node:assert/strict";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import * as snarkjs from "snarkjs";
+import { reduceLinear } from "../src/aggregate/reduce.ts";
+import { LIMB_BITS, LIMBS, toLimbs } from "../src/bn254/limbs.ts";
+import { CHUNK_BITS, fqChunks, fqLookups, fqTableWidths, multiplicities } from "../src/bn254/logup.ts";
+import { modp, P, R } from "../src/bn254/tower.ts";
+import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
+import { buildNativeProver, proverToolchain } from "../src/build/prover.ts";
+import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
+import { WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
+import { committedInputWires, readCommitmentKey } from "../src/commit/key.ts";
+import { proveCommitted } from "../src/commit/prove.ts";
+import { type CommittedVkey, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
+import { FIELD_P } from "../src/crypto/field.ts";
+import { loadCrypto, poseidon } from "../src/crypto/poseidon.ts";
+import { isDesError } from "../src/errors.ts";
+import { devSetup, readR1csInfo } from "../src/setup/devsetup.ts";
+import { releaseSnarkjs } from "../src/setup/index.ts";
+import { BinWriter } from "../src/util/binfile.ts";
+import { useBn128 } from "./helpers/bn128.ts";
+
+const work = mkdtempSync(join(tmpdir(), "des-reduce-test-"));
+after(async () => {
+  await releaseSnarkjs();
+  rmSync(work, { recursive: true, force: true });
+});
+
+type Term = [wire: number, coef: bigint];
+type Constraint = [Term[], Term[], Term[]];
+
+/** Writes an r1cs (circom's format) with nPub public outputs. */
+function writeR1cs(file: string, nWires: number, nPub: number, cs: readonly Constraint[]): void {
+  const fd = openSync(file, "w");
+  try {
+    const o = new BinWriter(fd, "r1cs", 1, 3);
+    const fe = (v: bigint) => {
+      const b = Buffer.alloc(32);
+      let x = modp(v, FIELD_P);
+      for (let i = 0; i < 32; i++) {
+        b[i] = Number(x & 0xffn);
+        x >>= 8n;
+      }
+      return b;
+    };
+    o.begin(1);
+    o.u32(32);
+    o.write(fe(FIELD_P));
+    o.u32(nWires);
+    o.u32(nPub);
+    o.u32(0);
+    o.u32(0);
+    o.u64(nWires);
+    o.u32(cs.length);
+    o.end();
+    o.begin(2);
+    for (const c of cs) {
+      for (const lc of c) {
+        o.u32(lc.length);
+        for (const [w, v] of lc) {
+          o.u32(w);
+          o.write(fe(v));
+        }
+      }
+    }
+    o.end();
+    o.begin(3);
+    for (let w = 0; w < nWires; w++) o.u64(w);
+    o.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe("linear-constraint elimination, hand-written system", () => {
+  // wire 0 = 1, wire 1 public; J = {2, 3, 4, 8}
+  const J = [2, 3, 4, 8];
+  const cs: Constraint[] = [
+    /* 0 */ [[[2, 1n]], [[3, 1n]], [[5, 1n]]], // w5 = w2·w3
+    /* 1 */ [
+      [],
+      [],
+      [
+        [4, 1n],
+        [6, -1n],
+      ],
+    ], // w4 = w6: J wire 4 with non-J 6, 6 used twice more → stays
+    /* 2 */ [[[4, 1n]], [[4, 1n]], [[10, 1n]]],
+    /* 3 */ [[[6, 1n]], [[2, 1n]], [[11, 1n]]],
+    /* 4 */ [[[6, 1n]], [[3, 1n]], [[12, 1n]]],
+    /* 5 */ [
+      [],
+      [],
+      [
+        [7, 1n],
+        [2, -1n],
+        [3, -1n],
+      ],
+    ], // w7 = w2 + w3: non-J 7 replaced in 6
+    /* 6 */ [[[7, 1n]], [[5, 1n]], [[13, 1n]]],
+    /* 7 */ [
+      [[0, 3n]],
+      [[8, 1n]],
+      [
+        [2, 1n],
+        [3, 2n],
+      ],
+    ], // 3·w8 = w2 + 2·w3: J 8 by J wires, replaced in 8
+    /* 8 */ [
+      [[8, 1n]],
+      [
+        [8, 1n],
+        [0, 1n],
+      ],
+      [[14, 1n]],
+    ],
+    /* 9 */ [
+      [],
+      [],
+      [
+        [1, 1n],
+        [9, -1n],
+      ],
+    ], // public 1 = w9, w9 used twice more → stays
+    /* 10 */ [[[9, 1n]], [[9, 1n]], [[15, 1n]]],
+    /* 11 */ [[[9, 1n]], [[2, 1n]], [[16, 1n]]],
+  ];
+  const nWires = 17;
+  const input = join(work, "hand.r1cs");
+  const output = join(work, "hand.reduced.r1cs");
+  const witness = (() => {
+    const w = new Array<bigint>(nWires).fill(0n);
+    w[0] = 1n;
+    w[2] = 5n;
+    w[3] = 7n;
+    w[5] = 35n;
+    w[4] = 11n;
+    w[6] = 11n;
+    w[10] = 121n;
+    w[11] = 55n;
+    w[12] = 77n;
+    w[7] = 12n;
+    w[13] = 12n * 35n;
+    w[8] = modp((5n + 14n) * modp(3n ** (FIELD_P - 2n), FIELD_P), FIELD_P);
+    w[14] = modp(w[8]! * (w[8]! + 1n), FIELD_P);
+    w[1] = 9n;
+    w[9] = 9n;
+    w[15] = 81n;
+    w[16] = 45n;
+    return w;
+  })();
+
+  test("the original system accepts the witness (the fixture is right)", () => {
+    writeR1cs(input, nWires, 1, cs);
+    assert.deepEqual(checkWitness(loadR1cs(input), witness), []);
+  });
+
+  test("eliminates the non-committed copy and the committed wire defined by committed wires only", () => {
+    const r = reduceLinear(input, output, { committed: J });
+    assert.deepEqual(r.eliminated, [7, 8]);
+    assert.deepEqual(r.committed, [2, 3, 4]);
+    assert.equal(r.before, cs.length);
+    assert.equal(r.nConstraints, cs.length - 2);
+    assert.equal(readR1csInfo(output).nConstraints, cs.length - 2);
+    const red = loadR1cs(output);
+    assert.deepEqual(checkWitness(red, witness), []);
+    // neither eliminated wire occurs any more; constraint 6 reads w2 + w3, constraint 8 (w2 + 2·w3)/3
+    for (const [a, b, c] of red.constraints)
+      for (const lc of [a, b, c]) assert.ok(![...lc.wires].some((w) => w === 7 || w === 8));
+    // the reduced system leaves the eliminated wires free and still checks every other one
+    const free = [...witness];
+    free[7] = 999n;
+    free[8] = 4n;
+    assert.deepEqual(checkWitness(red, free), []);
+    for (const w of [2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16]) {
+      const bad = [...witness];
+      bad[w] = bad[w]! + 1n;
+      assert.ok(checkWitness(red, bad).length > 0, `wire ${w} changed: the reduced system must reject it`);
+    }
+  });
+
+  test("without a commitment the committed-only rule does not apply: w4 = w6 goes as well (w4 is read once more)", () => {
+    const r = reduceLinear(input, output, {});
+    // w4 occurs in constraints 1 and 2: eligible now that J is empty
+    assert.deepEqual(r.eliminated, [4, 7, 8]);
+    assert.deepEqual(checkWitness(loadR1cs(output), witness), []);
+  });
+
+  test("maxTargets 0 keeps every constraint whose wire is read elsewhere; bad committed wires are refused", () => {
+    assert.equal(reduceLinear(input, output, { committed: J, maxTargets: 0 }).eliminated.length, 0);
+    assert.throws(
+      () => reduceLinear(input, output, { committed: [1] }),
+      (e: unknown) => isDesError(e, "INVALID_R1CS"),
+    );
+    assert.throws(
+      () => reduceLinear(input, output, { committed: [nWires] }),
+      (e: unknown) => isDesError(e, "INVALID_R1CS"),
+    );
+  });
+});
+
+const toolchain = proverToolchain();
+const WS = fqTableWidths();
+const NV = 2;
+
+describe("linear-constraint elimination, lookup range checks at --O1", () => {
+  const curve = useBn128();
+  let c: CompiledCircuit;
+  let calc: WasmWitnessCalculator;
+  let J: number[];
+  const reduced = join(work, "range.reduced.r1cs");
+  let result: ReturnType<typeof reduceLinear>;
+  const values = [P - 1n, (1n << 254n) - 1n];
+  const x = values.map((v) => toLimbs(v));
+  const ch = x.map((l) => fqChunks(l));
+  const input = {
+    x: x.map((l) => l.map(String)),
+    c: ch.map((l) => l.map((cs) => cs.map(String))),
+    m: multiplicities(
+      WS,
+      ch.flatMap((cs) => fqLookups(cs)),
+    ).map(String),
+    seed: "12345",
+  };
+
+  before(async () => {
+    await loadCrypto();
+    c = await compileCircuit(
+      {
+        name: "t-committed-range-o1",
+        file: "circuits/test/committed.circom",
+        template: "CommittedRange",
+        params: [LIMB_BITS, LIMBS, CHUNK_BITS, NV, WS.length, WS],
+      },
+      { O: 1 },
+    );
+    calc = await WasmWitnessCalculator.load(c.wasm);
+    ({ wires: J } = committedInputWires(c.sym, ["x", "c", "m"], []));
+    result = reduceLinear(c.r1cs, reduced, { committed: J });
+  });
+
+  test("one chunk of each limb goes (its chunk sum is linear, the chunk is read by its one lookup)", () => {
+    const names = loadSymbols(c.sym);
+    const limbs = result.eliminated
+      .map((w) => names.get(w)?.find((n) => n.startsWith("main.c[")))
+      .filter((n) => n !== undefined)
+      .map((n) =>
+        n
+          .match(/^main\.c\[(\d+)\]\[(\d+)\]\[\d+\]$/)!
+          .slice(1, 3)
+          .join(","),
+      );
+    assert.deepEqual(
+      limbs.sort(),
+      Array.from({ length: NV * LIMBS }, (_, i) => `${Math.floor(i / LIMBS)},${i % LIMBS}`).sort(),
+    );
+    assert.equal(result.nConstraints, result.before - result.eliminated.length);
+    assert.deepEqual(
+      result.committed,
+      J.filter((w) => !result.eliminated.includes(w)),
+    );
+  });
+
+  test("the honest witness satisfies the reduced system; a changed chunk, limb or multiplicity breaks it", () => {
+    const w = [...calc.calculate(input).witness];
+    const red = loadR1cs(reduced);
+    assert.deepEqual(checkWitness(red, w), []);
+    const names = loadSymbols(c.sym);
+    const wireOf = (n: string) => [...names].find(([, ns]) => ns.includes(n))![0];
+    for (const n of ["main.c[0][0][0]", "main.c[1][5][1]", "main.x[0][3]", "main.x[1][5]", "main.m[7]"]) {
+      const bad = [...w];
+      const k = wireOf(n);
+      bad[k] = (bad[k]! + 1n) % R;
+      assert.ok(checkWitness(red, bad, 1).length > 0, `${n} changed: the reduced system must reject it`);
+    }
+  });
+
+  test("a Groth16 proof with one commitment on the reduced key verifies", {
+    skip: toolchain.ok ? false : `the native prover cannot be built here: ${toolchain.reason}`,
+  }, async () => {
+    const bin = (await buildNativeProver()).bin;
+    const zkey = join(work, "range.zkey");
+    await devSetup(reduced, zkey, {
+      native: bin,
+      commitment: { wires: result.committed, dir: join(work, "ck") },
+    });
+    const ck = readCommitmentKey(join(work, "ck"));
+    assert.deepEqual(ck.wires, result.committed);
+    const { seed: _seed, ...rest } = input;
+    const r = await proveCommitted({ calc, input: rest, seedSignal: "seed", zkey, ck, bin });
+    const plain = (await snarkjs.zKey.exportVerificationKey(zkey)) as unknown as Omit<
+      CommittedVkey,
+      "sigma_2"
+    >;
+    const vk = committedVkey(curve(), plain, ck.sigma2);
+    const stmt = poseidon(x.flat().map((v) => modp(v, R)));
+    assert.equal(await verifyCommitted(curve(), vk, stmt, r.proof), undefined);
+    assert.equal(await verifyCommitted(curve(), vk, stmt + 1n, r.proof), "groth16");
+  });
+});
