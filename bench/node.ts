@@ -30,7 +30,7 @@ import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
 import { columnNodeSpec, columnValues, committedColumnNodeSpec, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
 import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
-import { reduceLinear } from "../src/aggregate/reduce.ts";
+import { determinedWires, reduceLinear } from "../src/aggregate/reduce.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
 import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
 import type { SnarkjsProof } from "../src/bn254/pairing.ts";
@@ -46,7 +46,7 @@ import {
 } from "../src/build/native.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
-import { committedLinkedWires, readCommitmentKey } from "../src/commit/key.ts";
+import { committedLinkedWires, mainLevelLinkedWires, readCommitmentKey } from "../src/commit/key.ts";
 import { proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
 import { type CommittedVkey, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
 import { table } from "../src/cli/command.ts";
@@ -174,9 +174,18 @@ for (const form of values.forms!.split(",")) {
       },
     );
     rmSync(linked, { force: true });
-    wires = red.committed;
+    const inJ = new Set(red.committed);
+    const seeds = mainLevelLinkedWires(
+      { sym: glue.sym, nPublic: 1 },
+      link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base })),
+    ).filter((w) => inJ.has(w));
+    const det = process.env.DES_BENCH_NO_DETERMINE ? { determined: [], seconds: 0 } : determinedWires(r1cs, red.committed, seeds);
+    const gone = new Set(det.determined);
+    wires = red.committed.filter((w) => !gone.has(w));
     nConstraints = red.nConstraints;
-    log(`${form}: ${link.nConstraints} linked constraints, ${red.eliminated.length} linear ones eliminated in ${red.seconds.toFixed(1)} s`);
+    log(
+      `${form}: ${link.nConstraints} linked constraints, ${red.eliminated.length} linear ones eliminated in ${red.seconds.toFixed(1)} s; ${det.determined.length} committed wires determined by the others (${det.seconds.toFixed(1)} s)`,
+    );
   }
   const domain = domainPower(nConstraints, 1);
   log(`${form}: ${nConstraints} constraints (2^${domain}); setup …`);

@@ -2,10 +2,13 @@
  * Linear-constraint elimination (src/aggregate/reduce.ts). On a hand-written system: which
  * constraints go (a committed wire is replaced only by committed wires, public wires and wires used
  * twice more stay, a constant side counts as linear), the replacement's coefficients, and that the
- * reduced system accepts exactly the witnesses of the original on every wire that is kept. On the
- * commitment test circuit compiled at --O1 (its lookups' chunk sums are linear constraints): each
- * limb's top chunk goes, the honest witness satisfies the reduced system, a changed kept wire breaks
- * it, and a Groth16 proof with one commitment on the reduced key verifies.
+ * reduced system accepts exactly the witnesses of the original on every wire that is kept; which
+ * committed wires the others determine (products and sums of hints, in dependency order; never a
+ * square root, a value read through a post-challenge wire, or a cycle). On the commitment test
+ * circuit compiled at --O1 (its lookups' chunk sums are linear constraints): one chunk of each limb
+ * goes, the honest witness satisfies the reduced system, a changed kept wire breaks
+ * it, the statement hash's wires are found determined by the limbs, and a Groth16 proof with one
+ * commitment to the rest verifies on the reduced key.
  */
 import assert from "node:assert/strict";
 import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
@@ -13,10 +16,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as snarkjs from "snarkjs";
-import { reduceLinear } from "../src/aggregate/reduce.ts";
+import { determinedWires, reduceLinear } from "../src/aggregate/reduce.ts";
 import { LIMB_BITS, LIMBS, toLimbs } from "../src/bn254/limbs.ts";
 import { CHUNK_BITS, fqChunks, fqLookups, fqTableWidths, multiplicities } from "../src/bn254/logup.ts";
-import { modp, P, R } from "../src/bn254/tower.ts";
+import { invmod, modp, P, R } from "../src/bn254/tower.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, proverToolchain } from "../src/build/prover.ts";
 import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
@@ -46,18 +49,19 @@ function writeR1cs(file: string, nWires: number, nPub: number, cs: readonly Cons
   const fd = openSync(file, "w");
   try {
     const o = new BinWriter(fd, "r1cs", 1, 3);
-    const fe = (v: bigint) => {
+    const le = (v: bigint) => {
       const b = Buffer.alloc(32);
-      let x = modp(v, FIELD_P);
+      let x = v;
       for (let i = 0; i < 32; i++) {
         b[i] = Number(x & 0xffn);
         x >>= 8n;
       }
       return b;
     };
+    const fe = (v: bigint) => le(modp(v, FIELD_P));
     o.begin(1);
     o.u32(32);
-    o.write(fe(FIELD_P));
+    o.write(le(FIELD_P));
     o.u32(nWires);
     o.u32(nPub);
     o.u32(0);
@@ -153,7 +157,7 @@ describe("linear-constraint elimination, hand-written system", () => {
     w[12] = 77n;
     w[7] = 12n;
     w[13] = 12n * 35n;
-    w[8] = modp((5n + 14n) * modp(3n ** (FIELD_P - 2n), FIELD_P), FIELD_P);
+    w[8] = modp((5n + 14n) * invmod(3n, FIELD_P), FIELD_P);
     w[14] = modp(w[8]! * (w[8]! + 1n), FIELD_P);
     w[1] = 9n;
     w[9] = 9n;
@@ -211,6 +215,55 @@ describe("linear-constraint elimination, hand-written system", () => {
   });
 });
 
+describe("determined committed wires, hand-written system", () => {
+  // wire 1 public; J = {2, …, 8, 10, 11}, 9 is computed after the challenge; seeds (hints) 2, 3
+  const cs: Constraint[] = [
+    /* 0 */ [[[2, 1n]], [[3, 1n]], [[4, 1n]]], // w4 = w2·w3: determined in the first pass
+    /* 1 */ [
+      [[4, 1n]],
+      [[2, 1n]],
+      [
+        [5, 1n],
+        [6, 1n],
+      ],
+    ], // w5 + w6 = w4·w2: once w6 is known, w5
+    /* 2 */ [
+      [],
+      [],
+      [
+        [6, 1n],
+        [4, -1n],
+        [2, -1n],
+      ],
+    ], // w6 = w4 + w2
+    /* 3 */ [[[7, 1n]], [[7, 1n]], [[3, 1n]]], // w7² = w3: two roots, w7 stays committed
+    /* 4 */ [[[2, 1n]], [[9, 1n]], [[8, 1n]]], // w8 = w2·w9 with w9 not committed: w8 stays
+    /* 5 */ [
+      [],
+      [],
+      [
+        [10, 1n],
+        [11, -1n],
+      ],
+    ], // w10 = w11, neither a hint nor determined: both stay
+    /* 6 */ [[[1, 1n]], [[2, 1n]], [[12, 1n]]],
+  ];
+  const file = join(work, "det.r1cs");
+  const J = [2, 3, 4, 5, 6, 7, 8, 10, 11];
+
+  test("products and sums of hints are determined (in as many passes as the order needs); square roots, values read through post-challenge wires and cycles stay committed", () => {
+    writeR1cs(file, 13, 1, cs);
+    const d = determinedWires(file, J, [2, 3]);
+    assert.deepEqual(d.determined, [4, 5, 6]);
+    assert.ok(d.passes >= 2);
+    assert.deepEqual(determinedWires(file, J, []).determined, []);
+    assert.throws(
+      () => determinedWires(file, J, [9]),
+      (e: unknown) => isDesError(e, "INVALID_R1CS"),
+    );
+  });
+});
+
 const toolchain = proverToolchain();
 const WS = fqTableWidths();
 const NV = 2;
@@ -247,7 +300,16 @@ describe("linear-constraint elimination, lookup range checks at --O1", () => {
       { O: 1 },
     );
     calc = await WasmWitnessCalculator.load(c.wasm);
-    ({ wires: J } = committedInputWires(c.sym, ["x", "c", "m"], []));
+    // committed: the inputs and the statement's hash (everything before the seed), as a node's J is
+    // every wire not computed from the seed
+    J = [...loadSymbols(c.sym)]
+      .filter(([w, ns]) => w > 1 && ns.every((n) => /^main\.(x|c|m|st)[.[]/.test(n)))
+      .map(([w]) => w)
+      .sort((a, b) => a - b);
+    assert.equal(
+      committedInputWires(c.sym, ["x", "c", "m"], []).wires.filter((w) => !J.includes(w)).length,
+      0,
+    );
     result = reduceLinear(c.r1cs, reduced, { committed: J });
   });
 
@@ -273,31 +335,48 @@ describe("linear-constraint elimination, lookup range checks at --O1", () => {
     );
   });
 
-  test("the honest witness satisfies the reduced system; a changed chunk, limb or multiplicity breaks it", () => {
+  test("the honest witness satisfies the reduced system; a changed kept chunk, limb or multiplicity breaks it; the eliminated chunk is free", () => {
     const w = [...calc.calculate(input).witness];
     const red = loadR1cs(reduced);
+    const orig = loadR1cs(c.r1cs);
     assert.deepEqual(checkWitness(red, w), []);
     const names = loadSymbols(c.sym);
     const wireOf = (n: string) => [...names].find(([, ns]) => ns.includes(n))![0];
-    for (const n of ["main.c[0][0][0]", "main.c[1][5][1]", "main.x[0][3]", "main.x[1][5]", "main.m[7]"]) {
+    const gone = new Set(result.eliminated);
+    const chunks = (v: number, i: number) => [0, 1, 2].map((k) => wireOf(`main.c[${v}][${i}][${k}]`));
+    const kept = [chunks(0, 0).find((k) => !gone.has(k))!, chunks(1, 5).find((k) => !gone.has(k))!];
+    const bump = (k: number) => {
       const bad = [...w];
-      const k = wireOf(n);
       bad[k] = (bad[k]! + 1n) % R;
-      assert.ok(checkWitness(red, bad, 1).length > 0, `${n} changed: the reduced system must reject it`);
+      return bad;
+    };
+    for (const k of [...kept, ...["main.x[0][3]", "main.x[1][5]", "main.m[7]"].map(wireOf)]) {
+      assert.ok(
+        checkWitness(red, bump(k), 1).length > 0,
+        `wire ${k} (${names.get(k)}) changed: the reduced system must reject it`,
+      );
+      assert.ok(checkWitness(orig, bump(k), 1).length > 0);
     }
+    const free = chunks(0, 0).find((k) => gone.has(k))!;
+    assert.deepEqual(checkWitness(red, bump(free)), []);
+    assert.ok(checkWitness(orig, bump(free), 1).length > 0);
   });
 
-  test("a Groth16 proof with one commitment on the reduced key verifies", {
+  test("the statement hash's wires are determined by the limbs; limbs, chunks and multiplicities stay committed; a proof with the smaller commitment verifies", {
     skip: toolchain.ok ? false : `the native prover cannot be built here: ${toolchain.reason}`,
   }, async () => {
     const bin = (await buildNativeProver()).bin;
     const zkey = join(work, "range.zkey");
-    await devSetup(reduced, zkey, {
-      native: bin,
-      commitment: { wires: result.committed, dir: join(work, "ck") },
-    });
+    const names = loadSymbols(c.sym);
+    const hints = result.committed.filter((w) => names.get(w)!.some((n) => /^main\.(x|c|m)\[/.test(n)));
+    const det = determinedWires(reduced, result.committed, hints);
+    const kinds = new Set(det.determined.map((w) => names.get(w)![0]!.split(/[.[]/)[1]));
+    assert.deepEqual([...kinds], ["st"]);
+    assert.ok(det.determined.length > 1000, `${det.determined.length} determined`);
+    const wires = result.committed.filter((w) => !det.determined.includes(w));
+    await devSetup(reduced, zkey, { native: bin, commitment: { wires, dir: join(work, "ck") } });
     const ck = readCommitmentKey(join(work, "ck"));
-    assert.deepEqual(ck.wires, result.committed);
+    assert.deepEqual(ck.wires, wires);
     const { seed: _seed, ...rest } = input;
     const r = await proveCommitted({ calc, input: rest, seedSignal: "seed", zkey, ck, bin });
     const plain = (await snarkjs.zKey.exportVerificationKey(zkey)) as unknown as Omit<

@@ -18,14 +18,14 @@ import { compileVerifier, type VerifierForm } from "../bn254/verifier-build.ts";
 import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
 import { buildNativeWitness, nativeToolchain, startNativeWitnessBuild } from "../build/native.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
-import { committedLinkedWires } from "../commit/key.ts";
+import { committedLinkedWires, mainLevelLinkedWires } from "../commit/key.ts";
 import { desError } from "../errors.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
 import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
 import { linkBases, linkR1cs } from "./link.ts";
-import { REDUCE_ID, reduceLinear } from "./reduce.ts";
+import { determinedWires, REDUCE_ID, reduceLinear } from "./reduce.ts";
 
 /** Declared peak of one native verifier witness, MiB (measured: 186 MiB; docs/circuits.md, "Native witness generators"). */
 const NATIVE_VERIFIER_WITNESS_MIB = 400;
@@ -234,10 +234,14 @@ export async function buildNode(
       ).seconds;
       log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
       if (committed) {
-        const red = reduceLinear(linked, r1cs, {
-          committed: committedNodeWires(glue.sym, glue.r1cs, [vl, vr]),
-        });
+        const red = reduceLinear(linked, r1cs, { committed: committedNodeWires(glue, [vl, vr]) });
         rmSync(linked, { force: true });
+        const inJ = new Set(red.committed);
+        const det = determinedWires(
+          r1cs,
+          red.committed,
+          nodeHintWires(glue, [vl, vr]).filter((w) => inJ.has(w)),
+        );
         writeFileAtomic(
           reducedFile,
           JSON.stringify({
@@ -245,16 +249,15 @@ export async function buildNode(
             before: red.before,
             after: red.nConstraints,
             eliminated: red.eliminated,
+            determined: det.determined,
           }),
         );
         log(
-          `${name}: ${red.eliminated.length} linear constraints eliminated in ${red.seconds.toFixed(1)} s (${red.before} → ${red.nConstraints})`,
+          `${name}: ${red.eliminated.length} linear constraints eliminated in ${red.seconds.toFixed(1)} s (${red.before} → ${red.nConstraints}); ${det.determined.length} committed wires determined by the others`,
         );
       }
     }
-    const commitment = committed
-      ? { wires: reducedCommittedWires(glue.sym, glue.r1cs, [vl, vr], reducedFile) }
-      : undefined;
+    const commitment = committed ? { wires: reducedCommittedWires(glue, [vl, vr], reducedFile) } : undefined;
     return setupCircuit(
       { name, r1cs },
       {
@@ -283,38 +286,49 @@ export async function buildNode(
 const ReducedFile = z.object({
   reduce: z.literal(REDUCE_ID),
   eliminated: z.array(z.number().int().positive()),
+  determined: z.array(z.number().int().positive()),
 });
 
-/** A committed node's committed wires without those its reduction eliminated (reduced.json). */
+/**
+ * A committed node's committed wires without those its reduction eliminated or found determined by
+ * the others (reduced.json, written with the node's r1cs).
+ */
 function reducedCommittedWires(
-  glueSym: string,
-  glueR1cs: string,
+  glue: CompiledCircuit,
   parts: readonly ChildVerifier[],
   reducedFile: string,
 ): number[] {
   const parsed = ReducedFile.safeParse(JSON.parse(readFileSync(reducedFile, "utf8")));
   if (!parsed.success)
     throw desError("INVALID_R1CS", `${reducedFile}: not a reduction record of ${REDUCE_ID}`);
-  const gone = new Set(parsed.data.eliminated);
-  return committedNodeWires(glueSym, glueR1cs, parts).filter((w) => !gone.has(w));
+  const gone = new Set([...parsed.data.eliminated, ...parsed.data.determined]);
+  return committedNodeWires(glue, parts).filter((w) => !gone.has(w));
+}
+
+/** Where linkR1cs puts each part's private wires, with the part's .sym file and public count. */
+function nodeLayout(glue: CompiledCircuit, parts: readonly ChildVerifier[]) {
+  const bases = linkBases(
+    glue.r1cs,
+    parts.map((p) => p.r1cs),
+  );
+  return parts.map((p, i) => {
+    const info = readR1csInfo(p.r1cs);
+    return { sym: p.sym, nPublic: info.nPubOut + info.nPubIn, base: bases[i]! };
+  });
 }
 
 /**
  * The committed wires of a linked committed node: the glue's but its seed, and each verifier
  * part's computed before its challenges (src/commit/key.ts), at the places linkR1cs gave them.
  */
-function committedNodeWires(glueSym: string, glueR1cs: string, parts: readonly ChildVerifier[]): number[] {
-  const bases = linkBases(
-    glueR1cs,
-    parts.map((p) => p.r1cs),
-  );
-  return committedLinkedWires(
-    { sym: glueSym, exclude: ["main.seed"] },
-    parts.map((p, i) => {
-      const info = readR1csInfo(p.r1cs);
-      return { sym: p.sym, nPublic: info.nPubOut + info.nPubIn, base: bases[i]! };
-    }),
-  );
+function committedNodeWires(glue: CompiledCircuit, parts: readonly ChildVerifier[]): number[] {
+  return committedLinkedWires({ sym: glue.sym, exclude: ["main.seed"] }, nodeLayout(glue, parts));
+}
+
+/** A linked node's main-level signals (the hints of the glue and of each verifier part). */
+function nodeHintWires(glue: CompiledCircuit, parts: readonly ChildVerifier[]): number[] {
+  const g = readR1csInfo(glue.r1cs);
+  return mainLevelLinkedWires({ sym: glue.sym, nPublic: g.nPubOut + g.nPubIn }, nodeLayout(glue, parts));
 }
 
 /**

@@ -30,6 +30,10 @@
  * Public wires are not in J (the node's public input depends on the seed), so a J wire whose
  * constraint names one stays. The eliminated J wires leave the commitment (their commitment-key
  * points would be the point at infinity): `committed` returns J without them.
+ *
+ * `determinedWires` then shrinks the commitment further: a committed wire that a constraint fixes
+ * from other committed wires (a product of two limbs, the sum that defines an obligation) is moved
+ * from D to Groth16's C (one multiexp term instead of two); only the hints stay committed.
  */
 import { closeSync, openSync, readSync, renameSync } from "node:fs";
 import { FIELD_P } from "../crypto/field.ts";
@@ -37,8 +41,11 @@ import { desError } from "../errors.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { BinWriter, RangeReader, readExact, readSections } from "../util/binfile.ts";
 
-/** Changes whenever the choice of eliminated constraints changes (part of node circuits' hashes). */
-export const REDUCE_ID = "linear-1";
+/**
+ * Changes whenever the choice of eliminated constraints or of determined wires changes (part of
+ * committed node circuits' hashes).
+ */
+export const REDUCE_ID = "reduce-1";
 
 export interface ReduceOptions {
   /** The committed wires J of a committed node (see the module comment); none for plain Groth16. */
@@ -312,4 +319,119 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The committed wires of `r1cs` that need no commitment because the others fix them: w ∈ J is
+ * *determined* when a constraint names it in C only, with a non-zero coefficient, and every other
+ * wire of that constraint is wire 0, a seed, or a wire determined before it. The constraint then
+ * gives w = (A·B − (C − c_w·w))/c_w, one value. `seeds` are committed wires taken as given (the
+ * circuits' hints: main-level signals, src/commit/key.ts mainLevelLinkedWires); anything never
+ * reached stays committed. Determinations are made in passes over the constraints until none is
+ * added, so each determined wire depends only on seeds and wires determined earlier (no cycle).
+ *
+ * Soundness: the committed set becomes J' = J \ det. In any assignment that satisfies the system,
+ * each determined wire equals a function of J' (induction along the order above), so every value
+ * the post-challenge arguments read (a wire of J) is still fixed once D fixes J'. A determined wire
+ * moves from the commitment (two multiexp terms, D and P) to Groth16's C (one term).
+ */
+export function determinedWires(
+  r1cs: string,
+  committed: readonly number[],
+  seeds: readonly number[],
+): { determined: number[]; passes: number; seconds: number } {
+  const t0 = performance.now();
+  const info = readR1csInfo(r1cs);
+  const { n8, nWires, nConstraints } = info;
+  const term = 4 + n8;
+  const inJ = new Uint8Array(nWires);
+  for (const w of committed) inJ[w] = 1;
+  const avail = new Uint8Array(nWires);
+  avail[0] = 1;
+  for (const w of seeds) {
+    if (!inJ[w]) throw desError("INVALID_R1CS", `seed wire ${w} is not a committed wire of ${r1cs}`);
+    avail[w] = 1;
+  }
+  // candidate constraints: every wire committed (or 0), some committed non-seed wire in C only
+  let wires = new Uint32Array(1 << 20);
+  let cOnly = new Uint8Array(1 << 20);
+  let used = 0;
+  const starts: number[] = [];
+  const fd = openSync(r1cs, "r");
+  try {
+    const src = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, r1cs);
+    const side = new Uint8Array(nWires); // bit 0: in A or B, bit 1: in C with a non-zero coefficient
+    const ws: number[] = [];
+    for (let c = 0; c < nConstraints; c++) {
+      ws.length = 0;
+      let eligible = true;
+      for (let l = 0; l < 3; l++) {
+        const [hb, ho] = src.need(4);
+        const n = hb.readUInt32LE(ho);
+        const [b, at] = src.need(n * term);
+        for (let t = 0; t < n; t++) {
+          const w = b.readUInt32LE(at + t * term);
+          if (w !== 0 && !inJ[w]) eligible = false;
+          if (!eligible) continue;
+          if (side[w] === 0) ws.push(w);
+          if (l < 2) side[w]! |= 1;
+          else {
+            let nz = false;
+            for (let k = 0; k < n8 && !nz; k++) if (b[at + t * term + 4 + k] !== 0) nz = true;
+            if (nz) side[w]! |= 2;
+          }
+        }
+      }
+      let any = false;
+      for (const w of ws) if (w !== 0 && side[w] === 2 && !avail[w]) any = true;
+      if (eligible && any) {
+        if (used + ws.length > wires.length) {
+          const size = Math.max(wires.length * 2, used + ws.length);
+          const nw = new Uint32Array(size);
+          nw.set(wires.subarray(0, used));
+          wires = nw;
+          const nc = new Uint8Array(size);
+          nc.set(cOnly.subarray(0, used));
+          cOnly = nc;
+        }
+        starts.push(used);
+        for (const w of ws) {
+          wires[used] = w;
+          cOnly[used] = side[w] === 2 ? 1 : 0;
+          used++;
+        }
+      }
+      for (const w of ws) side[w] = 0;
+    }
+    starts.push(used);
+  } finally {
+    closeSync(fd);
+  }
+  const determined: number[] = [];
+  const done = new Uint8Array(starts.length);
+  let passes = 0;
+  for (let changed = true; changed; ) {
+    changed = false;
+    passes++;
+    for (let i = 0; i + 1 < starts.length; i++) {
+      if (done[i]) continue;
+      let missing = -1;
+      let count = 0;
+      for (let k = starts[i]!; k < starts[i + 1]! && count < 2; k++) {
+        if (!avail[wires[k]!]) {
+          count++;
+          missing = k;
+        }
+      }
+      if (count === 0) done[i] = 1;
+      else if (count === 1 && cOnly[missing]) {
+        const w = wires[missing]!;
+        avail[w] = 1;
+        determined.push(w);
+        done[i] = 1;
+        changed = true;
+      }
+    }
+  }
+  return { determined: determined.sort((a, b) => a - b), passes, seconds: (performance.now() - t0) / 1000 };
 }

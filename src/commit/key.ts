@@ -207,3 +207,35 @@ export function committedLinkedWires(
   }
   return out;
 }
+
+/** A signal of the main component itself (`main.limbs[3]`), not of a sub-component. */
+const MAIN_LEVEL = /^main\.[A-Za-z_$][\w$]*(\[\d+\])*$/;
+
+/**
+ * The private wires of a linked system that carry a main-level signal of the glue or of a part
+ * (the circuits' hints: a verifier's inputs, deferred results, chunks and multiplicities), at the
+ * places linkR1cs gave them. They seed `determinedWires` (src/aggregate/reduce.ts): the committed
+ * wires computed from them by constraints need no commitment of their own.
+ */
+export function mainLevelLinkedWires(
+  glue: { sym: string; nPublic: number },
+  parts: readonly { sym: string; nPublic: number; base: number }[],
+): number[] {
+  const local = (sym: string, nPublic: number) => {
+    const out: number[] = [];
+    for (const [w, names] of loadSymbols(sym))
+      if (w > nPublic && names.some((n) => MAIN_LEVEL.test(n))) out.push(w);
+    return out;
+  };
+  const perSym = new Map<string, number[]>();
+  const out = local(glue.sym, glue.nPublic);
+  for (const p of parts) {
+    let ws = perSym.get(p.sym);
+    if (!ws) {
+      ws = local(p.sym, p.nPublic);
+      perSym.set(p.sym, ws);
+    }
+    for (const w of ws) out.push(p.base + (w - 1 - p.nPublic));
+  }
+  return out.sort((a, b) => a - b);
+}
