@@ -10,6 +10,9 @@
  *               committed lookup form (RC = 0, CM = 1: checks 1–3 of a committed child
  *               in-circuit) over a committed child (test/fixtures/groth16-committed-range.*, the
  *               same proof twice), one commitment: the shape of every node above level 1.
+ * The committed forms' linked r1cs is reduced as buildNode reduces it (src/aggregate/reduce.ts:
+ * linear constraints eliminated, determined wires out of the commitment; DES_BENCH_NO_DETERMINE=1
+ * keeps the determined wires committed, for comparison).
  * Per form: constraints and domain, the development setup (native; cached keys are rebuilt in a
  * work directory), the witness (the two children's verifier witnesses, the glue's and the linking;
  * the committed forms compute it in two stages where the native generators pause at the seed
@@ -179,7 +182,9 @@ for (const form of values.forms!.split(",")) {
       { sym: glue.sym, nPublic: 1 },
       link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base })),
     ).filter((w) => inJ.has(w));
-    const det = process.env.DES_BENCH_NO_DETERMINE ? { determined: [], seconds: 0 } : determinedWires(r1cs, red.committed, seeds);
+    const det = process.env.DES_BENCH_NO_DETERMINE
+      ? { determined: [], seconds: 0 }
+      : determinedWires(r1cs, red.committed, seeds);
     const gone = new Set(det.determined);
     wires = red.committed.filter((w) => !gone.has(w));
     nConstraints = red.nConstraints;
