@@ -11,8 +11,10 @@
  *               in-circuit) over a committed child (test/fixtures/groth16-committed-range.*, the
  *               same proof twice), one commitment: the shape of every node above level 1.
  * The committed forms' linked r1cs is reduced as buildNode reduces it (src/aggregate/reduce.ts:
- * linear constraints eliminated, determined wires out of the commitment; DES_BENCH_NO_DETERMINE=1
- * keeps the determined wires committed, for comparison).
+ * the second verifier's copy of the seed's computations merged into the first's, linear
+ * constraints eliminated down to the lowest domain within the fill budget, determined wires out
+ * of the commitment; DES_BENCH_NO_DETERMINE=1 keeps the determined wires committed, for
+ * comparison).
  * Per form: constraints and domain, the development setup (native; cached keys are rebuilt in a
  * work directory), the witness (the two children's verifier witnesses, the glue's and the linking;
  * the committed forms compute it in two stages where the native generators pause at the seed
@@ -33,7 +35,7 @@ import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
 import { columnNodeSpec, columnValues, committedColumnNodeSpec, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
 import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
-import { determinedWires, reduceLinear } from "../src/aggregate/reduce.ts";
+import { determinedWires, identifyWires, reduceLinear } from "../src/aggregate/reduce.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
 import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
 import type { SnarkjsProof } from "../src/bn254/pairing.ts";
@@ -49,7 +51,7 @@ import {
 } from "../src/build/native.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
-import { committedLinkedWires, mainLevelLinkedWires, readCommitmentKey } from "../src/commit/key.ts";
+import { committedLinkedWires, mainLevelLinkedWires, readCommitmentKey, seedDerivedPairs } from "../src/commit/key.ts";
 import { proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
 import { type CommittedVkey, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
 import { table } from "../src/cli/command.ts";
@@ -161,22 +163,23 @@ for (const form of values.forms!.split(",")) {
   const link = linkR1cs(glue.r1cs, binds.map((bind) => ({ r1cs: v.r1cs, bind })), linked);
   const info = readR1csInfo(v.r1cs);
   const nPubV = info.nPubOut + info.nPubIn;
-  // a committed node's linear constraints with a wire used once more are eliminated, as buildNode does
-  // (src/aggregate/reduce.ts); J loses the eliminated wires
+  // a committed node's r1cs is reduced as buildNode reduces it (src/aggregate/reduce.ts); J loses
+  // the identified, eliminated and determined wires
   let wires: number[] = [];
   let nConstraints = link.nConstraints;
   if (committed) {
-    const red = reduceLinear(
-      linked,
-      r1cs,
-      {
-        committed: committedLinkedWires(
-          { sym: glue.sym, exclude: ["main.seed"] },
-          link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base })),
-        ),
-      },
-    );
+    const layout = link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base }));
+    const pairs = seedDerivedPairs(layout);
+    const identified = new Set(pairs.map(([from]) => from));
+    const J = committedLinkedWires({ sym: glue.sym, exclude: ["main.seed"] }, layout).filter((w) => !identified.has(w));
+    const merged = join(dir, "merged.r1cs");
+    const id = identifyWires(linked, merged, pairs, { committed: J });
     rmSync(linked, { force: true });
+    const red = reduceLinear(merged, r1cs, { committed: J, fitDomain: true });
+    rmSync(merged, { force: true });
+    log(
+      `${form}: the seed's computations merged: ${id.identified} wires identified, ${id.dropped} constraints dropped (${id.seconds.toFixed(1)} s)`,
+    );
     const inJ = new Set(red.committed);
     const seeds = mainLevelLinkedWires(
       { sym: glue.sym, nPublic: 1 },

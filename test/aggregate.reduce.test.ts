@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as snarkjs from "snarkjs";
-import { determinedWires, reduceLinear } from "../src/aggregate/reduce.ts";
+import { determinedWires, identifyWires, reduceLinear } from "../src/aggregate/reduce.ts";
 import { LIMB_BITS, LIMBS, toLimbs } from "../src/bn254/limbs.ts";
 import { CHUNK_BITS, fqChunks, fqLookups, fqTableWidths, multiplicities } from "../src/bn254/logup.ts";
 import { invmod, modp, P, R } from "../src/bn254/tower.ts";
@@ -212,6 +212,136 @@ describe("linear-constraint elimination, hand-written system", () => {
       () => reduceLinear(input, output, { committed: [nWires] }),
       (e: unknown) => isDesError(e, "INVALID_R1CS"),
     );
+  });
+});
+
+describe("down to a lower domain, hand-written system", () => {
+  // 9 constraints (2^4 with one public wire); the two cheap eliminations (w3, w6: read once more)
+  // leave 7 (still 2^4), all three 6 (2^3): c2's wires w4 and w5 are each read twice more
+  const cs: Constraint[] = [
+    /* 0 */ [
+      [],
+      [],
+      [
+        [3, 1n],
+        [2, -1n],
+        [0, -1n],
+      ],
+    ], // w3 = w2 + 1
+    /* 1 */ [[[3, 1n]], [[3, 1n]], [[4, 1n]]],
+    /* 2 */ [
+      [],
+      [],
+      [
+        [5, 1n],
+        [2, -1n],
+        [4, -1n],
+      ],
+    ], // w5 = w2 + w4
+    /* 3 */ [[[5, 1n]], [[2, 1n]], [[6, 1n]]],
+    /* 4 */ [[[5, 1n]], [[5, 1n]], [[7, 1n]]],
+    /* 5 */ [
+      [],
+      [],
+      [
+        [8, 1n],
+        [6, -1n],
+        [7, -1n],
+      ],
+    ], // w8 = w6 + w7
+    /* 6 */ [[[8, 1n]], [[2, 1n]], [[9, 1n]]],
+    /* 7 */ [[[8, 1n]], [[8, 1n]], [[10, 1n]]],
+    /* 8 */ [[[4, 1n]], [[4, 1n]], [[12, 1n]]],
+  ];
+  const file = join(work, "fit.r1cs");
+  const out = join(work, "fit.reduced.r1cs");
+  const w = (() => {
+    const v = new Array<bigint>(13).fill(0n);
+    v[0] = 1n;
+    v[2] = 3n;
+    v[3] = 4n;
+    v[4] = 16n;
+    v[5] = 19n;
+    v[6] = 57n;
+    v[7] = 361n;
+    v[8] = 418n;
+    v[9] = 1254n;
+    v[10] = 418n * 418n;
+    v[12] = 256n;
+    return v;
+  })();
+
+  test("fitDomain takes the dearer eliminations where they reach the next power of two, within the fill budget", () => {
+    writeR1cs(file, 13, 1, cs);
+    assert.deepEqual(checkWitness(loadR1cs(file), w), []);
+    assert.equal(reduceLinear(file, out).nConstraints, 7);
+    assert.equal(reduceLinear(file, out, { fitDomain: true, maxFill: 0 }).nConstraints, 7);
+    const r = reduceLinear(file, out, { fitDomain: true });
+    assert.equal(r.nConstraints, 6);
+    assert.equal(r.eliminated.length, 3);
+    assert.ok(r.eliminated.includes(3) && r.eliminated.includes(6));
+    assert.equal(readR1csInfo(out).nConstraints, 6);
+    assert.deepEqual(checkWitness(loadR1cs(out), w), []);
+    for (const k of [2, 7, 8, 9, 10, 12]) {
+      const bad = [...w];
+      bad[k] = bad[k]! + 1n;
+      assert.ok(checkWitness(loadR1cs(out), bad).length > 0, `wire ${k} changed`);
+    }
+  });
+});
+
+describe("identified wires, hand-written system", () => {
+  // seed w2 (not committed); the first part computes w3 = s², w4 = w3·s; the second part the same
+  // as w5, w6; each reads its copy with the committed w7
+  const cs: Constraint[] = [
+    /* 0 */ [[[2, 1n]], [[2, 1n]], [[3, 1n]]],
+    /* 1 */ [[[3, 1n]], [[2, 1n]], [[4, 1n]]],
+    /* 2 */ [[[2, 1n]], [[2, 1n]], [[5, 1n]]],
+    /* 3 */ [[[5, 1n]], [[2, 1n]], [[6, 1n]]],
+    /* 4 */ [[[4, 1n]], [[7, 1n]], [[8, 1n]]],
+    /* 5 */ [[[6, 1n]], [[7, 1n]], [[9, 1n]]],
+  ];
+  const file = join(work, "id.r1cs");
+  const out = join(work, "id.merged.r1cs");
+  const w = [1n, 0n, 3n, 9n, 27n, 9n, 27n, 5n, 135n, 135n];
+
+  test("the second copy's constraints become the first's and go; its reader reads the first copy", () => {
+    writeR1cs(file, 10, 1, cs);
+    assert.deepEqual(checkWitness(loadR1cs(file), w), []);
+    const r = identifyWires(
+      file,
+      out,
+      [
+        [5, 3],
+        [6, 4],
+      ],
+      { committed: [7] },
+    );
+    assert.deepEqual([r.before, r.nConstraints, r.dropped], [6, 4, 2]);
+    const m = loadR1cs(out);
+    assert.equal(readR1csInfo(out).nConstraints, 4);
+    assert.deepEqual(checkWitness(m, w), []);
+    for (const [a, b, c] of m.constraints)
+      for (const lc of [a, b, c]) assert.ok(![...lc.wires].some((x) => x === 5 || x === 6));
+    // w9 now reads w4: a w9 that matched only the second copy is rejected
+    const bad = [...w];
+    bad[4] = 28n;
+    assert.ok(checkWitness(m, bad).length > 0);
+  });
+
+  test("a public wire, a committed wire onto an uncommitted one, and a chain are refused", () => {
+    const refused = (pairs: [number, number][]) =>
+      assert.throws(
+        () => identifyWires(file, out, pairs, { committed: [7] }),
+        (e: unknown) => isDesError(e, "INVALID_R1CS"),
+      );
+    refused([[1, 3]]);
+    refused([[7, 3]]);
+    refused([
+      [5, 3],
+      [3, 2],
+    ]);
+    refused([[0, 3]]);
   });
 });
 

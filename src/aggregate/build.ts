@@ -18,14 +18,14 @@ import { compileVerifier, type VerifierForm } from "../bn254/verifier-build.ts";
 import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
 import { buildNativeWitness, nativeToolchain, startNativeWitnessBuild } from "../build/native.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
-import { committedLinkedWires, mainLevelLinkedWires } from "../commit/key.ts";
+import { committedLinkedWires, mainLevelLinkedWires, seedDerivedPairs } from "../commit/key.ts";
 import { desError } from "../errors.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
 import { writeFileAtomic } from "../util/fsx.ts";
 import { GLUE_COMPILE_OPTIONS, glueBindings } from "./glue.ts";
 import { linkBases, linkR1cs } from "./link.ts";
-import { determinedWires, REDUCE_ID, reduceLinear } from "./reduce.ts";
+import { determinedWires, identifyWires, REDUCE_ID, reduceLinear } from "./reduce.ts";
 
 /** Declared peak of one native verifier witness, MiB (measured: 186 MiB; docs/circuits.md, "Native witness generators"). */
 const NATIVE_VERIFIER_WITNESS_MIB = 400;
@@ -234,8 +234,17 @@ export async function buildNode(
       ).seconds;
       log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
       if (committed) {
-        const red = reduceLinear(linked, r1cs, { committed: committedNodeWires(glue, [vl, vr]) });
+        // the second verifier's copy of the seed's computations (X, Y, the batch challenges) is
+        // identified with the first's, then the linear constraints go down to the lowest domain
+        // within the fill budget
+        const merged = `${r1cs}.merged`;
+        const pairs = seedDerivedPairs(nodeLayout(glue, [vl, vr]));
+        const gone = new Set(pairs.map(([from]) => from));
+        const J = committedNodeWires(glue, [vl, vr]).filter((w) => !gone.has(w));
+        const id = identifyWires(linked, merged, pairs, { committed: J });
         rmSync(linked, { force: true });
+        const red = reduceLinear(merged, r1cs, { committed: J, fitDomain: true });
+        rmSync(merged, { force: true });
         const inJ = new Set(red.committed);
         const det = determinedWires(
           r1cs,
@@ -248,12 +257,13 @@ export async function buildNode(
             reduce: REDUCE_ID,
             before: red.before,
             after: red.nConstraints,
+            identified: pairs.map(([from]) => from),
             eliminated: red.eliminated,
             determined: det.determined,
           }),
         );
         log(
-          `${name}: ${red.eliminated.length} linear constraints eliminated in ${red.seconds.toFixed(1)} s (${red.before} → ${red.nConstraints}); ${det.determined.length} committed wires determined by the others`,
+          `${name}: ${id.dropped} constraints of the seed's computations merged, ${red.eliminated.length} linear constraints eliminated in ${(id.seconds + red.seconds).toFixed(1)} s (${id.before} → ${red.nConstraints}); ${det.determined.length} committed wires determined by the others`,
         );
       }
     }
@@ -285,13 +295,14 @@ export async function buildNode(
 
 const ReducedFile = z.object({
   reduce: z.literal(REDUCE_ID),
+  identified: z.array(z.number().int().positive()),
   eliminated: z.array(z.number().int().positive()),
   determined: z.array(z.number().int().positive()),
 });
 
 /**
- * A committed node's committed wires without those its reduction eliminated or found determined by
- * the others (reduced.json, written with the node's r1cs).
+ * A committed node's committed wires without those its reduction identified, eliminated or found
+ * determined by the others (reduced.json, written with the node's r1cs).
  */
 function reducedCommittedWires(
   glue: CompiledCircuit,
@@ -301,7 +312,7 @@ function reducedCommittedWires(
   const parsed = ReducedFile.safeParse(JSON.parse(readFileSync(reducedFile, "utf8")));
   if (!parsed.success)
     throw desError("INVALID_R1CS", `${reducedFile}: not a reduction record of ${REDUCE_ID}`);
-  const gone = new Set([...parsed.data.eliminated, ...parsed.data.determined]);
+  const gone = new Set([...parsed.data.identified, ...parsed.data.eliminated, ...parsed.data.determined]);
   return committedNodeWires(glue, parts).filter((w) => !gone.has(w));
 }
 

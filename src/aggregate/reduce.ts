@@ -6,15 +6,18 @@
  * linked node keeps every linear constraint of --O1: the chunk sums of its range lookups (a limb
  * equals its chunks), the sums that define each deferred obligation, copies. Removing rows matters
  * where it crosses a power of two: a level-1 committed node (two lookup-form verifiers) goes from
- * 1,086,927 constraints (2^21) to about 1.02M (2^20), which halves its FFTs, its H multiexp and its
- * setup.
+ * 1,086,927 constraints (2^21) to about 1.02M (2^20), and an inner node, after `identifyWires`
+ * merges its two verifiers' copies of the seed's computations, from 1,319,500 to 1,048,574 (2^20),
+ * which halves their FFTs, their H multiexp and their setup.
  *
- * Which constraints go (chosen from the structure, in file order, one pass):
+ * Which constraints go (chosen from the structure, in file order, one pass; `fitDomain` adds
+ * dearer ones where they bring the system down a power of two, see ReduceOptions):
  *   - the constraint is linear: A or B is empty or only a constant (wire 0);
  *   - p is private (not wire 0, not a public signal), occurs in no other linear constraint, and in
  *     at most `maxTargets` other constraints (default 1: the top chunk of a limb, used by its one
- *     lookup). Because p is in no other linear constraint, no eliminated wire occurs in another
- *     eliminated wire's replacement, and every substitution is one step;
+ *     lookup; with `fitDomain`, also the sums that define obligations, read twice more). Because
+ *     p is in no other linear constraint, no eliminated wire occurs in another eliminated wire's
+ *     replacement, and every substitution is one step;
  *   - p's coefficient is non-zero.
  * Wire numbers do not change: p stays in the witness and in no constraint (its Groth16 query points
  * are the point at infinity); the witness of the linked circuit is used as it is.
@@ -35,23 +38,35 @@
  * from other committed wires (a product of two limbs, the sum that defines an obligation) is moved
  * from D to Groth16's C (one multiexp term instead of two); only the hints stay committed.
  */
+import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync, renameSync } from "node:fs";
 import { FIELD_P } from "../crypto/field.ts";
 import { desError } from "../errors.ts";
-import { readR1csInfo } from "../setup/devsetup.ts";
+import { domainPower, readR1csInfo } from "../setup/devsetup.ts";
 import { BinWriter, RangeReader, readExact, readSections } from "../util/binfile.ts";
 
 /**
  * Changes whenever the choice of eliminated constraints or of determined wires changes (part of
  * committed node circuits' hashes).
  */
-export const REDUCE_ID = "reduce-1";
+export const REDUCE_ID = "reduce-2";
 
 export interface ReduceOptions {
   /** The committed wires J of a committed node (see the module comment); none for plain Groth16. */
   committed?: readonly number[];
   /** Most constraints besides its own that an eliminated wire may occur in (default 1). */
   maxTargets?: number;
+  /**
+   * Where the eliminations within maxTargets leave the system above a power of two that the
+   * others could reach, also eliminate the cheapest others (by the terms their replacements add)
+   * down to it, if those add at most `maxFill` terms by the estimate targets·(length − 2) (default:
+   * no limit). The estimate counts terms that merge with a target's own as new, so it is far
+   * above the growth: an inner committed node is 1,154,391 constraints after the merge and the
+   * cheap eliminations, 2^20 after 105,817 more, estimated at ~100M new terms, and its r1cs grows
+   * by 10%.
+   */
+  fitDomain?: boolean;
+  maxFill?: number;
 }
 
 export interface ReduceResult {
@@ -207,20 +222,46 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
     }
     linStart.push(linUsed);
 
-    // Choice of the eliminated wire of each linear constraint (structure only).
-    const chosen: { index: number; pos: number; end: number; pivot: number }[] = [];
+    // Choice of the eliminated wire of each linear constraint (structure only): the eligible wire
+    // read by the fewest other constraints; its cost is the terms its replacement adds there.
+    type Choice = { index: number; pos: number; end: number; pivot: number; cost: number; targets: number };
+    const cheap: Choice[] = [];
+    const dear: Choice[] = [];
     for (let i = 0; i < linIndex.length; i++) {
       const ws = linWires.subarray(linStart[i]!, linStart[i + 1]!);
       let allJ = true;
       for (const w of ws) if (w !== 0 && !inJ[w]) allJ = false;
       let best = -1;
       for (const w of ws) {
-        if (w <= nPublic || linOcc[w] !== 1 || occ[w]! - 1 > maxTargets) continue;
+        if (w <= nPublic || linOcc[w] !== 1) continue;
         // a committed wire is replaced only by committed wires
         if (inJ[w] && !allJ) continue;
         if (best < 0 || occ[w]! < occ[best]!) best = w;
       }
-      if (best >= 0) chosen.push({ index: linIndex[i]!, pos: linPos[i]!, end: linEnd[i]!, pivot: best });
+      if (best < 0) continue;
+      const targets = occ[best]! - 1;
+      const ch = {
+        index: linIndex[i]!,
+        pos: linPos[i]!,
+        end: linEnd[i]!,
+        pivot: best,
+        cost: targets * Math.max(0, ws.length - 2),
+        targets,
+      };
+      (targets <= maxTargets ? cheap : dear).push(ch);
+    }
+    const chosen = [...cheap];
+    // one power of two lower, if the dearer eliminations can reach it within the fill budget
+    if (opts.fitDomain && dear.length > 0) {
+      const after = nConstraints - cheap.length;
+      const power = domainPower(after, nPublic);
+      if (domainPower(after - dear.length, nPublic) < power) {
+        const need = after - (2 ** (power - 1) - nPublic - 1);
+        dear.sort((a, b) => a.cost - b.cost);
+        const extra = dear.slice(0, need);
+        const fill = extra.reduce((a, c) => a + c.cost, 0);
+        if (fill <= (opts.maxFill ?? Number.POSITIVE_INFINITY)) chosen.push(...extra);
+      }
     }
 
     // The replacement of each eliminated wire, from its constraint's coefficients.
@@ -434,4 +475,133 @@ export function determinedWires(
     }
   }
   return { determined: determined.sort((a, b) => a - b), passes, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Identifies wires of a linked system: every `from` wire is replaced by its `to` wire in every
+ * constraint, and a constraint that then equals (term for term) an earlier one that names a `to`
+ * wire is dropped. A node's two verifiers both derive X, Y and the batch challenges from the one
+ * seed (src/commit/key.ts seedDerivedPairs): with the second verifier's copies identified with the
+ * first's, its copy of that computation (about 78,000 constraints) is the first's again and goes.
+ *
+ * Soundness: identifying b with a adds the constraint b = a and eliminates b, so the new system's
+ * solutions are solutions of the old one with b = a; dropping a repeated constraint changes
+ * nothing. Any identification is therefore sound for plain R1CS satisfiability, and complete
+ * where the honest witness has equal values (functions of the same seed). Refused: a `from` that
+ * is wire 0 or public (a public value would be left unconstrained), a `to` that is itself a
+ * `from`, and, for a committed node, a committed `from` whose `to` is not committed (the
+ * constraints that read it would read a value chosen after the challenge).
+ */
+export function identifyWires(
+  input: string,
+  out: string,
+  pairs: readonly (readonly [from: number, to: number])[],
+  opts: { committed?: readonly number[] } = {},
+): { before: number; nConstraints: number; identified: number; dropped: number; seconds: number } {
+  const t0 = performance.now();
+  const info = readR1csInfo(input);
+  if (info.prime !== FIELD_P) throw desError("INVALID_R1CS", `${input}: not over BN254's scalar field`);
+  const { n8, nWires, nConstraints } = info;
+  const nPublic = info.nPubOut + info.nPubIn;
+  const term = 4 + n8;
+  const inJ = new Uint8Array(nWires);
+  for (const w of opts.committed ?? []) inJ[w] = 1;
+  const map = new Int32Array(nWires).fill(-1);
+  const isTo = new Uint8Array(nWires);
+  for (const [from, to] of pairs) {
+    if (!(from > nPublic && from < nWires && to >= 0 && to < nWires && from !== to))
+      throw desError("INVALID_R1CS", `cannot identify wire ${from} with ${to} in ${input}`);
+    if (inJ[from] && !inJ[to])
+      throw desError("INVALID_R1CS", `committed wire ${from} cannot become the uncommitted wire ${to}`);
+    map[from] = to;
+    isTo[to] = 1;
+  }
+  for (const [, to] of pairs)
+    if (map[to]! >= 0) throw desError("INVALID_R1CS", `wire ${to} is both identified and a target`);
+
+  const seen = new Set<string>();
+  let kept = 0;
+  let dropped = 0;
+  const tmp = `${out}.tmp-${process.pid}`;
+  const fd = openSync(input, "r");
+  const ofd = openSync(tmp, "w");
+  try {
+    const sections = readSections(fd, input, "r1cs", "INVALID_R1CS");
+    const o = new BinWriter(ofd, "r1cs", 1, 3);
+    const h = sections.get(1)!;
+    const header = readExact(fd, h.pos, h.len, "INVALID_R1CS", input);
+    o.begin(1);
+    o.write(header);
+    o.end();
+    o.begin(2);
+    const src = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
+    for (let c = 0; c < nConstraints; c++) {
+      const raw: [Buffer, number, number][] = [];
+      let named = false;
+      for (let l = 0; l < 3; l++) {
+        const [hb, ho] = src.need(4);
+        const n = hb.readUInt32LE(ho);
+        const [b, at] = src.need(n * term);
+        raw.push([b, at, n]);
+        for (let t = 0; t < n && !named; t++) {
+          const w = b.readUInt32LE(at + t * term);
+          if (isTo[w] || map[w]! >= 0) named = true;
+        }
+      }
+      if (!named) {
+        for (const [b, at, n] of raw) {
+          o.u32(n);
+          o.write(b, at, n * term);
+        }
+        kept++;
+        continue;
+      }
+      // canonical form (terms by wire, merged) of a constraint that names an identified wire
+      const lcs = raw.map(([b, at, n]) => {
+        const lc: Lc = new Map();
+        for (let t = 0; t < n; t++) {
+          const w0 = b.readUInt32LE(at + t * term);
+          const w = map[w0]! >= 0 ? map[w0]! : w0;
+          lc.set(w, ((lc.get(w) ?? 0n) + readCoef(b, at + t * term + 4, n8)) % FIELD_P);
+        }
+        const terms = [...lc].filter(([, v]) => v !== 0n).sort((x, y) => x[0] - y[0]);
+        const buf = Buffer.alloc(4 + terms.length * term);
+        buf.writeUInt32LE(terms.length, 0);
+        terms.forEach(([w, v], i) => {
+          buf.writeUInt32LE(w, 4 + i * term);
+          writeCoef(buf, 4 + i * term + 4, n8, v);
+        });
+        return buf;
+      });
+      const key = createHash("sha256").update(Buffer.concat(lcs)).digest("base64");
+      if (seen.has(key)) {
+        dropped++;
+        continue;
+      }
+      seen.add(key);
+      for (const lc of lcs) o.write(lc);
+      kept++;
+    }
+    o.end();
+    const labels = sections.get(3);
+    if (!labels) throw desError("INVALID_R1CS", `${input}: no wire-to-label section`);
+    o.begin(3);
+    for (let at = 0; at < labels.len; at += 16 << 20) {
+      const len = Math.min(16 << 20, labels.len - at);
+      o.write(readExact(fd, labels.pos + at, len, "INVALID_R1CS", input));
+    }
+    o.end();
+    o.patchU32(12 + 12 + 4 + n8 + 24, kept); // the header's constraint count
+  } finally {
+    closeSync(fd);
+    closeSync(ofd);
+  }
+  renameSync(tmp, out);
+  return {
+    before: nConstraints,
+    nConstraints: kept,
+    identified: pairs.length,
+    dropped,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -239,3 +239,38 @@ export function mainLevelLinkedWires(
   }
   return out.sort((a, b) => a - b);
 }
+
+/**
+ * Components of the verifier's lookup form that compute from the seed alone (and constants): X and
+ * Y (post_hx, post_hy) and the batch challenges (post_ch). In a node, every verifier part's seed
+ * is the glue's, so these are equal in all parts.
+ */
+const SEED_DERIVED = /^main\.post_(hx|hy|ch)\./;
+
+/**
+ * Pairs (wire of part i > 0, wire of part 0) of a linked system for every name under
+ * SEED_DERIVED that both parts have, at the places linkR1cs gave them: what `identifyWires`
+ * (src/aggregate/reduce.ts) merges so that the node computes X, Y and the challenges once.
+ */
+export function seedDerivedPairs(
+  parts: readonly { sym: string; nPublic: number; base: number }[],
+): [number, number][] {
+  const named = (p: { sym: string; nPublic: number; base: number }) => {
+    const m = new Map<string, number>();
+    for (const [w, names] of loadSymbols(p.sym)) {
+      if (w <= p.nPublic) continue;
+      for (const n of names) if (SEED_DERIVED.test(n)) m.set(n, p.base + (w - 1 - p.nPublic));
+    }
+    return m;
+  };
+  if (parts.length < 2) return [];
+  const first = named(parts[0]!);
+  const out = new Map<number, number>();
+  for (const p of parts.slice(1)) {
+    for (const [n, w] of named(p)) {
+      const to = first.get(n);
+      if (to !== undefined && to !== w) out.set(w, to);
+    }
+  }
+  return [...out].sort((a, b) => a[0] - b[0]);
+}
