@@ -91,9 +91,9 @@ bench-verifier: $(NODE_OK)
 
 # One aggregation node in three forms in one run (issue #18): today's (two transcript-form verifiers,
 # plain Groth16, 2^22), the committed level-1 node (two lookup-form verifiers of plain children,
-# Groth16 with one commitment, reduced to 2^20) and the committed inner node (two committed
-# lookup-form verifiers of committed children, 2^21): constraints, setup, witness, proof time and
-# the prover's peak memory, with the ratios to today's (about 9 minutes on 2 cores with the
+# Groth16 with one commitment) and the committed inner node (two committed lookup-form verifiers
+# of committed children), both reduced to 2^20: constraints, setup, witness, proof time and
+# the prover's peak memory, with the ratios to today's (about 10 minutes on 2 cores with the
 # verifiers compiled and their generators built; about 80 without). BENCH_ARGS="--forms
 # transcript,inner" picks forms, "--repeat 3" takes medians of three proofs per form.
 bench-node: $(NODE_OK) native-deps
