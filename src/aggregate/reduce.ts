@@ -39,7 +39,7 @@
  * from D to Groth16's C (one multiexp term instead of two); only the hints stay committed.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync, renameSync } from "node:fs";
+import { closeSync, openSync, renameSync } from "node:fs";
 import { FIELD_P } from "../crypto/field.ts";
 import { desError } from "../errors.ts";
 import { domainPower, readR1csInfo } from "../setup/devsetup.ts";
@@ -145,6 +145,69 @@ function linearForm(a: Lc, b: Lc, c: Lc): Lc {
   return out;
 }
 
+/** One constraint's A, B and C as (buffer, offset, term count), read from `src`. */
+function readConstraint(src: RangeReader, term: number): [Buffer, number, number][] {
+  const lcs: [Buffer, number, number][] = [];
+  for (let l = 0; l < 3; l++) {
+    const [hb, ho] = src.need(4);
+    const n = hb.readUInt32LE(ho);
+    const [b, at] = src.need(n * term);
+    lcs.push([b, at, n]);
+  }
+  return lcs;
+}
+
+/** An LC in the file's layout (u32 count, then wire and coefficient), terms by wire, zeros left out. */
+function lcBytes(lc: Lc, n8: number): Buffer {
+  const term = 4 + n8;
+  const terms = [...lc].filter(([, v]) => v !== 0n).sort((x, y) => x[0] - y[0]);
+  const buf = Buffer.alloc(4 + terms.length * term);
+  buf.writeUInt32LE(terms.length, 0);
+  terms.forEach(([w, v], i) => {
+    buf.writeUInt32LE(w, 4 + i * term);
+    writeCoef(buf, 4 + i * term + 4, n8, v);
+  });
+  return buf;
+}
+
+/**
+ * Writes an r1cs with `input`'s header and wire labels and the constraints `body` writes (it
+ * returns their count, patched into the header), through a temporary file renamed at the end.
+ */
+function writeR1csFrom(
+  fd: number,
+  input: string,
+  out: string,
+  n8: number,
+  body: (o: BinWriter) => number,
+): void {
+  const tmp = `${out}.tmp-${process.pid}`;
+  const ofd = openSync(tmp, "w");
+  try {
+    const sections = readSections(fd, input, "r1cs", "INVALID_R1CS");
+    const labels = sections.get(3);
+    if (!labels) throw desError("INVALID_R1CS", `${input}: no wire-to-label section`);
+    const h = sections.get(1)!;
+    const o = new BinWriter(ofd, "r1cs", 1, 3);
+    o.begin(1);
+    o.write(readExact(fd, h.pos, h.len, "INVALID_R1CS", input));
+    o.end();
+    o.begin(2);
+    const count = body(o);
+    o.end();
+    o.begin(3);
+    for (let at = 0; at < labels.len; at += 16 << 20) {
+      const len = Math.min(16 << 20, labels.len - at);
+      o.write(readExact(fd, labels.pos + at, len, "INVALID_R1CS", input));
+    }
+    o.end();
+    o.patchU32(12 + 12 + 4 + n8 + 24, count); // the header's constraint count
+  } finally {
+    closeSync(ofd);
+  }
+  renameSync(tmp, out);
+}
+
 /**
  * Writes the reduced r1cs of `input` to `out` (through a temporary file, renamed at the end). See
  * the module comment for what is removed and why it is sound.
@@ -183,10 +246,7 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
       wires.length = 0;
       let constA = true;
       let constB = true;
-      for (let l = 0; l < 3; l++) {
-        const [hb, ho] = src.need(4);
-        const n = hb.readUInt32LE(ho);
-        const [b, at] = src.need(n * term);
+      for (const [l, [b, at, n]] of readConstraint(src, term).entries()) {
         for (let t = 0; t < n; t++) {
           const w = b.readUInt32LE(at + t * term);
           if (w >= nWires)
@@ -280,26 +340,14 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
     }
 
     // Pass 2: the reduced constraints.
-    const kept = nConstraints - replace.size;
-    const tmp = `${out}.tmp-${process.pid}`;
-    const ofd = openSync(tmp, "w");
-    try {
-      const sections = readSections(fd, input, "r1cs", "INVALID_R1CS");
-      const o = new BinWriter(ofd, "r1cs", 1, 3);
-      const h = sections.get(1)!;
-      const header = readExact(fd, h.pos, h.len, "INVALID_R1CS", input);
-      header.writeUInt32LE(kept, 4 + n8 + 24);
-      o.begin(1);
-      o.write(header);
-      o.end();
-      o.begin(2);
+    writeR1csFrom(fd, input, out, n8, (o) => {
       const src2 = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
+      let kept = 0;
       for (let c = 0; c < nConstraints; c++) {
-        for (let l = 0; l < 3; l++) {
-          const [hb, ho] = src2.need(4);
-          const n = hb.readUInt32LE(ho);
-          const [b, at] = src2.need(n * term);
-          if (dropped[c]) continue;
+        const lcs = readConstraint(src2, term);
+        if (dropped[c]) continue;
+        kept++;
+        for (const [b, at, n] of lcs) {
           let touched = false;
           for (let t = 0; t < n && !touched; t++)
             if (replace.has(b.readUInt32LE(at + t * term))) touched = true;
@@ -317,37 +365,12 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
             if (e) for (const [x, ex] of e) add(x, v * ex);
             else add(w, v);
           }
-          const terms = [...lc].filter(([, v]) => v !== 0n).sort((x, y) => x[0] - y[0]);
-          const buf = Buffer.alloc(terms.length * term);
-          terms.forEach(([w, v], i) => {
-            buf.writeUInt32LE(w, i * term);
-            writeCoef(buf, i * term + 4, n8, v);
-          });
-          o.u32(terms.length);
-          o.write(buf);
+          o.write(lcBytes(lc, n8));
         }
       }
-      o.end();
-      const labels = sections.get(3);
-      if (!labels) throw desError("INVALID_R1CS", `${input}: no wire-to-label section`);
-      o.begin(3);
-      const chunk = 16 << 20;
-      for (let at = 0; at < labels.len; at += chunk) {
-        const len = Math.min(chunk, labels.len - at);
-        const b = Buffer.alloc(len);
-        let got = 0;
-        while (got < len) {
-          const r = readSync(fd, b, got, len - got, labels.pos + at + got);
-          if (r <= 0) throw desError("INVALID_R1CS", `${input} is truncated`);
-          got += r;
-        }
-        o.write(b);
-      }
-      o.end();
-    } finally {
-      closeSync(ofd);
-    }
-    renameSync(tmp, out);
+      return kept;
+    });
+    const kept = nConstraints - replace.size;
     const eliminated = [...replace.keys()].sort((a, b) => a - b);
     const committed = (opts.committed ?? []).filter((w) => !replace.has(w)).sort((a, b) => a - b);
     return {
@@ -406,10 +429,7 @@ export function determinedWires(
     for (let c = 0; c < nConstraints; c++) {
       ws.length = 0;
       let eligible = true;
-      for (let l = 0; l < 3; l++) {
-        const [hb, ho] = src.need(4);
-        const n = hb.readUInt32LE(ho);
-        const [b, at] = src.need(n * term);
+      for (const [l, [b, at, n]] of readConstraint(src, term).entries()) {
         for (let t = 0; t < n; t++) {
           const w = b.readUInt32LE(at + t * term);
           if (w !== 0 && !inJ[w]) eligible = false;
@@ -522,81 +542,50 @@ export function identifyWires(
   const seen = new Set<string>();
   let kept = 0;
   let dropped = 0;
-  const tmp = `${out}.tmp-${process.pid}`;
   const fd = openSync(input, "r");
-  const ofd = openSync(tmp, "w");
   try {
-    const sections = readSections(fd, input, "r1cs", "INVALID_R1CS");
-    const o = new BinWriter(ofd, "r1cs", 1, 3);
-    const h = sections.get(1)!;
-    const header = readExact(fd, h.pos, h.len, "INVALID_R1CS", input);
-    o.begin(1);
-    o.write(header);
-    o.end();
-    o.begin(2);
-    const src = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
-    for (let c = 0; c < nConstraints; c++) {
-      const raw: [Buffer, number, number][] = [];
-      let named = false;
-      for (let l = 0; l < 3; l++) {
-        const [hb, ho] = src.need(4);
-        const n = hb.readUInt32LE(ho);
-        const [b, at] = src.need(n * term);
-        raw.push([b, at, n]);
-        for (let t = 0; t < n && !named; t++) {
-          const w = b.readUInt32LE(at + t * term);
-          if (isTo[w] || map[w]! >= 0) named = true;
+    writeR1csFrom(fd, input, out, n8, (o) => {
+      const src = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
+      for (let c = 0; c < nConstraints; c++) {
+        const raw = readConstraint(src, term);
+        let named = false;
+        for (const [b, at, n] of raw)
+          for (let t = 0; t < n && !named; t++) {
+            const w = b.readUInt32LE(at + t * term);
+            if (isTo[w] || map[w]! >= 0) named = true;
+          }
+        if (!named) {
+          for (const [b, at, n] of raw) {
+            o.u32(n);
+            o.write(b, at, n * term);
+          }
+          kept++;
+          continue;
         }
-      }
-      if (!named) {
-        for (const [b, at, n] of raw) {
-          o.u32(n);
-          o.write(b, at, n * term);
-        }
-        kept++;
-        continue;
-      }
-      // canonical form (terms by wire, merged) of a constraint that names an identified wire
-      const lcs = raw.map(([b, at, n]) => {
-        const lc: Lc = new Map();
-        for (let t = 0; t < n; t++) {
-          const w0 = b.readUInt32LE(at + t * term);
-          const w = map[w0]! >= 0 ? map[w0]! : w0;
-          lc.set(w, ((lc.get(w) ?? 0n) + readCoef(b, at + t * term + 4, n8)) % FIELD_P);
-        }
-        const terms = [...lc].filter(([, v]) => v !== 0n).sort((x, y) => x[0] - y[0]);
-        const buf = Buffer.alloc(4 + terms.length * term);
-        buf.writeUInt32LE(terms.length, 0);
-        terms.forEach(([w, v], i) => {
-          buf.writeUInt32LE(w, 4 + i * term);
-          writeCoef(buf, 4 + i * term + 4, n8, v);
+        // canonical form (terms by wire, merged) of a constraint that names an identified wire
+        const lcs = raw.map(([b, at, n]) => {
+          const lc: Lc = new Map();
+          for (let t = 0; t < n; t++) {
+            const w0 = b.readUInt32LE(at + t * term);
+            const w = map[w0]! >= 0 ? map[w0]! : w0;
+            lc.set(w, ((lc.get(w) ?? 0n) + readCoef(b, at + t * term + 4, n8)) % FIELD_P);
+          }
+          return lcBytes(lc, n8);
         });
-        return buf;
-      });
-      const key = createHash("sha256").update(Buffer.concat(lcs)).digest("base64");
-      if (seen.has(key)) {
-        dropped++;
-        continue;
+        const key = createHash("sha256").update(Buffer.concat(lcs)).digest("base64");
+        if (seen.has(key)) {
+          dropped++;
+          continue;
+        }
+        seen.add(key);
+        for (const lc of lcs) o.write(lc);
+        kept++;
       }
-      seen.add(key);
-      for (const lc of lcs) o.write(lc);
-      kept++;
-    }
-    o.end();
-    const labels = sections.get(3);
-    if (!labels) throw desError("INVALID_R1CS", `${input}: no wire-to-label section`);
-    o.begin(3);
-    for (let at = 0; at < labels.len; at += 16 << 20) {
-      const len = Math.min(16 << 20, labels.len - at);
-      o.write(readExact(fd, labels.pos + at, len, "INVALID_R1CS", input));
-    }
-    o.end();
-    o.patchU32(12 + 12 + 4 + n8 + 24, kept); // the header's constraint count
+      return kept;
+    });
   } finally {
     closeSync(fd);
-    closeSync(ofd);
   }
-  renameSync(tmp, out);
   return {
     before: nConstraints,
     nConstraints: kept,

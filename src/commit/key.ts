@@ -193,14 +193,32 @@ export function committedWires(symFile: string, nPublic: number, exclude: readon
  */
 export function committedLinkedWires(
   glue: { sym: string; exclude: readonly string[] },
-  parts: readonly { sym: string; nPublic: number; base: number }[],
+  parts: readonly LinkedPart[],
 ): number[] {
+  return [
+    ...committedWires(glue.sym, 1, glue.exclude),
+    ...partWires(parts, (p) => committedWires(p.sym, p.nPublic)),
+  ];
+}
+
+/** A part of a linked system: its .sym file, public wire count and first linked private wire. */
+export interface LinkedPart {
+  sym: string;
+  nPublic: number;
+  base: number;
+}
+
+/**
+ * The wires `local` picks from each part (its own numbering), at the places linkR1cs gave them;
+ * parts compiled from one circuit (one .sym file) are read once.
+ */
+function partWires(parts: readonly LinkedPart[], local: (p: LinkedPart) => number[]): number[] {
   const perSym = new Map<string, number[]>();
-  const out = committedWires(glue.sym, 1, glue.exclude);
+  const out: number[] = [];
   for (const p of parts) {
     let ws = perSym.get(p.sym);
     if (!ws) {
-      ws = committedWires(p.sym, p.nPublic);
+      ws = local(p);
       perSym.set(p.sym, ws);
     }
     for (const w of ws) out.push(p.base + (w - 1 - p.nPublic));
@@ -219,25 +237,15 @@ const MAIN_LEVEL = /^main\.[A-Za-z_$][\w$]*(\[\d+\])*$/;
  */
 export function mainLevelLinkedWires(
   glue: { sym: string; nPublic: number },
-  parts: readonly { sym: string; nPublic: number; base: number }[],
+  parts: readonly LinkedPart[],
 ): number[] {
-  const local = (sym: string, nPublic: number) => {
+  const local = (p: { sym: string; nPublic: number }) => {
     const out: number[] = [];
-    for (const [w, names] of loadSymbols(sym))
-      if (w > nPublic && names.some((n) => MAIN_LEVEL.test(n))) out.push(w);
+    for (const [w, names] of loadSymbols(p.sym))
+      if (w > p.nPublic && names.some((n) => MAIN_LEVEL.test(n))) out.push(w);
     return out;
   };
-  const perSym = new Map<string, number[]>();
-  const out = local(glue.sym, glue.nPublic);
-  for (const p of parts) {
-    let ws = perSym.get(p.sym);
-    if (!ws) {
-      ws = local(p.sym, p.nPublic);
-      perSym.set(p.sym, ws);
-    }
-    for (const w of ws) out.push(p.base + (w - 1 - p.nPublic));
-  }
-  return out.sort((a, b) => a - b);
+  return [...local(glue), ...partWires(parts, local)].sort((a, b) => a - b);
 }
 
 /**
@@ -252,10 +260,8 @@ const SEED_DERIVED = /^main\.post_(hx|hy|ch)\./;
  * SEED_DERIVED that both parts have, at the places linkR1cs gave them: what `identifyWires`
  * (src/aggregate/reduce.ts) merges so that the node computes X, Y and the challenges once.
  */
-export function seedDerivedPairs(
-  parts: readonly { sym: string; nPublic: number; base: number }[],
-): [number, number][] {
-  const named = (p: { sym: string; nPublic: number; base: number }) => {
+export function seedDerivedPairs(parts: readonly LinkedPart[]): [number, number][] {
+  const named = (p: LinkedPart) => {
     const m = new Map<string, number>();
     for (const [w, names] of loadSymbols(p.sym)) {
       if (w <= p.nPublic) continue;
