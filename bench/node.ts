@@ -34,8 +34,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
 import { columnNodeSpec, columnValues, committedColumnNodeSpec, GLUE_COMPILE_OPTIONS, glueBindings } from "../src/aggregate/glue.ts";
+import { reduceCommittedNode } from "../src/aggregate/build.ts";
 import { linkR1cs, linkWitness, readWtns } from "../src/aggregate/link.ts";
-import { determinedWires, identifyWires, reduceLinear } from "../src/aggregate/reduce.ts";
 import { columnLeafSide, columnNodeHash, joinColumns } from "../src/aggregate/statement.ts";
 import { type CommittedChildProof, verifierInput, verifierTrace } from "../src/bn254/groth16.ts";
 import type { SnarkjsProof } from "../src/bn254/pairing.ts";
@@ -51,7 +51,7 @@ import {
 } from "../src/build/native.ts";
 import { buildNativeProver, nativeProve } from "../src/build/prover.ts";
 import { type CircuitInput, WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
-import { committedLinkedWires, mainLevelLinkedWires, readCommitmentKey, seedDerivedPairs } from "../src/commit/key.ts";
+import { readCommitmentKey } from "../src/commit/key.ts";
 import { proveCommittedWith, writeWtns } from "../src/commit/prove.ts";
 import { type CommittedVkey, committedVkey, verifyCommitted } from "../src/commit/verify.ts";
 import { table } from "../src/cli/command.ts";
@@ -168,31 +168,18 @@ for (const form of values.forms!.split(",")) {
   let wires: number[] = [];
   let nConstraints = link.nConstraints;
   if (committed) {
-    const layout = link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base }));
-    const pairs = seedDerivedPairs(layout);
-    const identified = new Set(pairs.map(([from]) => from));
-    const J = committedLinkedWires({ sym: glue.sym, exclude: ["main.seed"] }, layout).filter((w) => !identified.has(w));
-    const merged = join(dir, "merged.r1cs");
-    const id = identifyWires(linked, merged, pairs, { committed: J });
-    rmSync(linked, { force: true });
-    const red = reduceLinear(merged, r1cs, { committed: J, fitDomain: true });
-    rmSync(merged, { force: true });
-    log(
-      `${form}: the seed's computations merged: ${id.identified} wires identified, ${id.dropped} constraints dropped (${id.seconds.toFixed(1)} s)`,
-    );
-    const inJ = new Set(red.committed);
-    const seeds = mainLevelLinkedWires(
+    const red = reduceCommittedNode(
+      linked,
+      r1cs,
       { sym: glue.sym, nPublic: 1 },
       link.bases.map((base) => ({ sym: v.sym, nPublic: nPubV, base })),
-    ).filter((w) => inJ.has(w));
-    const det = process.env.DES_BENCH_NO_DETERMINE
-      ? { determined: [], seconds: 0 }
-      : determinedWires(r1cs, red.committed, seeds);
-    const gone = new Set(det.determined);
-    wires = red.committed.filter((w) => !gone.has(w));
-    nConstraints = red.nConstraints;
+      { determine: !process.env.DES_BENCH_NO_DETERMINE },
+    );
+    rmSync(linked, { force: true });
+    wires = red.committed;
+    nConstraints = red.after;
     log(
-      `${form}: ${link.nConstraints} linked constraints, ${red.eliminated.length} linear ones eliminated in ${red.seconds.toFixed(1)} s; ${det.determined.length} committed wires determined by the others (${det.seconds.toFixed(1)} s)`,
+      `${form}: ${red.before} linked constraints; the seed's computations merged (${red.identified.length} wires identified, ${red.dropped} constraints dropped), ${red.eliminated.length} linear ones eliminated, ${red.determined.length} committed wires determined by the others (${red.seconds.toFixed(1)} s)`,
     );
   }
   const domain = domainPower(nConstraints, 1);

@@ -22,7 +22,7 @@ import { CHUNK_BITS, fqChunks, fqLookups, fqTableWidths, multiplicities } from "
 import { invmod, modp, P, R } from "../src/bn254/tower.ts";
 import { type CompiledCircuit, compileCircuit } from "../src/build/circom.ts";
 import { buildNativeProver, proverToolchain } from "../src/build/prover.ts";
-import { checkWitness, loadR1cs, loadSymbols } from "../src/circuits/r1cs.ts";
+import { checkWitness, loadR1cs, loadSymbols, writeLE } from "../src/circuits/r1cs.ts";
 import { WasmWitnessCalculator } from "../src/circuits/wasm-witness.ts";
 import { committedInputWires, readCommitmentKey } from "../src/commit/key.ts";
 import { proveCommitted } from "../src/commit/prove.ts";
@@ -51,11 +51,7 @@ function writeR1cs(file: string, nWires: number, nPub: number, cs: readonly Cons
     const o = new BinWriter(fd, "r1cs", 1, 3);
     const le = (v: bigint) => {
       const b = Buffer.alloc(32);
-      let x = v;
-      for (let i = 0; i < 32; i++) {
-        b[i] = Number(x & 0xffn);
-        x >>= 8n;
-      }
+      writeLE(b, 0, 32, v);
       return b;
     };
     const fe = (v: bigint) => le(modp(v, FIELD_P));

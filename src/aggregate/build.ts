@@ -18,7 +18,12 @@ import { compileVerifier, type VerifierForm } from "../bn254/verifier-build.ts";
 import { ARTIFACTS, type CircuitSpec, type CompiledCircuit, compileCircuit } from "../build/circom.ts";
 import { buildNativeWitness, nativeToolchain, startNativeWitnessBuild } from "../build/native.ts";
 import type { CircuitInput } from "../circuits/wasm-witness.ts";
-import { committedLinkedWires, mainLevelLinkedWires, seedDerivedPairs } from "../commit/key.ts";
+import {
+  committedLinkedWires,
+  type LinkedPart,
+  mainLevelLinkedWires,
+  seedDerivedPairs,
+} from "../commit/key.ts";
 import { desError } from "../errors.ts";
 import { readR1csInfo } from "../setup/devsetup.ts";
 import { type SetupOptions, type SetupResult, setupCircuit } from "../setup/index.ts";
@@ -220,6 +225,7 @@ export async function buildNode(
   let linkSeconds = 0;
   // a committed node's eliminated wires (src/aggregate/reduce.ts), which leave its committed set
   const reducedFile = join(dir, "reduced.json");
+  let commitWires: number[] | undefined;
   const keys = await claim("setup", () => {
     if (!existsSync(r1cs) || (committed && !existsSync(reducedFile))) {
       mkdirSync(dir, { recursive: true });
@@ -234,40 +240,34 @@ export async function buildNode(
       ).seconds;
       log(`linked ${name} in ${linkSeconds.toFixed(1)} s`);
       if (committed) {
-        // the second verifier's copy of the seed's computations (X, Y, the batch challenges) is
-        // identified with the first's, then the linear constraints go down to the lowest domain
-        // within the fill budget
-        const merged = `${r1cs}.merged`;
-        const pairs = seedDerivedPairs(nodeLayout(glue, [vl, vr]));
-        const gone = new Set(pairs.map(([from]) => from));
-        const J = committedNodeWires(glue, [vl, vr]).filter((w) => !gone.has(w));
-        const id = identifyWires(linked, merged, pairs, { committed: J });
-        rmSync(linked, { force: true });
-        const red = reduceLinear(merged, r1cs, { committed: J, fitDomain: true });
-        rmSync(merged, { force: true });
-        const inJ = new Set(red.committed);
-        const det = determinedWires(
+        const g = readR1csInfo(glue.r1cs);
+        const red = reduceCommittedNode(
+          linked,
           r1cs,
-          red.committed,
-          nodeHintWires(glue, [vl, vr]).filter((w) => inJ.has(w)),
+          { sym: glue.sym, nPublic: g.nPubOut + g.nPubIn },
+          nodeLayout(glue, [vl, vr]),
         );
+        rmSync(linked, { force: true });
         writeFileAtomic(
           reducedFile,
           JSON.stringify({
             reduce: REDUCE_ID,
             before: red.before,
-            after: red.nConstraints,
-            identified: pairs.map(([from]) => from),
+            after: red.after,
+            identified: red.identified,
             eliminated: red.eliminated,
-            determined: det.determined,
+            determined: red.determined,
           }),
         );
+        commitWires = red.committed;
         log(
-          `${name}: ${id.dropped} constraints of the seed's computations merged, ${red.eliminated.length} linear constraints eliminated in ${(id.seconds + red.seconds).toFixed(1)} s (${id.before} → ${red.nConstraints}); ${det.determined.length} committed wires determined by the others`,
+          `${name}: ${red.dropped} constraints of the seed's computations merged, ${red.eliminated.length} linear constraints eliminated (${red.before} → ${red.after}); ${red.determined.length} committed wires determined by the others; ${red.seconds.toFixed(1)} s`,
         );
       }
     }
-    const commitment = committed ? { wires: reducedCommittedWires(glue, [vl, vr], reducedFile) } : undefined;
+    const commitment = committed
+      ? { wires: commitWires ?? reducedCommittedWires(glue, [vl, vr], reducedFile) }
+      : undefined;
     return setupCircuit(
       { name, r1cs },
       {
@@ -290,6 +290,67 @@ export async function buildNode(
     keys,
     linkSeconds,
     ...(committed ? { committed } : {}),
+  };
+}
+
+export interface CommittedNodeReduction {
+  /** Constraints linked and reduced; constraints dropped by the merge. */
+  before: number;
+  after: number;
+  dropped: number;
+  /** Wires identified with the first verifier's, eliminated, and determined by the hints. */
+  identified: number[];
+  eliminated: number[];
+  determined: number[];
+  /** The committed wires left for the key: J without the three lists. */
+  committed: number[];
+  seconds: number;
+}
+
+/**
+ * Reduces a linked committed node's r1cs into `out` (src/aggregate/reduce.ts): the second
+ * verifier's copy of the seed's computations identified with the first's, linear constraints
+ * eliminated down to the lowest domain they reach, then (unless `determine` is false) the
+ * committed wires that the hints determine taken out of the commitment. J is the glue's committed
+ * wires but its seed and each part's computed before its challenges (src/commit/key.ts).
+ */
+export function reduceCommittedNode(
+  linked: string,
+  out: string,
+  glue: { sym: string; nPublic: number },
+  layout: readonly LinkedPart[],
+  opts: { determine?: boolean } = {},
+): CommittedNodeReduction {
+  const t0 = performance.now();
+  const pairs = seedDerivedPairs(layout);
+  const identified = pairs.map(([from]) => from);
+  const gone = new Set(identified);
+  const J = committedLinkedWires({ sym: glue.sym, exclude: ["main.seed"] }, layout).filter(
+    (w) => !gone.has(w),
+  );
+  const merged = `${out}.merged`;
+  const id = identifyWires(linked, merged, pairs, { committed: J });
+  const red = reduceLinear(merged, out, { committed: J, fitDomain: true });
+  rmSync(merged, { force: true });
+  const inJ = new Set(red.committed);
+  const determined =
+    opts.determine === false
+      ? []
+      : determinedWires(
+          out,
+          red.committed,
+          mainLevelLinkedWires(glue, layout).filter((w) => inJ.has(w)),
+        ).determined;
+  const det = new Set(determined);
+  return {
+    before: id.before,
+    after: red.nConstraints,
+    dropped: id.dropped,
+    identified,
+    eliminated: red.eliminated,
+    determined,
+    committed: red.committed.filter((w) => !det.has(w)),
+    seconds: (performance.now() - t0) / 1000,
   };
 }
 
@@ -317,7 +378,7 @@ function reducedCommittedWires(
 }
 
 /** Where linkR1cs puts each part's private wires, with the part's .sym file and public count. */
-function nodeLayout(glue: CompiledCircuit, parts: readonly ChildVerifier[]) {
+function nodeLayout(glue: CompiledCircuit, parts: readonly ChildVerifier[]): LinkedPart[] {
   const bases = linkBases(
     glue.r1cs,
     parts.map((p) => p.r1cs),
@@ -334,12 +395,6 @@ function nodeLayout(glue: CompiledCircuit, parts: readonly ChildVerifier[]) {
  */
 function committedNodeWires(glue: CompiledCircuit, parts: readonly ChildVerifier[]): number[] {
   return committedLinkedWires({ sym: glue.sym, exclude: ["main.seed"] }, nodeLayout(glue, parts));
-}
-
-/** A linked node's main-level signals (the hints of the glue and of each verifier part). */
-function nodeHintWires(glue: CompiledCircuit, parts: readonly ChildVerifier[]): number[] {
-  const g = readR1csInfo(glue.r1cs);
-  return mainLevelLinkedWires({ sym: glue.sym, nPublic: g.nPubOut + g.nPubIn }, nodeLayout(glue, parts));
 }
 
 /**

@@ -40,6 +40,8 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, openSync, renameSync } from "node:fs";
+import { invmod } from "../bn254/tower.ts";
+import { readLE, writeLE } from "../circuits/r1cs.ts";
 import { FIELD_P } from "../crypto/field.ts";
 import { desError } from "../errors.ts";
 import { domainPower, readR1csInfo } from "../setup/devsetup.ts";
@@ -82,45 +84,16 @@ export interface ReduceResult {
 
 type Lc = Map<number, bigint>;
 
-const inv = (a: bigint): bigint => {
-  // Fermat: a^(r−2) mod r
-  let result = 1n;
-  let base = a % FIELD_P;
-  let e = FIELD_P - 2n;
-  while (e > 0n) {
-    if (e & 1n) result = (result * base) % FIELD_P;
-    base = (base * base) % FIELD_P;
-    e >>= 1n;
-  }
-  return result;
+/** lc[w] += v (mod r). */
+const addTo = (lc: Lc, w: number, v: bigint): void => {
+  lc.set(w, ((lc.get(w) ?? 0n) + v) % FIELD_P);
 };
 
-const readCoef = (b: Buffer, at: number, n8: number): bigint => {
-  let v = 0n;
-  for (let k = n8 - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[at + k]!);
-  return v;
-};
-
-const writeCoef = (b: Buffer, at: number, n8: number, v: bigint): void => {
-  let x = v;
-  for (let k = 0; k < n8; k++) {
-    b[at + k] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-};
-
-/** Reads one linear combination of a constraint (u32 count, then wire and coefficient terms). */
-function readLc(src: RangeReader, n8: number): Lc {
-  const [hb, ho] = src.need(4);
-  const n = hb.readUInt32LE(ho);
-  const [b, at] = src.need(n * (4 + n8));
+/** One LC (buffer, offset, term count, as readConstraint gives it) as a map, repeated wires merged. */
+function lcOf([b, at, n]: [Buffer, number, number], n8: number): Lc {
   const lc: Lc = new Map();
-  for (let t = 0; t < n; t++) {
-    const o = at + t * (4 + n8);
-    const w = b.readUInt32LE(o);
-    const v = (lc.get(w) ?? 0n) + readCoef(b, o + 4, n8);
-    lc.set(w, v % FIELD_P);
-  }
+  for (let t = 0; t < n; t++)
+    addTo(lc, b.readUInt32LE(at + t * (4 + n8)), readLE(b, at + t * (4 + n8) + 4, n8));
   return lc;
 }
 
@@ -136,7 +109,7 @@ function linearForm(a: Lc, b: Lc, c: Lc): Lc {
   const kb = constantOf(b);
   const out: Lc = new Map();
   const add = (lc: Lc, k: bigint) => {
-    for (const [w, v] of lc) out.set(w, ((out.get(w) ?? 0n) + v * k) % FIELD_P);
+    for (const [w, v] of lc) addTo(out, w, v * k);
   };
   if (ka !== undefined) add(b, ka);
   else if (kb !== undefined) add(a, kb);
@@ -165,14 +138,15 @@ function lcBytes(lc: Lc, n8: number): Buffer {
   buf.writeUInt32LE(terms.length, 0);
   terms.forEach(([w, v], i) => {
     buf.writeUInt32LE(w, 4 + i * term);
-    writeCoef(buf, 4 + i * term + 4, n8, v);
+    writeLE(buf, 4 + i * term + 4, n8, v);
   });
   return buf;
 }
 
 /**
  * Writes an r1cs with `input`'s header and wire labels and the constraints `body` writes (it
- * returns their count, patched into the header), through a temporary file renamed at the end.
+ * returns their count, patched into the header and returned), through a temporary file renamed at
+ * the end.
  */
 function writeR1csFrom(
   fd: number,
@@ -180,9 +154,10 @@ function writeR1csFrom(
   out: string,
   n8: number,
   body: (o: BinWriter) => number,
-): void {
+): number {
   const tmp = `${out}.tmp-${process.pid}`;
   const ofd = openSync(tmp, "w");
+  let count: number;
   try {
     const sections = readSections(fd, input, "r1cs", "INVALID_R1CS");
     const labels = sections.get(3);
@@ -193,7 +168,7 @@ function writeR1csFrom(
     o.write(readExact(fd, h.pos, h.len, "INVALID_R1CS", input));
     o.end();
     o.begin(2);
-    const count = body(o);
+    count = body(o);
     o.end();
     o.begin(3);
     for (let at = 0; at < labels.len; at += 16 << 20) {
@@ -206,6 +181,7 @@ function writeR1csFrom(
     closeSync(ofd);
   }
   renameSync(tmp, out);
+  return count;
 }
 
 /**
@@ -328,11 +304,13 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
     const replace = new Map<number, Lc>();
     const dropped = new Uint8Array(nConstraints);
     for (const ch of chosen) {
-      const r = new RangeReader(fd, ch.pos, ch.end, input);
-      const form = linearForm(readLc(r, n8), readLc(r, n8), readLc(r, n8));
+      const [a, b, c] = readConstraint(new RangeReader(fd, ch.pos, ch.end, input), term).map((lc) =>
+        lcOf(lc, n8),
+      );
+      const form = linearForm(a!, b!, c!);
       const cp = form.get(ch.pivot);
       if (!cp) continue; // cancelled: p does not really occur
-      const k = FIELD_P - inv(cp); // p = −(1/c_p)·Σ_{k≠p} c_k·w_k
+      const k = FIELD_P - invmod(cp, FIELD_P); // p = −(1/c_p)·Σ_{k≠p} c_k·w_k
       const expr: Lc = new Map();
       for (const [w, v] of form) if (w !== ch.pivot) expr.set(w, (v * k) % FIELD_P);
       replace.set(ch.pivot, expr);
@@ -340,13 +318,11 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
     }
 
     // Pass 2: the reduced constraints.
-    writeR1csFrom(fd, input, out, n8, (o) => {
+    const kept = writeR1csFrom(fd, input, out, n8, (o) => {
       const src2 = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
-      let kept = 0;
       for (let c = 0; c < nConstraints; c++) {
         const lcs = readConstraint(src2, term);
         if (dropped[c]) continue;
-        kept++;
         for (const [b, at, n] of lcs) {
           let touched = false;
           for (let t = 0; t < n && !touched; t++)
@@ -357,20 +333,16 @@ export function reduceLinear(input: string, out: string, opts: ReduceOptions = {
             continue;
           }
           const lc: Lc = new Map();
-          const add = (w: number, v: bigint) => lc.set(w, ((lc.get(w) ?? 0n) + v) % FIELD_P);
-          for (let t = 0; t < n; t++) {
-            const w = b.readUInt32LE(at + t * term);
-            const v = readCoef(b, at + t * term + 4, n8);
+          for (const [w, v] of lcOf([b, at, n], n8)) {
             const e = replace.get(w);
-            if (e) for (const [x, ex] of e) add(x, v * ex);
-            else add(w, v);
+            if (e) for (const [x, ex] of e) addTo(lc, x, v * ex);
+            else addTo(lc, w, v);
           }
           o.write(lcBytes(lc, n8));
         }
       }
-      return kept;
+      return nConstraints - replace.size;
     });
-    const kept = nConstraints - replace.size;
     const eliminated = [...replace.keys()].sort((a, b) => a - b);
     const committed = (opts.committed ?? []).filter((w) => !replace.has(w)).sort((a, b) => a - b);
     return {
@@ -540,11 +512,11 @@ export function identifyWires(
     if (map[to]! >= 0) throw desError("INVALID_R1CS", `wire ${to} is both identified and a target`);
 
   const seen = new Set<string>();
-  let kept = 0;
   let dropped = 0;
+  let kept: number;
   const fd = openSync(input, "r");
   try {
-    writeR1csFrom(fd, input, out, n8, (o) => {
+    kept = writeR1csFrom(fd, input, out, n8, (o) => {
       const src = new RangeReader(fd, info.constraintsAt, info.constraintsAt + info.constraintsSize, input);
       for (let c = 0; c < nConstraints; c++) {
         const raw = readConstraint(src, term);
@@ -559,17 +531,12 @@ export function identifyWires(
             o.u32(n);
             o.write(b, at, n * term);
           }
-          kept++;
           continue;
         }
         // canonical form (terms by wire, merged) of a constraint that names an identified wire
-        const lcs = raw.map(([b, at, n]) => {
+        const lcs = raw.map((r) => {
           const lc: Lc = new Map();
-          for (let t = 0; t < n; t++) {
-            const w0 = b.readUInt32LE(at + t * term);
-            const w = map[w0]! >= 0 ? map[w0]! : w0;
-            lc.set(w, ((lc.get(w) ?? 0n) + readCoef(b, at + t * term + 4, n8)) % FIELD_P);
-          }
+          for (const [w, v] of lcOf(r, n8)) addTo(lc, map[w]! >= 0 ? map[w]! : w, v);
           return lcBytes(lc, n8);
         });
         const key = createHash("sha256").update(Buffer.concat(lcs)).digest("base64");
@@ -579,9 +546,8 @@ export function identifyWires(
         }
         seen.add(key);
         for (const lc of lcs) o.write(lc);
-        kept++;
       }
-      return kept;
+      return nConstraints - dropped;
     });
   } finally {
     closeSync(fd);

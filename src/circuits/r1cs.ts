@@ -25,6 +25,12 @@ export function readLE(buf: Buffer, off: number, n8: number): bigint {
   return v;
 }
 
+/** v (< 2^(8·n8)) as n8 bytes little-endian at buf[off]. */
+export function writeLE(buf: Uint8Array, off: number, n8: number, v: bigint): void {
+  let t = v;
+  for (let i = 0; i < n8; i++, t >>= 8n) buf[off + i] = Number(t & 0xffn);
+}
+
 export function loadR1cs(file: string): R1cs {
   const buf = readFileSync(file);
   if (buf.toString("ascii", 0, 4) !== "r1cs") throw new Error(`${file}: not an r1cs file`);

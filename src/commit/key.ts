@@ -261,21 +261,29 @@ const SEED_DERIVED = /^main\.post_(hx|hy|ch)\./;
  * (src/aggregate/reduce.ts) merges so that the node computes X, Y and the challenges once.
  */
 export function seedDerivedPairs(parts: readonly LinkedPart[]): [number, number][] {
+  // name → wire in the part's own numbering, one parse per .sym file
+  const perSym = new Map<string, Map<string, number>>();
   const named = (p: LinkedPart) => {
-    const m = new Map<string, number>();
-    for (const [w, names] of loadSymbols(p.sym)) {
-      if (w <= p.nPublic) continue;
-      for (const n of names) if (SEED_DERIVED.test(n)) m.set(n, p.base + (w - 1 - p.nPublic));
+    let m = perSym.get(p.sym);
+    if (!m) {
+      m = new Map();
+      for (const [w, names] of loadSymbols(p.sym)) {
+        if (w <= p.nPublic) continue;
+        for (const n of names) if (SEED_DERIVED.test(n)) m.set(n, w);
+      }
+      perSym.set(p.sym, m);
     }
     return m;
   };
+  const at = (p: LinkedPart, w: number) => p.base + (w - 1 - p.nPublic);
   if (parts.length < 2) return [];
-  const first = named(parts[0]!);
+  const first = parts[0]!;
+  const firstNames = named(first);
   const out = new Map<number, number>();
   for (const p of parts.slice(1)) {
     for (const [n, w] of named(p)) {
-      const to = first.get(n);
-      if (to !== undefined && to !== w) out.set(w, to);
+      const to = firstNames.get(n);
+      if (to !== undefined && at(first, to) !== at(p, w)) out.set(at(p, w), at(first, to));
     }
   }
   return [...out].sort((a, b) => a[0] - b[0]);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { readWtnsBytes } from "../aggregate/link.ts";
 import { R } from "../bn254/tower.ts";
 import { buildNativeProver, type NativeProveStats, nativeProve } from "../build/prover.ts";
-import { readLE } from "../circuits/r1cs.ts";
+import { readLE, writeLE } from "../circuits/r1cs.ts";
 import type { CircuitInput, WasmWitnessCalculator } from "../circuits/wasm-witness.ts";
 import { desError } from "../errors.ts";
 import { BinWriter } from "../util/binfile.ts";
@@ -22,18 +22,12 @@ import { runProcess } from "../util/proc.ts";
 import type { CommitmentKey } from "./key.ts";
 import { type CommittedProof, commitmentHash } from "./verify.ts";
 
-/** v (< 2^256) as 32 bytes little-endian at b[at]. */
-function putLE32(b: Buffer, at: number, v: bigint): void {
-  let t = v;
-  for (let k = 0; k < 32; k++, t >>= 8n) b[at + k] = Number(t & 0xffn);
-}
-
 /** Scalars as the native prover reads them: 32 bytes little-endian, standard form, below r. */
 function scalarFile(values: readonly bigint[]): Buffer {
   const b = Buffer.alloc(values.length * 32);
   values.forEach((v, i) => {
     if (v < 0n || v >= R) throw desError("USAGE", `scalar ${i} is not below r`);
-    putLE32(b, i * 32, v);
+    writeLE(b, i * 32, 32, v);
   });
   return b;
 }
@@ -41,7 +35,7 @@ function scalarFile(values: readonly bigint[]): Buffer {
 /** A BN254 witness file (iden3 "wtns" version 2: n8, prime, count; then the values), as link.ts writes one. */
 export function writeWtns(file: string, witness: readonly bigint[]): void {
   const prime = Buffer.alloc(32);
-  putLE32(prime, 0, R);
+  writeLE(prime, 0, 32, R);
   const fd = openSync(file, "w");
   try {
     const o = new BinWriter(fd, "wtns", 2, 2);
